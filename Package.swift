@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Warden",
+    products: [
+        .library(name: "Warden", targets: ["Warden"]),
+        .executable(name: "warden", targets: ["WardenCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The library: no dependencies beyond the standard library and Foundation.
+        .target(name: "Warden"),
+        // GNU readline, linked by the executable only (readline is GPL; the library stays free of it).
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .executableTarget(
+            name: "WardenCLI",
+            dependencies: [
+                "Warden", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "WardenTests", dependencies: ["Warden"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WardenCLITests", dependencies: ["Warden"]),
+    ]
+)

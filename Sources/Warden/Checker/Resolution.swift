@@ -1,0 +1,32 @@
+// The checker's answers about names, consumed by the evaluator (side tables keyed by Expr.id).
+
+/// What a name, a selection or a call resolved to.
+enum Resolution: Sendable {
+    /// A fact, by its slot in the schema's fact table (`Schema.facts[slot]`).
+    case fact(Int)
+    /// A `let` constant, by its index in `CheckedPolicy.lets`.
+    case letValue(Int)
+    /// A constant known at compile time: an enum member (`medium`, `ThreatLevel.medium`), a string
+    /// literal converted to a version, date or enum member, a type name used as a value (`int`).
+    case constant(Value)
+    /// A variable looked up by name at run time: a comprehension variable, or (in CEL mode) a binding,
+    /// including qualified names such as `a.b.c` bound as one name.
+    case variable(String)
+    /// `has(fact)`: whether the fact at this slot is present.
+    case hasFact(Int)
+    /// A host-registered function, by index in the engine's function table.
+    case hostFunction(Int)
+}
+
+/// Side tables produced by the checker.
+struct Resolutions: Sendable {
+    /// Keyed by `Expr.id` of ident, select, call or literal nodes.
+    var byID: [Int: Resolution] = [:]
+    /// The static type of every checked expression node (typed mode only).
+    var types: [Int: WardenType] = [:]
+
+    subscript(id: Int) -> Resolution? {
+        get { byID[id] }
+        set { byID[id] = newValue }
+    }
+}

@@ -1,0 +1,134 @@
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable, Hashable, Comparable {
+    case note, warning, error
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+}
+
+/// A message about the source, with the exact range it is about.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// A secondary message with its own location (for example the other side of a conflict).
+    public struct Note: Sendable, Hashable {
+        public var message: String
+        public var span: SourceSpan?
+        public init(_ message: String, span: SourceSpan? = nil) {
+            self.message = message
+            self.span = span
+        }
+    }
+
+    /// Error, warning or note.
+    public var severity: Severity
+    /// Lowercase message, names in backticks, no trailing period.
+    public var message: String
+    /// The offending range.
+    public var span: SourceSpan
+    /// Notes that point elsewhere.
+    public var notes: [Note]
+    /// A suggested replacement for the text of `span` (the "did you mean"), if any.
+    public var fixIt: String?
+    /// True when the diagnostic is an "unexpected end of input" from the parser: the REPL
+    /// continues the entry on the next line instead of reporting it.
+    public var isIncomplete: Bool
+
+    public init(
+        _ severity: Severity, _ message: String, span: SourceSpan, notes: [Note] = [], fixIt: String? = nil,
+        isIncomplete: Bool = false
+    ) {
+        self.severity = severity
+        self.message = message
+        self.span = span
+        self.notes = notes
+        self.fixIt = fixIt
+        self.isIncomplete = isIncomplete
+    }
+
+    static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.error, message, span: span, notes: notes, fixIt: fixIt)
+    }
+    static func warning(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.warning, message, span: span, notes: notes, fixIt: fixIt)
+    }
+
+    public var description: String { "\(severity.rawValue): \(message)" }
+}
+
+extension Diagnostic {
+    /// Renders the diagnostic the way compilers do:
+    /// `file:line:col: severity: message`, the source line, and a caret under the range.
+    public func rendered(in source: SourceFile) -> String {
+        var out = source.render(severity.rawValue, message, span)
+        for note in notes {
+            if let s = note.span {
+                out += source.render("note", note.message, s)
+            } else {
+                out += "note: \(note.message)\n"
+            }
+        }
+        return out
+    }
+}
+
+extension SourceFile {
+    /// `name:line:col: label: message`, the line, and `^~~~` under the span.
+    func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
+        let loc = location(of: span.start)
+        var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
+        let line = lineText(loc.line).replacingTabs()
+        out += line + "\n"
+        let endLoc = location(of: span.end)
+        let width: Int
+        if endLoc.line == loc.line {
+            width = max(1, endLoc.column - loc.column)
+        } else {
+            width = max(1, line.unicodeScalars.count - loc.column + 1)
+        }
+        out += String(repeating: " ", count: max(0, loc.column - 1)) + "^" + String(repeating: "~", count: width - 1)
+        return out + "\n"
+    }
+}
+
+extension String {
+    /// Tabs shown as one space so carets stay aligned (columns count scalars).
+    func replacingTabs() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
+    }
+}
+
+/// Edit distance (Levenshtein) for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.lowercased().unicodeScalars)
+    let y = Array(b.lowercased().unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var prev = Array(0...y.count)
+    var cur = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        cur[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        }
+        swap(&prev, &cur)
+    }
+    return prev[y.count]
+}
+
+/// The nearest candidate to `name`, if it is close enough to be a plausible typo.
+func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+    var best: (String, Int)?
+    for c in candidates {
+        let d = editDistance(name, c)
+        if let b = best, b.1 <= d { continue }
+        best = (c, d)
+    }
+    guard let (cand, d) = best else { return nil }
+    let limit = max(1, min(3, (name.count + 2) / 3))
+    return d <= limit ? cand : nil
+}

@@ -1,0 +1,199 @@
+/// The ordered and unordered enumerations of the built-in schema.
+public enum EnumType: String, Sendable, Hashable, CaseIterable, Codable {
+    case threatLevel = "ThreatLevel"
+    case playIntegrity = "PlayIntegrity"
+    case deviceLock = "DeviceLock"
+    case management = "Management"
+
+    /// The members, in order (lowest first for ordered enums).
+    public var members: [String] {
+        switch self {
+        case .threatLevel: ["secured", "low", "medium", "high"]
+        case .playIntegrity: ["none", "basic", "device", "strong"]
+        case .deviceLock: ["none", "low", "medium", "high"]
+        case .management: ["unmanaged", "androidEnterprise", "deviceAdmin"]
+        }
+    }
+
+    /// Whether `<`, `<=`, `>`, `>=` apply.
+    public var isOrdered: Bool { self != .management }
+
+    /// The index of a member name, if it is one.
+    public func ordinal(of member: String) -> Int? { members.firstIndex(of: member) }
+
+    /// The name of the member at an ordinal.
+    public func member(at ordinal: Int) -> String {
+        let m = members
+        return ordinal >= 0 && ordinal < m.count ? m[ordinal] : "?"
+    }
+
+    /// The order in which an ambiguous bare member name is resolved (LANGUAGE.md §3).
+    static let resolutionOrder: [EnumType] = [.threatLevel, .playIntegrity, .deviceLock, .management]
+}
+
+/// A Warden type: CEL's core types plus the domain types.
+public indirect enum WardenType: Sendable, Hashable, CustomStringConvertible {
+    case bool, int, uint, double, string, bytes, null, type, dyn
+    case list(WardenType)
+    case map(WardenType, WardenType)
+    case enumeration(EnumType)
+    case version
+    case date
+    /// The type of an expression that already failed to check; absorbs further errors.
+    case error
+
+    public var description: String {
+        switch self {
+        case .bool: "bool"
+        case .int: "int"
+        case .uint: "uint"
+        case .double: "double"
+        case .string: "string"
+        case .bytes: "bytes"
+        case .null: "null_type"
+        case .type: "type"
+        case .dyn: "dyn"
+        case .list(let e): "list(\(e))"
+        case .map(let k, let v): "map(\(k), \(v))"
+        case .enumeration(let e): e.rawValue
+        case .version: "version"
+        case .date: "date"
+        case .error: "<error>"
+        }
+    }
+
+    /// The name a `type()` value prints as (CEL drops element types: `list`, `map`).
+    public var typeName: String {
+        switch self {
+        case .list: "list"
+        case .map: "map"
+        default: description
+        }
+    }
+
+    /// `dyn` or `error`: anything goes.
+    var isDynamic: Bool { self == .dyn || self == .error }
+}
+
+/// A dotted numeric version such as `13.0.2`. Missing components compare as 0.
+public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The components (each < 2^32).
+    public let components: [UInt32]
+    /// The text as written, for printing.
+    public let text: String
+
+    /// Parses `[0-9]+(\.[0-9]+)*`; nil when malformed or a component is ≥ 2^32.
+    public init?(_ text: String) {
+        var comps: [UInt32] = []
+        var cur: UInt64 = 0
+        var digits = 0
+        for u in text.utf8 {
+            if u >= 0x30 && u <= 0x39 {
+                cur = cur * 10 + UInt64(u - 0x30)
+                digits += 1
+                if cur > UInt64(UInt32.max) { return nil }
+            } else if u == 0x2E {
+                guard digits > 0 else { return nil }
+                comps.append(UInt32(cur))
+                cur = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        comps.append(UInt32(cur))
+        self.components = comps
+        self.text = text
+    }
+
+    func component(_ i: Int) -> UInt32 { i < components.count ? components[i] : 0 }
+
+    public static func == (a: Version, b: Version) -> Bool { compare(a, b) == 0 }
+    public static func < (a: Version, b: Version) -> Bool { compare(a, b) < 0 }
+    public func hash(into h: inout Hasher) {
+        var comps = components
+        while let last = comps.last, last == 0 { comps.removeLast() }
+        h.combine(comps)
+    }
+    static func compare(_ a: Version, _ b: Version) -> Int {
+        let n = max(a.components.count, b.components.count)
+        for i in 0..<n {
+            let x = a.component(i)
+            let y = b.component(i)
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+    public var description: String { text }
+}
+
+/// A calendar date (`YYYY-MM-DD`), stored as days since 1970-01-01.
+public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before).
+    public let daysSinceEpoch: Int
+
+    public init(daysSinceEpoch: Int) { self.daysSinceEpoch = daysSinceEpoch }
+
+    /// Parses `YYYY-MM-DD` (a real calendar date, year 0001–9999); nil otherwise.
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var n = 0
+            for i in r {
+                guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(u[i] - 0x30)
+            }
+            return n
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// A date from its parts; nil when it is not a real calendar date.
+    public init?(year y: Int, month m: Int, day d: Int) {
+        guard y >= 1 && y <= 9999, m >= 1 && m <= 12, d >= 1 && d <= Day.daysInMonth(y, m) else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        self.daysSinceEpoch = era * 146097 + doe - 719468
+    }
+
+    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Year, month and day.
+    public var parts: (year: Int, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+
+    public var description: String {
+        let p = parts
+        func pad(_ n: Int, _ w: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))"
+    }
+}

@@ -1,0 +1,107 @@
+/// A range of source text, as byte offsets into the UTF-8 source (`start..<end`).
+public struct SourceSpan: Sendable, Hashable {
+    /// Byte offset of the first byte.
+    public var start: Int
+    /// Byte offset one past the last byte.
+    public var end: Int
+    /// Creates a span from byte offsets.
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = max(start, end)
+    }
+    /// The smallest span covering both spans.
+    public func union(_ other: SourceSpan) -> SourceSpan {
+        SourceSpan(start: min(start, other.start), end: max(end, other.end))
+    }
+    /// An empty span at `offset`.
+    public static func at(_ offset: Int) -> SourceSpan { SourceSpan(start: offset, end: offset) }
+}
+
+/// A 1-based line and column; the column counts Unicode scalars.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column, in Unicode scalars.
+    public var column: Int
+    /// Creates a location.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// The text of one source (a file, a REPL entry, an expression) with a line-start table.
+///
+/// Spans store byte offsets; lines and columns are computed from the table on demand.
+public struct SourceFile: Sendable {
+    /// The name shown in diagnostics (`samples/a.warden`, `<input>`, `<repl>`).
+    public let name: String
+    /// The source as UTF-8 bytes. Invalid UTF-8 is kept as is and diagnosed by the lexer.
+    public let bytes: [UInt8]
+    /// Byte offsets at which each line starts.
+    let lineStarts: [Int]
+
+    /// Creates a source from a string.
+    public init(name: String, text: String) {
+        self.init(name: name, bytes: Array(text.utf8))
+    }
+
+    /// Creates a source from raw bytes (which may not be valid UTF-8).
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        self.lineStarts = starts
+    }
+
+    /// The number of lines.
+    public var lineCount: Int { lineStarts.count }
+
+    /// The 0-based line index containing `offset`.
+    func lineIndex(of offset: Int) -> Int {
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// The line and column (in Unicode scalars) of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = max(0, min(offset, bytes.count))
+        let li = lineIndex(of: clamped)
+        return SourceLocation(line: li + 1, column: scalarCount(from: lineStarts[li], to: clamped) + 1)
+    }
+
+    /// Counts the Unicode scalars between two byte offsets (continuation bytes are not counted).
+    func scalarCount(from: Int, to: Int) -> Int {
+        var n = 0
+        var i = from
+        while i < to && i < bytes.count {
+            if bytes[i] & 0xC0 != 0x80 { n += 1 }
+            i += 1
+        }
+        return n
+    }
+
+    /// The text of a 1-based line, without its newline (invalid UTF-8 repaired).
+    public func lineText(_ line: Int) -> String {
+        guard line >= 1 && line <= lineStarts.count else { return "" }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
+        guard end > start else { return "" }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The source text of a span (invalid UTF-8 repaired).
+    public func text(_ span: SourceSpan) -> String {
+        let s = max(0, min(span.start, bytes.count))
+        let e = max(s, min(span.end, bytes.count))
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+}
