@@ -1,0 +1,557 @@
+// The tree-walking evaluator: CEL semantics over the AST and the checker's side tables.
+//
+// INVARIANT: recursion follows the AST, whose depth the parser bounds (`Limits.maxNesting`);
+// the evaluator adds no recursion of its own beyond that (lets are evaluated at most once and
+// a let cycle is reported, never followed).
+
+/// Bounds on one evaluation.
+struct EvalLimits: Sendable {
+    /// Cost budget: one step per node, more for iterations and scans.
+    var maxSteps = 1_000_000
+    /// The longest string or bytes value an evaluation may build.
+    var maxStringBytes = 1 << 20
+    /// The longest list (or map) an evaluation may build.
+    var maxListLength = 100_000
+}
+
+/// Per-evaluation mutable state (one decision or one expression); not shared across threads.
+struct EvalState {
+    var facts: [Value?]
+    var bindings: [String: Value]
+    var limits: EvalLimits
+    /// Cost used so far.
+    var steps: Int = 0
+    /// Let values, computed on first use.
+    var letCache: [Int: LetSlot] = [:]
+    /// Comprehension variables, innermost last.
+    var scopes: [(name: String, value: Value)] = []
+    /// Compiled `matches` patterns.
+    var regexCache: [String: Regex] = [:]
+
+    init(facts: [Value?], bindings: [String: Value] = [:], limits: EvalLimits = .init()) {
+        self.facts = facts
+        self.bindings = bindings
+        self.limits = limits
+    }
+
+    enum LetSlot {
+        case inProgress
+        case done(Result<Value, EvalError>)
+    }
+}
+
+/// Evaluates checked (or, in CEL mode, resolved) expressions.
+struct Evaluator: Sendable {
+    let resolutions: Resolutions
+    let lets: [Expr]
+    let hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>]
+    let celMode: Bool
+
+    init(
+        resolutions: Resolutions, lets: [Expr], hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>] = [],
+        celMode: Bool
+    ) {
+        self.resolutions = resolutions
+        self.lets = lets
+        self.hostFunctions = hostFunctions
+        self.celMode = celMode
+    }
+
+    /// Evaluates `e`; errors are CEL error values, never traps.
+    func evaluate(_ e: Expr, _ state: inout EvalState) -> Result<Value, EvalError> {
+        do {
+            return .success(try eval(e, &state))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    // MARK: - Cost
+
+    @inline(__always)
+    func charge(_ n: Int, _ s: inout EvalState) throws(EvalError) {
+        let (r, o) = s.steps.addingReportingOverflow(n)
+        s.steps = o ? Int.max : r
+        if s.steps > s.limits.maxSteps { throw .limit(s.limits.maxSteps) }
+    }
+
+    func checkString(_ count: Int, _ s: EvalState) throws(EvalError) {
+        if count > s.limits.maxStringBytes {
+            throw EvalError(.limitExceeded, "string longer than the limit of \(s.limits.maxStringBytes) bytes")
+        }
+    }
+
+    func checkList(_ count: Int, _ s: EvalState) throws(EvalError) {
+        if count > s.limits.maxListLength {
+            throw EvalError(.limitExceeded, "list longer than the limit of \(s.limits.maxListLength) elements")
+        }
+    }
+
+    // MARK: - Nodes
+
+    func eval(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        do {
+            try charge(1, &s)
+            if let r = resolutions[e.id] { return try resolved(r, e, &s) }
+            return try evalKind(e, &s)
+        } catch {
+            if error.span != nil { throw error }
+            var err = error
+            err.span = e.span
+            throw err
+        }
+    }
+
+    /// Evaluates without throwing, for the operators that absorb errors.
+    func attempt(_ e: Expr, _ s: inout EvalState) -> Result<Value, EvalError> {
+        do {
+            return .success(try eval(e, &s))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func evalKind(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        switch e.kind {
+        case .literal(let lit):
+            return literal(lit)
+        case .ident(let name):
+            return try lookup(name, &s)
+        case .select(let operand, let field, _):
+            let v = try eval(operand, &s)
+            return try select(v, field)
+        case .call(let name, let target, let args, _):
+            return try call(name, target, args, e, &s)
+        case .index(let a, let b):
+            let container = try eval(a, &s)
+            let idx = try eval(b, &s)
+            return try Builtins.index(container, idx)
+        case .list(let items):
+            try checkList(items.count, s)
+            var out: [Value] = []
+            out.reserveCapacity(items.count)
+            for item in items { out.append(try eval(item, &s)) }
+            return .list(out)
+        case .map(let entries):
+            try checkList(entries.count, s)
+            var m = MapValue()
+            for entry in entries {
+                let k = try eval(entry.key, &s)
+                let v = try eval(entry.value, &s)
+                guard Builtins.isKeyKind(k) else {
+                    throw EvalError(.invalidArgument, "unsupported key type '\(k.type.typeName)'")
+                }
+                try charge(m.count / 8, &s)
+                if Builtins.find(k, in: m) != nil {
+                    throw EvalError(.invalidArgument, "failed with repeated key: \(k)")
+                }
+                m.append(k, v)
+            }
+            return .map(m)
+        case .unary(let op, let operand):
+            let v = try eval(operand, &s)
+            switch op {
+            case .negate:
+                return try Arithmetic.negate(v)
+            case .bang, .not:
+                guard case .bool(let b) = v else { throw .noOverload("!_", [v]) }
+                return .bool(!b)
+            }
+        case .binary(let first, let links):
+            var acc = try eval(first, &s)
+            for link in links {
+                let rhs = try eval(link.rhs, &s)
+                do {
+                    acc = try binary(link.op, acc, rhs, &s)
+                } catch {
+                    if error.span != nil { throw error }
+                    var err = error
+                    err.span = SourceSpan(start: e.span.start, end: link.rhs.span.end)
+                    throw err
+                }
+            }
+            return acc
+        case .and(let operands):
+            return try logical(operands, absorbing: false, &s)
+        case .or(let operands):
+            return try logical(operands, absorbing: true, &s)
+        case .conditional(let c, let a, let b):
+            let cv = try eval(c, &s)
+            guard case .bool(let cond) = cv else {
+                throw EvalError(.noSuchOverload, "no matching overload for '_?_:_' applied to '(\(cv.type.typeName), ...)'")
+            }
+            return try eval(cond ? a : b, &s)
+        }
+    }
+
+    func literal(_ lit: Literal) -> Value {
+        switch lit {
+        case .int(let i): .int(i)
+        case .uint(let u): .uint(u)
+        case .double(let d): .double(d)
+        case .string(let str): .string(str)
+        case .bytes(let b): .bytes(b)
+        case .bool(let b): .bool(b)
+        case .null: .null
+        }
+    }
+
+    /// `&&` (absorbing `false`) or `||` (absorbing `true`), commutative over errors: the
+    /// absorbing value wins over an error anywhere; otherwise the first error propagates.
+    func logical(_ operands: [Expr], absorbing: Bool, _ s: inout EvalState) throws(EvalError) -> Value {
+        var firstError: EvalError?
+        for operand in operands {
+            switch attempt(operand, &s) {
+            case .success(.bool(let b)):
+                if b == absorbing { return .bool(absorbing) }
+            case .success(let other):
+                if firstError == nil {
+                    var err = EvalError.noOverload(absorbing ? "_||_" : "_&&_", [other])
+                    err.message = "no matching overload: " + err.message
+                    err.span = operand.span
+                    firstError = err
+                }
+            case .failure(let err):
+                if err.kind == .limitExceeded { throw err }
+                if firstError == nil { firstError = err }
+            }
+        }
+        if let err = firstError { throw err }
+        return .bool(!absorbing)
+    }
+
+    // MARK: - Names
+
+    func resolved(_ r: Resolution, _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        switch r {
+        case .constant(let v):
+            return v
+        case .fact(let slot):
+            guard slot >= 0, slot < s.facts.count, let v = s.facts[slot] else {
+                throw EvalError(.missingFact, "fact `\(Evaluator.dottedName(e) ?? "#\(slot)")` is missing")
+            }
+            return v
+        case .hasFact(let slot):
+            return .bool(slot >= 0 && slot < s.facts.count && s.facts[slot] != nil)
+        case .letValue(let i):
+            return try letValue(i, &s)
+        case .variable(let name):
+            return try variable(name, s)
+        case .hostFunction(let i):
+            guard i >= 0, i < hostFunctions.count else {
+                throw EvalError(.custom, "unknown host function #\(i)")
+            }
+            var args: [Value] = []
+            if case .call(_, let target, let argExprs, _) = e.kind {
+                if let t = target { args.append(try eval(t, &s)) }
+                for a in argExprs { args.append(try eval(a, &s)) }
+            }
+            switch hostFunctions[i](args) {
+            case .success(let v): return v
+            case .failure(let err): throw err
+            }
+        }
+    }
+
+    func letValue(_ i: Int, _ s: inout EvalState) throws(EvalError) -> Value {
+        switch s.letCache[i] {
+        case .done(let r):
+            switch r {
+            case .success(let v): return v
+            case .failure(let err): throw err
+            }
+        case .inProgress:
+            throw EvalError(.custom, "let #\(i) refers to itself")
+        case nil:
+            guard i >= 0, i < lets.count else { throw EvalError(.custom, "unknown let #\(i)") }
+            s.letCache[i] = .inProgress
+            // A let sees no comprehension variables of the place that first used it.
+            let saved = s.scopes
+            s.scopes = []
+            let r = attempt(lets[i], &s)
+            s.scopes = saved
+            if case .failure(let err) = r, err.kind == .limitExceeded {
+                s.letCache[i] = nil
+                throw err
+            }
+            s.letCache[i] = .done(r)
+            switch r {
+            case .success(let v): return v
+            case .failure(let err): throw err
+            }
+        }
+    }
+
+    /// A comprehension variable (innermost first) or a binding.
+    func variable(_ name: String, _ s: EvalState) throws(EvalError) -> Value {
+        for entry in s.scopes.reversed() where entry.name == name { return entry.value }
+        if let v = s.bindings[name] { return v }
+        throw .undeclared(name)
+    }
+
+    /// An unresolved bare name: a variable, else a type name.
+    func lookup(_ name: String, _ s: inout EvalState) throws(EvalError) -> Value {
+        for entry in s.scopes.reversed() where entry.name == name { return entry.value }
+        if let v = s.bindings[name] { return v }
+        if let t = Builtins.typeNamed(name) { return .type(t) }
+        throw .undeclared(name)
+    }
+
+    /// `a.b.c` as text, for messages.
+    static func dottedName(_ e: Expr) -> String? {
+        switch e.kind {
+        case .ident(let n): return n
+        case .select(let operand, let field, _):
+            guard let base = dottedName(operand) else { return nil }
+            return base + "." + field
+        default: return nil
+        }
+    }
+
+    func select(_ v: Value, _ field: String) throws(EvalError) -> Value {
+        guard case .map(let m) = v else {
+            throw EvalError(.noSuchField, "type '\(v.type.typeName)' does not support field selection")
+        }
+        let key = Value.string(field)
+        guard let j = Builtins.find(key, in: m) else { throw .noSuchKey(key) }
+        return m.values[j]
+    }
+
+    // MARK: - Operators
+
+    func binary(_ op: BinaryOp, _ a: Value, _ b: Value, _ s: inout EvalState) throws(EvalError) -> Value {
+        switch op {
+        case .equal, .notEqual:
+            try charge(Evaluator.weight(a), &s)
+            let eq = Builtins.equals(a, b)
+            return .bool(op == .equal ? eq : !eq)
+        case .less:
+            guard let c = try Builtins.compare(a, b, op: "_<_") else { return .bool(false) }
+            return .bool(c < 0)
+        case .lessEqual:
+            guard let c = try Builtins.compare(a, b, op: "_<=_") else { return .bool(false) }
+            return .bool(c <= 0)
+        case .greater:
+            guard let c = try Builtins.compare(a, b, op: "_>_") else { return .bool(false) }
+            return .bool(c > 0)
+        case .greaterEqual:
+            guard let c = try Builtins.compare(a, b, op: "_>=_") else { return .bool(false) }
+            return .bool(c >= 0)
+        case .in:
+            try charge(Evaluator.weight(b), &s)
+            return .bool(try Builtins.contains(b, a))
+        case .add:
+            switch (a, b) {
+            case (.string(let x), .string(let y)):
+                try checkString(x.utf8.count + y.utf8.count, s)
+                try charge((x.utf8.count + y.utf8.count) / 16, &s)
+                return .string(x + y)
+            case (.bytes(let x), .bytes(let y)):
+                try checkString(x.count + y.count, s)
+                try charge((x.count + y.count) / 16, &s)
+                return .bytes(x + y)
+            case (.list(let x), .list(let y)):
+                try checkList(x.count + y.count, s)
+                try charge((x.count + y.count) / 16, &s)
+                return .list(x + y)
+            default:
+                return try Arithmetic.add(a, b)
+            }
+        case .subtract: return try Arithmetic.subtract(a, b)
+        case .multiply: return try Arithmetic.multiply(a, b)
+        case .divide: return try Arithmetic.divide(a, b)
+        case .remainder: return try Arithmetic.remainder(a, b)
+        }
+    }
+
+    /// The extra cost of scanning a value (lists, maps, long strings).
+    static func weight(_ v: Value) -> Int {
+        switch v {
+        case .list(let l): l.count
+        case .map(let m): m.count
+        case .string(let str): str.utf8.count / 16
+        case .bytes(let b): b.count / 16
+        default: 0
+        }
+    }
+
+    // MARK: - Calls
+
+    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+
+    func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        if let t = target, Evaluator.macroNames.contains(name), let first = args.first, case .ident(let v) = first.kind {
+            return try comprehension(name, t, v, Array(args.dropFirst()), &s)
+        }
+        if name == "has" && target == nil && args.count == 1 {
+            guard case .select(let operand, let field, _) = args[0].kind else {
+                throw EvalError(.invalidArgument, "invalid argument to has() macro")
+            }
+            let v = try eval(operand, &s)
+            guard case .map(let m) = v else {
+                throw EvalError(.noSuchField, "type '\(v.type.typeName)' does not support field selection")
+            }
+            return .bool(Builtins.find(.string(field), in: m) != nil)
+        }
+        var argv: [Value] = []
+        argv.reserveCapacity(args.count)
+        var t: Value?
+        if let te = target { t = try eval(te, &s) }
+        for a in args { argv.append(try eval(a, &s)) }
+        return try function(name, t, argv, &s)
+    }
+
+    func function(_ name: String, _ target: Value?, _ args: [Value], _ s: inout EvalState) throws(EvalError) -> Value {
+        let all = (target.map { [$0] } ?? []) + args
+        switch (name, target, args.count) {
+        case ("size", _, _) where all.count == 1:
+            if case .string(let str) = all[0] { try charge(str.utf8.count / 16, &s) }
+            return try Builtins.size(all[0])
+        case ("contains", .some(.string(let str)), 1), ("startsWith", .some(.string(let str)), 1),
+            ("endsWith", .some(.string(let str)), 1):
+            guard case .string(let sub) = args[0] else { throw .noOverload(name, all) }
+            try charge(str.utf8.count / 16, &s)
+            switch name {
+            case "contains": return .bool(Builtins.stringContains(str, sub))
+            case "startsWith": return .bool(Builtins.startsWith(str, sub))
+            default: return .bool(Builtins.endsWith(str, sub))
+            }
+        case ("matches", _, _) where all.count == 2:
+            guard case .string(let str) = all[0], case .string(let pattern) = all[1] else {
+                throw .noOverload(name, all)
+            }
+            return .bool(try matches(str, pattern, &s))
+        case ("int", nil, 1): return try Arithmetic.toInt(args[0])
+        case ("uint", nil, 1): return try Arithmetic.toUInt(args[0])
+        case ("double", nil, 1): return try Arithmetic.toDouble(args[0])
+        case ("string", nil, 1):
+            let r = try Arithmetic.toStringValue(args[0])
+            if case .string(let str) = r { try checkString(str.utf8.count, s) }
+            return r
+        case ("bytes", nil, 1): return try Arithmetic.toBytes(args[0])
+        case ("bool", nil, 1): return try Arithmetic.toBool(args[0])
+        case ("dyn", nil, 1): return args[0]
+        case ("type", nil, 1): return Builtins.typeOf(args[0])
+        case ("version", nil, 1) where !celMode: return try Builtins.version(args[0])
+        case ("date", nil, 1) where !celMode: return try Builtins.date(args[0])
+        case ("lower", _, _) where !celMode && all.count == 1, ("upper", _, _) where !celMode && all.count == 1:
+            guard case .string(let str) = all[0] else { throw .noOverload(name, all) }
+            try charge(str.utf8.count / 16, &s)
+            let r = name == "lower" ? str.lowercased() : str.uppercased()
+            try checkString(r.utf8.count, s)
+            return .string(r)
+        case ("daysBetween", nil, 2) where !celMode: return try Builtins.daysBetween(args[0], args[1])
+        default:
+            if Evaluator.knownFunctions.contains(name) || (!celMode && Evaluator.domainFunctions.contains(name)) {
+                throw .noOverload(name, all)
+            }
+            throw EvalError(.noSuchOverload, "unbound function '\(name)' (no such overload)")
+        }
+    }
+
+    static let knownFunctions: Set<String> = [
+        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
+        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter",
+    ]
+    static let domainFunctions: Set<String> = ["version", "date", "lower", "upper", "daysBetween"]
+
+    func matches(_ str: String, _ pattern: String, _ s: inout EvalState) throws(EvalError) -> Bool {
+        let re: Regex
+        if let cached = s.regexCache[pattern] {
+            re = cached
+        } else {
+            try charge(pattern.utf8.count, &s)
+            switch Regex.compile(pattern) {
+            case .success(let r): re = r
+            case .failure(let err): throw EvalError(.invalidArgument, "invalid regular expression: \(err)")
+            }
+            s.regexCache[pattern] = re
+        }
+        var budget = max(0, s.limits.maxSteps - s.steps)
+        let before = budget
+        let r = re.search(str, budget: &budget)
+        try charge(max(0, before - budget), &s)
+        guard let found = r else { throw .limit(s.limits.maxSteps) }
+        return found
+    }
+
+    // MARK: - Macros
+
+    func comprehension(_ name: String, _ rangeExpr: Expr, _ v: String, _ body: [Expr], _ s: inout EvalState) throws(EvalError) -> Value {
+        let valid = name == "map" ? (body.count == 1 || body.count == 2) : body.count == 1
+        guard valid else { throw EvalError(.noSuchOverload, "wrong number of arguments to the `\(name)` macro") }
+        let range = try eval(rangeExpr, &s)
+        let items: [Value]
+        switch range {
+        case .list(let l): items = l
+        case .map(let m): items = m.keys
+        default: throw .noOverload(name, [range])
+        }
+        switch name {
+        case "all", "exists":
+            let absorbing = name == "exists"
+            var firstError: EvalError?
+            for item in items {
+                try charge(1, &s)
+                switch step(body[0], v, item, &s) {
+                case .success(.bool(let b)):
+                    if b == absorbing { return .bool(absorbing) }
+                case .success(let other):
+                    if firstError == nil { firstError = .noOverload(name, [other]) }
+                case .failure(let err):
+                    if err.kind == .limitExceeded { throw err }
+                    if firstError == nil { firstError = err }
+                }
+            }
+            if let err = firstError { throw err }
+            return .bool(!absorbing)
+        case "exists_one":
+            var count = 0
+            for item in items {
+                try charge(1, &s)
+                switch step(body[0], v, item, &s) {
+                case .success(.bool(let b)): if b { count += 1 }
+                case .success(let other): throw .noOverload(name, [other])
+                case .failure(let err): throw err
+                }
+            }
+            return .bool(count == 1)
+        case "map":
+            var out: [Value] = []
+            for item in items {
+                try charge(1, &s)
+                if body.count == 2 {
+                    switch step(body[0], v, item, &s) {
+                    case .success(.bool(let keep)): if !keep { continue }
+                    case .success(let other): throw .noOverload(name, [other])
+                    case .failure(let err): throw err
+                    }
+                }
+                switch step(body[body.count - 1], v, item, &s) {
+                case .success(let r): out.append(r)
+                case .failure(let err): throw err
+                }
+            }
+            return .list(out)
+        default:  // filter
+            var out: [Value] = []
+            for item in items {
+                try charge(1, &s)
+                switch step(body[0], v, item, &s) {
+                case .success(.bool(let keep)): if keep { out.append(item) }
+                case .success(let other): throw .noOverload(name, [other])
+                case .failure(let err): throw err
+                }
+            }
+            return .list(out)
+        }
+    }
+
+    /// Evaluates a macro body with the variable bound, always unbinding it afterwards.
+    func step(_ body: Expr, _ v: String, _ item: Value, _ s: inout EvalState) -> Result<Value, EvalError> {
+        s.scopes.append((v, item))
+        let r = attempt(body, &s)
+        s.scopes.removeLast()
+        return r
+    }
+}
