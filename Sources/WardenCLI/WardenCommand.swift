@@ -1,9 +1,39 @@
 import ArgumentParser
 import Warden
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 @main
 struct WardenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
-        abstract: "Policy rules for mobile conditional launch.")
+        abstract: "Policy rules for mobile conditional launch: check, evaluate and explain.",
+        discussion: """
+            Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
+            """,
+        subcommands: [
+            CheckCommand.self, EvalCommand.self, ExprCommand.self, SchemaCommand.self,
+        ])
+
+    /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Output.flush()
+                exit(2)
+            }
+            Output.flush()
+            exit(withError: error)
+        }
+        Output.flush()
+    }
 }

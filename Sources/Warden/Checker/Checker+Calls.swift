@@ -38,7 +38,7 @@ extension Checker {
             }
             if name == "matches", case .literal(.string(let pattern)) = all[1].kind {
                 if case .failure(let err) = Regex.compile(pattern) {
-                    error("invalid regular expression: \(err.message)", all[1].span)
+                    error("invalid regular expression: \(err)", all[1].span)
                 }
             }
             return .bool

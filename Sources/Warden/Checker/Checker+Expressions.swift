@@ -205,6 +205,12 @@ extension Checker {
             resolutions[e.id] = .constant(.type(.enumeration(en)))
             return .type
         }
+        if case .enumeration(let en)? = expected, let sug = nearest(name, in: en.members) {
+            error(
+                "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", "))); did you mean `\(sug)`?",
+                e.span, fixIt: sug)
+            return .error
+        }
         var candidates = schema.facts.map(\.name) + lets.map(\.name) + scopes.map(\.name)
         for en in EnumType.allCases { candidates += en.members }
         if case .enumeration(let en)? = expected { candidates = en.members + candidates }
@@ -311,7 +317,7 @@ extension Checker {
             lt = check(l, expected: op == .in ? elementType(rt) : rt)
         } else {
             lt = check(l)
-            rt = check(r)
+            rt = check(r, expected: op == .in ? .list(lt) : lt)
         }
         return typeBinary(op, lt, rt, span: span, opSpan: opSpan)
     }

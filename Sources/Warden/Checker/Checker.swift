@@ -298,42 +298,48 @@ final class Checker {
                 }
             }
         }
-        // Lints on the effective configuration of each block's scope.
-        for (i, block) in configs.enumerated() {
-            var effective: [Int: (ConfigValue, SourceSpan?)] = [:]
+        // Lints on the effective configuration of each distinct scope, reported once per scope.
+        var scopes: [String: [Int]] = [:]
+        var scopeOrder: [String] = []
+        for (i, c) in configs.enumerated() {
+            let key = "\(c.route)|\(c.apps.map { $0.sorted() } ?? ["*"])|\(c.groups.map { $0.sorted() } ?? ["*"])"
+            if scopes[key] == nil { scopeOrder.append(key) }
+            scopes[key, default: []].append(i)
+        }
+        for key in scopeOrder {
+            guard let members = scopes[key], let firstIndex = members.first else { continue }
+            let first = configs[firstIndex]
+            var effective: [Int: (value: ConfigValue, span: SourceSpan?)] = [:]
             for (ki, k) in schema.keys.enumerated() {
                 if let d = k.defaultValue { effective[ki] = (d, nil) }
             }
-            let applying = configs.enumerated().filter { $0.offset == i || covers($0.element, block) }
+            let applying = configs.enumerated().filter { covers($0.element, first) }
                 .sorted { ($0.element.isOverride ? 1 : 0, $0.offset) < ($1.element.isOverride ? 1 : 0, $1.offset) }
             for (_, c) in applying {
                 for s in c.settings { effective[s.key] = (s.value, s.span) }
             }
-            func value(_ name: String) -> (ConfigValue, SourceSpan?)? {
+            func value(_ name: String) -> (value: ConfigValue, span: SourceSpan?)? {
                 schema.keyIndex(of: name).flatMap { effective[$0] }
             }
-            if block.route == .managedApps {
-                if value("DefenderMAMConfigs")?.0 != .int(1) {
-                    error(
-                        "config `\(block.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing",
-                        block.span, fixIt: "DefenderMAMConfigs = 1")
-                }
+            if first.route == .managedApps && value("DefenderMAMConfigs")?.value != .int(1) {
+                error(
+                    "config `\(first.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing",
+                    first.span, fixIt: "DefenderMAMConfigs = 1")
             }
-            if let (vpn, vs) = value("vpn"), let (ap, aps) = value("antiphishing"), vpn == .int(1), ap == .int(0),
-                let at = block.settings.first(where: { schema.keys[$0.key].name == "vpn" || schema.keys[$0.key].name == "antiphishing" })
+            if let vpn = value("vpn"), let ap = value("antiphishing"), vpn.value == .int(1), ap.value == .int(0),
+                let at = ap.span ?? vpn.span
             {
-                _ = vs
-                _ = aps
                 warning(
                     "`vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful",
-                    at.span)
+                    at)
             }
-            let npOn = value("DefenderNetworkProtectionEnable")?.0 == .int(1)
-            if !npOn {
-                for s in block.settings where schema.keys[s.key].needsNetworkProtection {
-                    warning(
-                        "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
-                        s.span)
+            if value("DefenderNetworkProtectionEnable")?.value != .int(1) {
+                for i in members {
+                    for s in configs[i].settings where schema.keys[s.key].needsNetworkProtection {
+                        warning(
+                            "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
+                            s.span)
+                    }
                 }
             }
         }

@@ -91,13 +91,11 @@ public struct Engine: Sendable {
         let parsed = Parser.parseFile(source, options: syntaxOptions)
         let checker = Checker(schema: schema, source: source, hostFunctions: functions)
         var diagnostics = parsed.diagnostics
-        var policy: CheckedPolicy?
-        if !parsed.diagnostics.contains(where: { $0.severity == .error }) {
-            policy = checker.check(parsed.file)
-            diagnostics += checker.diagnostics
-        }
+        // The statements that parsed are checked too, so one run reports every error of the file.
+        let policy = checker.check(parsed.file)
+        diagnostics += checker.diagnostics
         diagnostics = cap(sortDiagnostics(diagnostics))
-        guard let policy, !diagnostics.contains(where: { $0.severity == .error }) else {
+        guard !diagnostics.contains(where: { $0.severity == .error }) else {
             throw CompileError(diagnostics: diagnostics, source: source)
         }
         return Program(policy: policy, engine: self, source: source, warnings: diagnostics)

@@ -32,14 +32,14 @@ extension Program {
     /// Converts a parsed JSON object into a device.
     func device(json value: JSONValue) -> Result<JSONDevice, FactsError> {
         guard case .object(let fields) = value else {
-            return .failure(FactsError(message: "a device must be a JSON object, not \(value.kindName)"))
+            return .failure(FactsError(message: "a device must be a JSON object, not a JSON \(value.kindName)"))
         }
         var input = Input(slots: schema.facts.count)
         var id: String?
         var seen = Set<Int>()
         for (key, v) in fields {
             if key == "id" {
-                id = v.jsonText
+                id = v.text
                 continue
             }
             guard let slot = schema.slot(ofFact: key) else {
@@ -63,7 +63,7 @@ extension Program {
     /// Converts a JSON value to a fact of the given type, strictly.
     static func convert(_ v: JSONValue, to type: WardenType) -> Result<Value, FactsError> {
         func wrong() -> Result<Value, FactsError> {
-            .failure(FactsError(message: "must be \(type.jsonDescription), not \(v.kindName)"))
+            .failure(FactsError(message: "must be \(type.jsonDescription), not a JSON \(v.kindName)"))
         }
         switch (type, v) {
         case (_, .null): return .failure(FactsError(message: "is null"))
@@ -115,27 +115,5 @@ extension WardenType {
         case .list(let el): el == .string ? "an array of strings" : "an array of `\(el)` values"
         default: "`\(self)`"
         }
-    }
-}
-
-extension JSONValue {
-    /// "a string", "an array", ... for messages.
-    var kindName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .int: "an integer"
-        case .double: "a number with a fraction or exponent"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-
-    /// Compact JSON text.
-    var jsonText: String {
-        var w = JSONWriter(bytes: [])
-        w.value(self)
-        return String(decoding: w.bytes, as: UTF8.self)
     }
 }
