@@ -403,9 +403,6 @@ struct RegexParser {
         pos += 1
         guard let c = peek() else { throw error("trailing backslash at end of pattern", at: start) }
         pos += 1
-        let bad = { (self: RegexParser) in
-            self.error("invalid escape sequence `\(self.text(start, self.pos))`", at: start)
-        }
         switch c {
         case "n": return .scalar("\n")
         case "t": return .scalar("\t")
@@ -430,8 +427,7 @@ struct RegexParser {
                 value = value * 8 + (d.value - 0x30)
                 pos += 1
             }
-            guard let s = Unicode.Scalar(value) else { throw bad(self) }
-            return .scalar(s)
+            return .scalar(Unicode.Scalar(value) ?? "\u{FFFD}")  // at most 0o777: always a scalar
         case "8", "9":
             throw error("not supported: RE2 syntax has no backreferences", at: start)
         case "A" where !inClass: return .assertion(.beginText)
@@ -445,7 +441,7 @@ struct RegexParser {
             if c.isASCII, !RegexAssertion.isWord(c) || c == "_" {
                 return .scalar(c)
             }
-            throw bad(self)
+            throw error("invalid escape sequence `\(text(start, pos))`", at: start)
         }
     }
 
