@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warden
 
 private func json(_ s: String) -> JSONValue {
@@ -199,7 +200,8 @@ private func decodeError(_ s: String) -> String? {
         #expect(decodeError(text) == nil)
         var v = JSONValue.null
         for _ in 0..<300 { v = .object([("list", .array([v]))]) }
-        #expect(failure(TypedJSON.decode(v)) == JSONError(message: "typed value nested deeper than 200 levels", offset: 0))
+        #expect(
+            failure(TypedJSON.decode(v)) == JSONError(message: "typed value nested deeper than 200 levels", offset: 0))
     }
 
     @Test func decodesBindings() {

@@ -389,7 +389,8 @@ private struct Parser {
         let negative = buf[j] == 0x2D
         if negative { j += 1 }
         guard j < n, isDigit(buf[j]) else {
-            throw j < n ? JSONError("invalid number: expected a digit after `-`", at: j)
+            throw j < n
+                ? JSONError("invalid number: expected a digit after `-`", at: j)
                 : JSONError("unexpected end of input in number", at: n)
         }
         var magnitude: UInt64 = 0

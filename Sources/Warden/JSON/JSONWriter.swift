@@ -60,7 +60,8 @@ struct JSONWriter {
                 let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let special =
-                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- 0x2020_2020_2020_2020) & ~w)
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((w &- 0x2020_2020_2020_2020) & ~w)
                 if special & 0x8080_8080_8080_8080 == 0 {
                     k += 8
                     continue
