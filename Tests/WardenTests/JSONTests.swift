@@ -227,6 +227,19 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
             parse(bytes: small, maxDepth: 2) == .failure(JSONError(message: "nesting deeper than 2 levels", offset: 2)))
     }
 
+    @Test func lineParserIsReusableAfterErrors() {
+        var parser = JSONLineParser()
+        let lines = [#"{"a":[1,{"b":2}]}"#, #"{"a":[1,{"b":"#, "[]", #"{"x":"é"} "#, "[1,,2]", "7"]
+        var results: [Result<JSONValue, JSONError>] = []
+        for line in lines {
+            results.append(Array(line.utf8).withUnsafeBufferPointer { parser.parse($0) })
+        }
+        #expect(results.map { try? $0.get() } == lines.map { try? parse($0).get() })
+        #expect(results[0] == .success(.object([("a", .array([.int(1), .object([("b", .int(2))])]))])))
+        #expect(results[2] == .success(.array([])))
+        #expect(results[4] == .failure(JSONError(message: "expected a value, found `,`", offset: 3)))
+    }
+
     @Test func parsesFromAnyCollection() {
         #expect(JSONParser.parse("[1,\"é\"]".utf8) == .success(.array([.int(1), .string("é")])))
         #expect(JSONParser.parse(Array("[true]".utf8)[...]) == .success(.array([.bool(true)])))

@@ -11,6 +11,8 @@ enum JSONParser {
     }
 
     /// Parses the whole input as one JSON value; arrays and objects may nest `maxDepth` deep.
+    /// (Parsing never recurses, but releasing, comparing or writing a `JSONValue` does, so keep
+    /// `maxDepth` in the thousands at most.)
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 256) -> Result<JSONValue, JSONError> {
         var p = Parser(maxDepth: maxDepth)
         p.buf = bytes
