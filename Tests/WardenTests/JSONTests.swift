@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warden
 
 private func parse(_ s: String) -> Result<JSONValue, JSONError> { JSONParser.parse(Array(s.utf8)) }
@@ -55,7 +56,9 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
         #expect(value("\"hi\"") == .string("hi"))
         #expect(value("[]") == .array([]))
         #expect(value("{}") == .object([]))
-        #expect(value("[1, [2, []], {\"a\": null}]") == .array([.int(1), .array([.int(2), .array([])]), .object([("a", .null)])]))
+        #expect(
+            value("[1, [2, []], {\"a\": null}]")
+                == .array([.int(1), .array([.int(2), .array([])]), .object([("a", .null)])]))
         #expect(value(" { \"a\" : 1 , \"b\" : [ true ] } ") == .object([("a", .int(1)), ("b", .array([.bool(true)]))]))
     }
 
@@ -162,27 +165,28 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
 
     // MARK: UTF-8
 
-    @Test(arguments: [
-        ([0x22, 0xC0, 0xAF, 0x22], 1),  // overlong "/"
-        ([0x22, 0xC1, 0xBF, 0x22], 1),  // overlong
-        ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong 3-byte
-        ([0x22, 0xF0, 0x80, 0x80, 0xAF, 0x22], 1),  // overlong 4-byte
-        ([0x22, 0x61, 0xED, 0xA0, 0x80, 0x22], 2),  // U+D800 encoded in UTF-8
-        ([0x22, 0xED, 0xBF, 0xBF, 0x22], 1),  // U+DFFF encoded in UTF-8
-        ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),  // above U+10FFFF
-        ([0x22, 0xF5, 0x80, 0x80, 0x80, 0x22], 1),
-        ([0x22, 0xFF, 0x22], 1),
-        ([0x22, 0x80, 0x22], 1),  // lone continuation byte
-        ([0x22, 0xC3, 0x22], 1),  // truncated 2-byte
-        ([0x22, 0xE2, 0x82, 0x22], 1),  // truncated 3-byte
-        ([0x22, 0xF0, 0x9F, 0x98, 0x22], 1),  // truncated 4-byte
-        ([0x22, 0xF0, 0x9F, 0x98], 1),  // truncated at end of input
-        ([0x22, 0xC3], 1),
-        ([0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22], 3),  // after an escape (slow path)
-        ([0x5B, 0x31, 0x2C, 0xC3, 0x28, 0x5D], 3),  // outside a string
-        ([0x31, 0x20, 0xFE], 2),  // after the value
-        ([0x7B, 0x22, 0x61, 0xE2, 0x28, 0xA1, 0x22, 0x3A, 0x31, 0x7D], 3),  // in a key
-    ] as [([UInt8], Int)])
+    @Test(
+        arguments: [
+            ([0x22, 0xC0, 0xAF, 0x22], 1),  // overlong "/"
+            ([0x22, 0xC1, 0xBF, 0x22], 1),  // overlong
+            ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong 3-byte
+            ([0x22, 0xF0, 0x80, 0x80, 0xAF, 0x22], 1),  // overlong 4-byte
+            ([0x22, 0x61, 0xED, 0xA0, 0x80, 0x22], 2),  // U+D800 encoded in UTF-8
+            ([0x22, 0xED, 0xBF, 0xBF, 0x22], 1),  // U+DFFF encoded in UTF-8
+            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),  // above U+10FFFF
+            ([0x22, 0xF5, 0x80, 0x80, 0x80, 0x22], 1),
+            ([0x22, 0xFF, 0x22], 1),
+            ([0x22, 0x80, 0x22], 1),  // lone continuation byte
+            ([0x22, 0xC3, 0x22], 1),  // truncated 2-byte
+            ([0x22, 0xE2, 0x82, 0x22], 1),  // truncated 3-byte
+            ([0x22, 0xF0, 0x9F, 0x98, 0x22], 1),  // truncated 4-byte
+            ([0x22, 0xF0, 0x9F, 0x98], 1),  // truncated at end of input
+            ([0x22, 0xC3], 1),
+            ([0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22], 3),  // after an escape (slow path)
+            ([0x5B, 0x31, 0x2C, 0xC3, 0x28, 0x5D], 3),  // outside a string
+            ([0x31, 0x20, 0xFE], 2),  // after the value
+            ([0x7B, 0x22, 0x61, 0xE2, 0x28, 0xA1, 0x22, 0x3A, 0x31, 0x7D], 3),  // in a key
+        ] as [([UInt8], Int)])
     func invalidUTF8IsAnErrorAtItsByteOffset(bytes: [UInt8], offset: Int) {
         #expect(error(bytes: bytes) == JSONError(message: "invalid UTF-8 at byte \(offset)", offset: offset))
     }
@@ -219,7 +223,21 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
         #expect(error(bytes: tooDeep)?.offset == 256)
         let small = Array("[[[1]]]".utf8)
         #expect(parse(bytes: small, maxDepth: 3) == .success(.array([.array([.array([.int(1)])])])))
-        #expect(parse(bytes: small, maxDepth: 2) == .failure(JSONError(message: "nesting deeper than 2 levels", offset: 2)))
+        #expect(
+            parse(bytes: small, maxDepth: 2) == .failure(JSONError(message: "nesting deeper than 2 levels", offset: 2)))
+    }
+
+    @Test func lineParserIsReusableAfterErrors() {
+        var parser = JSONLineParser()
+        let lines = [#"{"a":[1,{"b":2}]}"#, #"{"a":[1,{"b":"#, "[]", #"{"x":"é"} "#, "[1,,2]", "7"]
+        var results: [Result<JSONValue, JSONError>] = []
+        for line in lines {
+            results.append(Array(line.utf8).withUnsafeBufferPointer { parser.parse($0) })
+        }
+        #expect(results.map { try? $0.get() } == lines.map { try? parse($0).get() })
+        #expect(results[0] == .success(.object([("a", .array([.int(1), .object([("b", .int(2))])]))])))
+        #expect(results[2] == .success(.array([])))
+        #expect(results[4] == .failure(JSONError(message: "expected a value, found `,`", offset: 3)))
     }
 
     @Test func parsesFromAnyCollection() {
@@ -240,7 +258,7 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
 
     @Test func writerNumbers() {
         var w = JSONWriter()
-        for i: Int64 in [0, 7, -7, 10, 1234567890, Int64.max, Int64.min] {
+        for i: Int64 in [0, 7, -7, 10, 1_234_567_890, Int64.max, Int64.min] {
             w.int(i)
             w.raw(" ")
         }
@@ -249,7 +267,9 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
         w.uint(0)
         #expect(w.text == "0 7 -7 10 1234567890 9223372036854775807 -9223372036854775808 18446744073709551615 0")
         var d = JSONWriter()
-        for x in [1.5, 100.0, -0.0, 1e20, 1e-7, .leastNonzeroMagnitude, 0.1, Double.greatestFiniteMagnitude, .nan, .infinity] {
+        for x in [
+            1.5, 100.0, -0.0, 1e20, 1e-7, .leastNonzeroMagnitude, 0.1, Double.greatestFiniteMagnitude, .nan, .infinity,
+        ] {
             d.double(x)
             d.raw(",")
         }
@@ -257,7 +277,9 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
     }
 
     @Test func writtenDoublesRoundTrip() {
-        var samples: [Double] = [0.1, 1.0 / 3, 2.0 / 3e300, 123456.789e-200, -.leastNonzeroMagnitude, 9007199254740992, 1e23, -0.0]
+        var samples: [Double] = [
+            0.1, 1.0 / 3, 2.0 / 3e300, 123456.789e-200, -.leastNonzeroMagnitude, 9_007_199_254_740_992, 1e23, -0.0,
+        ]
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
         for _ in 0..<2000 {
             x ^= x << 13
@@ -337,7 +359,8 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
 
     @Test func tooLongLinesAreReportedOnceAndDropped() {
         // Small limit, crossing chunk boundaries; "\r" does not count towards the length.
-        let c = split([Array("ok\nabcdef".utf8), Array("ghij\r".utf8), Array("\nfour\r\nfiv".utf8), Array("e\n".utf8)], max: 4)
+        let c = split(
+            [Array("ok\nabcdef".utf8), Array("ghij\r".utf8), Array("\nfour\r\nfiv".utf8), Array("e\n".utf8)], max: 4)
         #expect(c.lines == ["ok", "<too long 10>", "four", "five"])
         #expect(c.numbers == [1, 2, 3, 4])
         #expect(split([Array("abcd\r\nabcde\r\n".utf8)], max: 4).lines == ["abcd", "<too long 5>"])
@@ -362,5 +385,59 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
         splitter.finish(body)
         #expect(reports.map(\.0) == [1, 2, 3])
         #expect(reports.map(\.1) == ["{\"first\":1}", "too long \(20 << 20)", "{\"id\":3}"])
+    }
+
+    // MARK: robustness
+
+    @Test func mutatedInputNeverCrashesAndValidResultsRoundTrip() {
+        let seeds = [
+            #"{"id":17,"threatLevel":"medium","apps":["a","b\u00e9\ud83d\ude00"],"x":-1.5e-3,"n":null,"t":true}"#,
+            #"[0,-0,1e5,[{}],{"a":[[],"\n\"\\"]}, "héllo 😀", 9223372036854775808]"#,
+        ].map { Array($0.utf8) }
+        let interesting: [UInt8] = [
+            0x22, 0x5C, 0x5B, 0x5D, 0x7B, 0x7D, 0x2C, 0x3A, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x00, 0x0A, 0x80, 0xC3,
+            0xED, 0xF0, 0xFF, 0x20,
+        ]
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            x ^= x << 13
+            x ^= x >> 7
+            x ^= x << 17
+            return Int(x % UInt64(max(bound, 1)))
+        }
+        var accepted = 0
+        for round in 0..<20_000 {
+            var doc = seeds[round % seeds.count]
+            for _ in 0...next(3) {
+                let at = next(doc.count + 1)
+                switch next(3) {
+                case 0: doc.insert(interesting[next(interesting.count)], at: at)
+                case 1: if at < doc.count { doc.remove(at: at) }
+                default: if at < doc.count { doc[at] = interesting[next(interesting.count)] }
+                }
+            }
+            switch parse(bytes: doc) {
+            case .success(let v):
+                accepted += 1
+                #expect(String(validating: doc, as: UTF8.self) != nil)
+                #expect(JSONParser.parse(Array(v.text.utf8)) == .success(v), "\(String(decoding: doc, as: UTF8.self))")
+            case .failure(let e):
+                #expect(e.offset >= 0 && e.offset <= doc.count)
+                #expect(!e.message.isEmpty)
+            }
+        }
+        #expect(accepted > 0)
+    }
+
+    @Test func everyTruncationIsAnError() {
+        let doc = Array(#"{"a":[1,2.5e3,"x\u0041é😀",true,false,null],"b":{}}"#.utf8)
+        #expect((try? parse(bytes: doc).get()) != nil)
+        for k in 0..<doc.count {
+            guard case .failure(let e) = parse(bytes: Array(doc[0..<k])) else {
+                Issue.record("prefix of \(k) bytes parsed")
+                continue
+            }
+            #expect(e.offset <= k)
+        }
     }
 }
