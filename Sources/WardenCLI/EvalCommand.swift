@@ -68,7 +68,7 @@ struct EvalCommand: ParsableCommand {
         }
 
         if facts.hasSuffix(".json") {
-            switch Files.read(facts) {
+            switch Files.readAll(facts) {
             case .failure(let e):
                 Output.error("error: \(e)")
                 throw ExitCode(1)

@@ -55,13 +55,16 @@ enum Output {
     }
 }
 
+/// `read(2)`, named apart from `Files.readAll`.
+private func sysRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { read(fd, p, n) }
+
 /// `write(2)`, named apart from `Output.write`.
 private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
 /// Reading files as bytes (the library never reads files).
 enum Files {
     /// The whole file, or a message saying why it cannot be read.
-    static func read(_ path: String) -> Result<[UInt8], CLIError> {
+    static func readAll(_ path: String) -> Result<[UInt8], CLIError> {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")) }
         defer { if fd != 0 { close(fd) } }
@@ -72,7 +75,7 @@ enum Files {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))"))
@@ -90,7 +93,7 @@ enum Files {
         defer { if fd != 0 { close(fd) } }
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")
@@ -111,7 +114,7 @@ struct CLIError: Error, CustomStringConvertible {
 enum PolicyLoader {
     /// Compiles a file; prints its diagnostics (errors and warnings) to standard error.
     static func load(_ path: String, engine: Engine = Engine()) -> Program? {
-        switch Files.read(path) {
+        switch Files.readAll(path) {
         case .failure(let e):
             Output.error("error: \(e)")
             return nil

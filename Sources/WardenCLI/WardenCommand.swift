@@ -16,7 +16,7 @@ struct WardenCommand: ParsableCommand {
             Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
             """,
         subcommands: [
-            CheckCommand.self, EvalCommand.self, ExprCommand.self, SchemaCommand.self,
+            CheckCommand.self, EvalCommand.self, SchemaCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
@@ -29,7 +29,7 @@ struct WardenCommand: ParsableCommand {
             if code == .validationFailure {
                 Output.error(fullMessage(for: error))
                 Output.flush()
-                exit(2)
+                terminate(2)
             }
             Output.flush()
             exit(withError: error)
@@ -37,3 +37,6 @@ struct WardenCommand: ParsableCommand {
         Output.flush()
     }
 }
+
+/// Ends the process with a status (named apart from `ParsableCommand.exit`).
+func terminate(_ code: Int32) -> Never { exit(code) }

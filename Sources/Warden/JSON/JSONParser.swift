@@ -14,7 +14,7 @@ enum JSONParser {
     /// (Parsing never recurses, but releasing, comparing or writing a `JSONValue` does, so keep
     /// `maxDepth` in the thousands at most.)
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 256) -> Result<JSONValue, JSONError> {
-        var p = Parser(maxDepth: maxDepth)
+        var p = JSONByteParser(maxDepth: maxDepth)
         p.buf = bytes
         p.n = bytes.count
         do {
@@ -28,10 +28,10 @@ enum JSONParser {
 /// A parser that keeps its working buffers from one input to the next: the same as
 /// `JSONParser.parse`, a little faster when parsing many lines (JSON Lines facts).
 struct JSONLineParser {
-    private var parser: Parser
+    private var parser: JSONByteParser
 
     init(maxDepth: Int = 256) {
-        parser = Parser(maxDepth: maxDepth)
+        parser = JSONByteParser(maxDepth: maxDepth)
     }
 
     /// Parses the whole input as one JSON value (surrounding whitespace allowed).
@@ -45,7 +45,7 @@ struct JSONLineParser {
     }
 }
 
-private struct Parser {
+private struct JSONByteParser {
     struct Frame {
         var isObject: Bool
         var valueStart: Int
