@@ -5,5 +5,6 @@ import Warden
 struct WardenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
-        abstract: "Policy rules for mobile conditional launch.")
+        abstract: "Policy rules for mobile conditional launch.",
+        subcommands: [ExprCommand.self])
 }
