@@ -75,7 +75,7 @@ public enum CELMode {
     /// Parses, resolves and evaluates plain CEL; a syntax error comes back as an error value.
     static func evaluate(_ source: String, bindings: [String: Value], limits: EvalLimits = .init()) -> Result<Value, EvalError> {
         let file = SourceFile(name: "<input>", text: source)
-        let parsed = ParserStubTemp.parseExpression(file, options: SyntaxOptions(celMode: true))
+        let parsed = Parser.parseExpression(file, options: SyntaxOptions(celMode: true))
         guard let expr = parsed.expr else {
             let first = parsed.diagnostics.first { $0.severity == .error }
             return .failure(EvalError(.invalidArgument, "syntax error: " + (first?.message ?? "invalid expression")))
