@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Warden
 
 /// `warden expr`: evaluate one expression (or a batch of them).
@@ -40,7 +39,7 @@ struct ExprCommand: ParsableCommand {
             return
         }
         let result = CELMode.run(expression: source, bindingsJSON: bindings.map { Array($0.utf8) }, json: json)
-        print(result.line)
+        Output.line(result.line)
         if !result.isValue { throw ExitCode(1) }
     }
 
@@ -49,18 +48,13 @@ struct ExprCommand: ParsableCommand {
             try runTyped(source: nil, facts: facts, bindings: bindings, json: json)
             return
         }
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let d = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("error: cannot read `\(path)`\n".utf8))
-                throw ExitCode(1)
-            }
-            data = d
+        let bytes: [UInt8]
+        switch Files.readAll(path) {
+        case .success(let b): bytes = b
+        case .failure(let err):
+            Output.error("error: \(err.description)")
+            throw ExitCode(1)
         }
-        let bytes = [UInt8](data)
-        var out = ""
         var start = 0
         var lines: [ArraySlice<UInt8>] = []
         for i in bytes.indices where bytes[i] == 0x0A {
@@ -70,15 +64,13 @@ struct ExprCommand: ParsableCommand {
         if start < bytes.count { lines.append(bytes[start...]) }
         for var line in lines {
             if line.last == 0x0D { line = line.dropLast() }
-            out += CELMode.runBatchLine(Array(line))
-            out += "\n"
+            Output.line(CELMode.runBatchLine(Array(line)))
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
     }
 
     /// Typed mode (the schema's facts): the lead replaces this once the checker exists.
     func runTyped(source: String?, facts: String?, bindings: String?, json: Bool) throws {
-        print("error: typed mode needs the checker")
+        Output.line("error: typed mode needs the checker")
         throw ExitCode(1)
     }
 }

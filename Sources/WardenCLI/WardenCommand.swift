@@ -1,10 +1,42 @@
 import ArgumentParser
 import Warden
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 @main
 struct WardenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
-        abstract: "Policy rules for mobile conditional launch.",
-        subcommands: [ExprCommand.self])
+        abstract: "Policy rules for mobile conditional launch: check, evaluate and explain.",
+        discussion: """
+            Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
+            """,
+        subcommands: [
+            CheckCommand.self, EvalCommand.self, SchemaCommand.self, ExprCommand.self,
+        ])
+
+    /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Output.flush()
+                terminate(2)
+            }
+            Output.flush()
+            exit(withError: error)
+        }
+        Output.flush()
+    }
 }
+
+/// Ends the process with a status (named apart from `ParsableCommand.exit`).
+func terminate(_ code: Int32) -> Never { exit(code) }

@@ -177,7 +177,8 @@ struct ScalarSet: Sendable {
     func matches(_ c: Unicode.Scalar, _ variants: CaseVariants) -> Bool {
         var hit = containsExactly(c.value)
         if fold && !hit {
-            hit = containsExactly(variants.lower) || containsExactly(variants.upper)
+            hit =
+                containsExactly(variants.lower) || containsExactly(variants.upper)
                 || containsExactly(variants.folded) || containsExactly(variants.foldedUpper)
         }
         return hit != negated

@@ -162,8 +162,8 @@ struct RegexParser {
     private mutating func parseCount() -> Int? {
         var value = 0
         var any = false
-        while let c = peek(), let d = c.properties.numericType == .decimal && c.isASCII ? Int(c.value - 0x30) : nil {
-            value = min(value * 10 + d, 1_000_000)
+        while let c = peek(), let d = Self.digit(c, radix: 10) {
+            value = min(value * 10 + Int(d), 1_000_000)
             any = true
             pos += 1
         }
@@ -209,7 +209,6 @@ struct RegexParser {
             pos += 1
             return .node(.assertion(flags.multiLine ? .endLine : .endText))
         case "\\":
-            let start = pos
             switch try parseEscape(inClass: false) {
             case .scalar(let s): return .node(literal(s))
             case .set(var set):
@@ -223,7 +222,6 @@ struct RegexParser {
                     if let s = peek() { nodes.append(literal(s)) }
                     pos += 1
                 }
-                _ = start
                 return .nodes(nodes)
             }
         default:
@@ -387,14 +385,24 @@ struct RegexParser {
 
     // MARK: - Escapes
 
+    /// The value of an ASCII digit in `radix` (10 or 16).
+    private static func digit(_ c: Unicode.Scalar, radix: UInt32) -> UInt32? {
+        let v = c.value
+        let value: UInt32
+        switch v {
+        case 0x30...0x39: value = v - 0x30
+        case 0x41...0x46: value = v - 0x41 + 10
+        case 0x61...0x66: value = v - 0x61 + 10
+        default: return nil
+        }
+        return value < radix ? value : nil
+    }
+
     private mutating func parseEscape(inClass: Bool) throws(RegexError) -> Escape {
         let start = pos
         pos += 1
         guard let c = peek() else { throw error("trailing backslash at end of pattern", at: start) }
         pos += 1
-        let bad = { (self: RegexParser) in
-            self.error("invalid escape sequence `\(self.text(start, self.pos))`", at: start)
-        }
         switch c {
         case "n": return .scalar("\n")
         case "t": return .scalar("\t")
@@ -419,8 +427,7 @@ struct RegexParser {
                 value = value * 8 + (d.value - 0x30)
                 pos += 1
             }
-            guard let s = Unicode.Scalar(value) else { throw bad(self) }
-            return .scalar(s)
+            return .scalar(Unicode.Scalar(value) ?? "\u{FFFD}")  // at most 0o777: always a scalar
         case "8", "9":
             throw error("not supported: RE2 syntax has no backreferences", at: start)
         case "A" where !inClass: return .assertion(.beginText)
@@ -434,7 +441,7 @@ struct RegexParser {
             if c.isASCII, !RegexAssertion.isWord(c) || c == "_" {
                 return .scalar(c)
             }
-            throw bad(self)
+            throw error("invalid escape sequence `\(text(start, pos))`", at: start)
         }
     }
 
@@ -444,9 +451,7 @@ struct RegexParser {
         var digits = 0
         let braced = peek() == "{"
         if braced { pos += 1 }
-        while let c = peek(), let d = c.properties.numericType != nil && c.isASCII || "abcdefABCDEF".unicodeScalars.contains(c)
-            ? UInt32(String(c), radix: 16) : nil
-        {
+        while let c = peek(), let d = Self.digit(c, radix: 16) {
             if !braced && digits == 2 { break }
             value = min(value * 16 + d, 0x110000)
             digits += 1
@@ -474,7 +479,9 @@ struct RegexParser {
             name = text(nameStart, pos)
             pos += 1
         } else {
-            guard let c = peek() else { throw error("trailing backslash at end of pattern", at: start) }
+            guard let c = peek() else {
+                throw error("missing Unicode class name after `\(text(start, pos))`", at: start)
+            }
             name = String(c)
             pos += 1
         }

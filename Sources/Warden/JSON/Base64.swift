@@ -1,6 +1,7 @@
 /// Standard base64 (RFC 4648 §4, `+` `/`, with `=` padding).
 enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// 0–63 for an alphabet byte, 0xFF otherwise.
     private static let decodeTable: [UInt8] = {

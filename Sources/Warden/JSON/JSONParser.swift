@@ -11,8 +11,12 @@ enum JSONParser {
     }
 
     /// Parses the whole input as one JSON value; arrays and objects may nest `maxDepth` deep.
+    /// (Parsing never recurses, but releasing, comparing or writing a `JSONValue` does, so keep
+    /// `maxDepth` in the thousands at most.)
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 256) -> Result<JSONValue, JSONError> {
-        var p = Parser(bytes, maxDepth: maxDepth)
+        var p = JSONByteParser(maxDepth: maxDepth)
+        p.buf = bytes
+        p.n = bytes.count
         do {
             return .success(try p.document())
         } catch {
@@ -21,15 +25,35 @@ enum JSONParser {
     }
 }
 
-private struct Parser {
+/// A parser that keeps its working buffers from one input to the next: the same as
+/// `JSONParser.parse`, a little faster when parsing many lines (JSON Lines facts).
+struct JSONLineParser {
+    private var parser: JSONByteParser
+
+    init(maxDepth: Int = 256) {
+        parser = JSONByteParser(maxDepth: maxDepth)
+    }
+
+    /// Parses the whole input as one JSON value (surrounding whitespace allowed).
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONError> {
+        parser.reset(bytes)
+        do {
+            return .success(try parser.document())
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+private struct JSONByteParser {
     struct Frame {
         var isObject: Bool
         var valueStart: Int
         var keyStart: Int
     }
 
-    let buf: UnsafeBufferPointer<UInt8>
-    let n: Int
+    var buf: UnsafeBufferPointer<UInt8>
+    var n: Int
     let maxDepth: Int
     var i = 0
     /// Values of the open containers, flat; a frame owns `values[valueStart...]`.
@@ -40,10 +64,20 @@ private struct Parser {
     /// Reused buffer for strings with escapes.
     var scratch: [UInt8] = []
 
-    init(_ buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
-        self.buf = buf
-        self.n = buf.count
+    init(maxDepth: Int) {
+        self.buf = UnsafeBufferPointer(start: nil, count: 0)
+        self.n = 0
         self.maxDepth = maxDepth
+    }
+
+    /// Points the parser at new input, dropping what an earlier (failed) parse left behind.
+    mutating func reset(_ input: UnsafeBufferPointer<UInt8>) {
+        buf = input
+        n = input.count
+        i = 0
+        if !frames.isEmpty { frames.removeAll(keepingCapacity: true) }
+        if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+        if !keys.isEmpty { keys.removeAll(keepingCapacity: true) }
     }
 
     mutating func document() throws(JSONError) -> JSONValue {
@@ -130,6 +164,12 @@ private struct Parser {
         guard frames.count < maxDepth else {
             throw JSONError("nesting deeper than \(maxDepth) levels", at: i)
         }
+        if frames.capacity == 0 {
+            // First container: size the stacks once instead of growing them one by one.
+            frames.reserveCapacity(8)
+            values.reserveCapacity(32)
+            keys.reserveCapacity(32)
+        }
         frames.append(Frame(isObject: isObject, valueStart: values.count, keyStart: keys.count))
         i += 1
     }
@@ -178,6 +218,21 @@ private struct Parser {
     mutating func string() throws(JSONError) -> String {
         let start = i + 1
         var j = start
+        if let base = buf.baseAddress {
+            // Skip eight plain ASCII bytes at a time (no `"`, `\\`, control or non-ASCII byte).
+            let raw = UnsafeRawPointer(base)
+            while n - j >= 8 {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let quote = w ^ 0x2222_2222_2222_2222
+                let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let high: UInt64 = 0x8080_8080_8080_8080
+                let special =
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (w &- 0x2020_2020_2020_2020) | w
+                if special & high != 0 { break }
+                j += 8
+            }
+        }
         while j < n {
             let c = buf[j]
             if c == 0x22 {
@@ -336,7 +391,8 @@ private struct Parser {
         let negative = buf[j] == 0x2D
         if negative { j += 1 }
         guard j < n, isDigit(buf[j]) else {
-            throw j < n ? JSONError("invalid number: expected a digit after `-`", at: j)
+            throw j < n
+                ? JSONError("invalid number: expected a digit after `-`", at: j)
                 : JSONError("unexpected end of input in number", at: n)
         }
         var magnitude: UInt64 = 0

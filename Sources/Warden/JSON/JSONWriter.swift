@@ -51,7 +51,22 @@ struct JSONWriter {
         var runStart = 0
         var k = 0
         let n = u.count
+        let raw = UnsafeRawPointer(u.baseAddress)
         while k < n {
+            // Skip eight bytes at a time while none needs escaping (`"`, `\\`, controls).
+            if let raw, n - k >= 8 {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                let quote = w ^ 0x2222_2222_2222_2222
+                let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let special =
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((w &- 0x2020_2020_2020_2020) & ~w)
+                if special & 0x8080_8080_8080_8080 == 0 {
+                    k += 8
+                    continue
+                }
+            }
             let c = u[k]
             if c >= 0x20 && c != 0x22 && c != 0x5C {
                 k += 1

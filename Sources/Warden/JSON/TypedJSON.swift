@@ -143,7 +143,9 @@ enum TypedJSON {
             guard body == .bool(true) else { throw fail("`null` must be `true`") }
             return .null
         case "bool":
-            guard case .bool(let b) = body else { throw fail("`bool` must be a JSON boolean, not \(article(body.kindName))") }
+            guard case .bool(let b) = body else {
+                throw fail("`bool` must be a JSON boolean, not \(article(body.kindName))")
+            }
             return .bool(b)
         case "int":
             let s = try expectString()
@@ -170,13 +172,17 @@ enum TypedJSON {
             guard let b = Base64.decode(s) else { throw fail("invalid base64 in `bytes`") }
             return .bytes(b)
         case "list":
-            guard case .array(let items) = body else { throw fail("`list` must be a JSON array, not \(article(body.kindName))") }
+            guard case .array(let items) = body else {
+                throw fail("`list` must be a JSON array, not \(article(body.kindName))")
+            }
             var out: [Value] = []
             out.reserveCapacity(items.count)
             for item in items { out.append(try value(item, depth: depth + 1)) }
             return .list(out)
         case "map":
-            guard case .array(let entries) = body else { throw fail("`map` must be a JSON array of pairs, not \(article(body.kindName))") }
+            guard case .array(let entries) = body else {
+                throw fail("`map` must be a JSON array of pairs, not \(article(body.kindName))")
+            }
             var pairs: [(Value, Value)] = []
             pairs.reserveCapacity(entries.count)
             for entry in entries {

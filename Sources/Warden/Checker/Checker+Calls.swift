@@ -1,0 +1,193 @@
+// Typing of function calls and macros (LANGUAGE.md §3's function list, plus host functions).
+
+extension Checker {
+    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+
+    func checkCall(
+        _ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan, expected: WardenType?
+    ) -> WardenType {
+        if let target, Checker.macroNames.contains(name), let first = args.first, case .ident(let v) = first.kind {
+            return checkComprehension(e, name, target: target, variable: v, args: args, nameSpan: nameSpan)
+        }
+        if name == "has" && target == nil {
+            return checkHas(e, args: args, nameSpan: nameSpan)
+        }
+        let all = (target.map { [$0] } ?? []) + args
+        func arity(_ n: Int) -> Bool {
+            if all.count == n { return true }
+            error("`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)", e.span)
+            args.forEach { check($0) }
+            return false
+        }
+        switch name {
+        case "size":
+            guard arity(1) else { return .error }
+            let t = check(all[0])
+            switch t {
+            case .string, .bytes, .list, .map, .dyn, .error: return .int
+            default:
+                error("`size` applies to strings, bytes, lists and maps, not `\(t)`", all[0].span)
+                return .error
+            }
+        case "contains", "startsWith", "endsWith", "matches":
+            guard arity(2) else { return .error }
+            let a = check(all[0])
+            let b = check(all[1])
+            for (t, x) in [(a, all[0]), (b, all[1])] where !(t.isDynamic || t == .string) {
+                error("`\(name)` applies to `string`, not `\(t)`", x.span)
+            }
+            if name == "matches", case .literal(.string(let pattern)) = all[1].kind {
+                if case .failure(let err) = Regex.compile(pattern) {
+                    error("invalid regular expression: \(err)", all[1].span)
+                }
+            }
+            return .bool
+        case "lower", "upper":
+            guard arity(1) else { return .error }
+            let t = check(all[0])
+            if !(t.isDynamic || t == .string) { error("`\(name)` applies to `string`, not `\(t)`", all[0].span) }
+            return .string
+        case "version", "date":
+            guard arity(1) else { return .error }
+            let want: WardenType = name == "version" ? .version : .date
+            if case .literal(.string(let s)) = all[0].kind {
+                let t = convert(all[0], s, to: want)
+                if t != .error, let c = resolutions[all[0].id] { resolutions[e.id] = c }
+                resolutions.types[all[0].id] = .string
+                return want
+            }
+            let t = check(all[0])
+            if !(t.isDynamic || t == .string || t == want) {
+                error("`\(name)` takes a `string`, not `\(t)`", all[0].span)
+            }
+            return want
+        case "daysBetween":
+            guard arity(2) else { return .error }
+            for a in all {
+                let t = check(a, expected: .date)
+                if !(t.isDynamic || t == .date) { error("`daysBetween` takes dates, not `\(t)`", a.span) }
+            }
+            return .int
+        case "int", "uint", "double", "string", "bytes", "bool", "dyn", "type":
+            guard arity(1) else { return .error }
+            return checkConversion(name, all[0])
+        default:
+            if let i = hostFunctions.firstIndex(where: { $0.name == name }), target == nil {
+                let f = hostFunctions[i]
+                guard arity(f.parameters.count) else { return .error }
+                for (a, p) in zip(all, f.parameters) {
+                    let t = check(a, expected: p)
+                    if !assignable(t, to: p) { error("`\(name)` takes `\(p)` here, not `\(t)`", a.span) }
+                }
+                resolutions[e.id] = .hostFunction(i)
+                return f.result
+            }
+            all.forEach { check($0) }
+            let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
+            error(
+                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug)
+            return .error
+        }
+    }
+
+    private func checkConversion(_ name: String, _ arg: Expr) -> WardenType {
+        let t = check(arg)
+        if t.isDynamic { return Checker.typeNames[name] ?? .dyn }
+        let ok: Bool
+        switch name {
+        case "int": ok = [.int, .uint, .double, .string].contains(t)
+        case "uint": ok = [.int, .uint, .double, .string].contains(t)
+        case "double": ok = [.int, .uint, .double, .string].contains(t)
+        case "string":
+            switch t {
+            case .int, .uint, .double, .string, .bytes, .bool, .enumeration, .version, .date: ok = true
+            default: ok = false
+            }
+        case "bytes": ok = t == .string || t == .bytes
+        case "bool": ok = t == .bool || t == .string
+        default: ok = true
+        }
+        if !ok { error("no conversion `\(name)` from `\(t)`", arg.span) }
+        switch name {
+        case "dyn": return .dyn
+        case "type": return .type
+        default: return Checker.typeNames[name] ?? .dyn
+        }
+    }
+
+    private func checkHas(_ e: Expr, args: [Expr], nameSpan: SourceSpan) -> WardenType {
+        guard args.count == 1 else {
+            error("`has` takes one argument: a fact or a field selection", e.span)
+            return .error
+        }
+        let arg = args[0]
+        switch arg.kind {
+        case .ident(let name):
+            if let slot = schema.slot(ofFact: name), !scopes.contains(where: { $0.name == name }),
+                letIndex[name] == nil
+            {
+                resolutions[e.id] = .hasFact(slot)
+                resolutions.types[arg.id] = schema.facts[slot].type
+                return .bool
+            }
+            let sug = nearest(name, in: schema.facts.map(\.name))
+            error(
+                "`has` takes a fact or a field selection; `\(name)` is not a fact"
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), arg.span, fixIt: sug)
+            return .error
+        case .select(let operand, _, let fieldSpan):
+            let t = check(operand)
+            switch t {
+            case .map, .dyn, .error: return .bool
+            default:
+                error("`has` needs a map field selection; `\(t)` has no fields", fieldSpan)
+                return .error
+            }
+        default:
+            error("`has` takes a fact or a field selection", arg.span)
+            return .error
+        }
+    }
+
+    private func checkComprehension(
+        _ e: Expr, _ name: String, target: Expr, variable: String, args: [Expr], nameSpan: SourceSpan
+    ) -> WardenType {
+        let tt = check(target)
+        let vt: WardenType
+        switch tt {
+        case .list(let el): vt = el
+        case .map(let k, _): vt = k
+        case .dyn, .error: vt = .dyn
+        default:
+            error("`\(name)` applies to lists and maps, not `\(tt)`", target.span)
+            vt = .error
+        }
+        let expectedArgs = name == "map" ? [2, 3] : [2]
+        guard expectedArgs.contains(args.count) else {
+            error("`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
+            return .error
+        }
+        scopes.append((variable, vt))
+        defer { scopes.removeLast() }
+        resolutions.types[args[0].id] = vt
+        func bool(_ x: Expr) {
+            let t = check(x)
+            if !(t.isDynamic || t == .bool) { error("the predicate of `\(name)` must be `bool`, not `\(t)`", x.span) }
+        }
+        switch name {
+        case "all", "exists", "exists_one":
+            bool(args[1])
+            return .bool
+        case "filter":
+            bool(args[1])
+            if case .map(let k, _) = tt { return .list(k) }
+            return tt.isDynamic ? .list(.dyn) : .list(vt)
+        default:  // map
+            if args.count == 3 {
+                bool(args[1])
+                return .list(check(args[2]))
+            }
+            return .list(check(args[1]))
+        }
+    }
+}

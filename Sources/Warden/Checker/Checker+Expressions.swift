@@ -1,0 +1,404 @@
+// Typing of expressions, with the expected type flowing into string literals, bare enum
+// members, list elements and `?:` branches (LANGUAGE.md §3).
+
+extension Checker {
+    /// Types `e`. `expected` only guides literal conversion and bare enum members; callers check the result.
+    @discardableResult
+    func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
+        let t = infer(e, expected: expected)
+        resolutions.types[e.id] = t
+        return t
+    }
+
+    private func infer(_ e: Expr, expected: WardenType?) -> WardenType {
+        switch e.kind {
+        case .literal(let lit):
+            return checkLiteral(e, lit, expected: expected)
+        case .ident(let name):
+            return checkIdent(e, name, expected: expected)
+        case .select(let operand, let field, let fieldSpan):
+            return checkSelect(e, operand, field, fieldSpan)
+        case .call(let name, let target, let args, let nameSpan):
+            return checkCall(e, name, target: target, args: args, nameSpan: nameSpan, expected: expected)
+        case .index(let operand, let index):
+            let ot = check(operand)
+            let it = check(index)
+            switch ot {
+            case .list(let el):
+                if !(it.isDynamic || it == .int || it == .uint) {
+                    error("a list index must be `int`, not `\(it)`", index.span)
+                }
+                return el
+            case .map(let k, let v):
+                if !comparableForEquality(k, it) { error("a key of `\(ot)` cannot be `\(it)`", index.span) }
+                return v
+            case .dyn, .error: return .dyn
+            default:
+                error("`\(ot)` cannot be indexed", operand.span)
+                return .error
+            }
+        case .list(let items):
+            var elementExpected: WardenType?
+            if case .list(let el)? = expected { elementExpected = el }
+            var types: [WardenType] = []
+            for item in items { types.append(check(item, expected: elementExpected)) }
+            return .list(join(types))
+        case .map(let entries):
+            var kts: [WardenType] = []
+            var vts: [WardenType] = []
+            for entry in entries {
+                let kt = check(entry.key)
+                switch kt {
+                case .int, .uint, .bool, .string, .dyn, .error: break
+                default: error("a map key must be `int`, `uint`, `bool` or `string`, not `\(kt)`", entry.key.span)
+                }
+                kts.append(kt)
+                vts.append(check(entry.value))
+            }
+            return .map(join(kts), join(vts))
+        case .unary(let op, let operand):
+            let t = check(operand)
+            switch op {
+            case .bang, .not:
+                if !(t.isDynamic || t == .bool) {
+                    error("`\(op.rawValue)` applies to `bool`, not `\(t)`", e.span)
+                    return .error
+                }
+                return .bool
+            case .negate:
+                if t.isDynamic || t == .int || t == .double { return t.isDynamic ? .dyn : t }
+                error("`-` applies to `int` and `double`, not `\(t)`", e.span)
+                return .error
+            }
+        case .binary(let first, let links):
+            return checkChain(first, links)
+        case .and(let operands), .or(let operands):
+            let word = if case .and = e.kind { "&&" } else { "||" }
+            for o in operands {
+                let t = check(o)
+                if !(t.isDynamic || t == .bool) {
+                    error("`\(word)` applies to `bool`, not `\(t)`", o.span)
+                }
+            }
+            return .bool
+        case .conditional(let c, let a, let b):
+            let ct = check(c)
+            if !(ct.isDynamic || ct == .bool) { error("the condition of `?:` must be `bool`, not `\(ct)`", c.span) }
+            if let expected {
+                let at = check(a, expected: expected)
+                let bt = check(b, expected: expected)
+                return join([at, bt])
+            }
+            // Let a flexible branch take the other branch's type.
+            if isFlexible(a) && !isFlexible(b) {
+                let bt = check(b)
+                return join([check(a, expected: bt), bt])
+            }
+            let at = check(a)
+            return join([at, check(b, expected: at)])
+        }
+    }
+
+    /// The common type of several expressions (`dyn` when they differ).
+    func join(_ types: [WardenType]) -> WardenType {
+        var result: WardenType?
+        for t in types where t != .error {
+            if let r = result, r != t {
+                if case .list = r, case .list = t { result = .list(.dyn) } else { return .dyn }
+            } else {
+                result = t
+            }
+        }
+        return result ?? .dyn
+    }
+
+    // MARK: - Literals and names
+
+    private func checkLiteral(_ e: Expr, _ lit: Literal, expected: WardenType?) -> WardenType {
+        switch lit {
+        case .int: return .int
+        case .uint: return .uint
+        case .double: return .double
+        case .bool: return .bool
+        case .null: return .null
+        case .bytes: return .bytes
+        case .string(let s):
+            guard let expected else { return .string }
+            return convert(e, s, to: expected) ?? .string
+        }
+    }
+
+    /// Converts a string literal at compile time when it is compared with an enum, a version or a date.
+    /// Returns nil when no conversion applies; reports an error and returns `.error` when the text does not convert.
+    func convert(_ e: Expr, _ s: String, to type: WardenType) -> WardenType? {
+        switch type {
+        case .enumeration(let en):
+            if let o = en.ordinal(of: s) {
+                resolutions[e.id] = .constant(.enumMember(en, o))
+                return type
+            }
+            let sug = nearest(s, in: en.members)
+            error(
+                "`\"\(s)\"` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" })
+            return .error
+        case .version:
+            if let v = Version(s) {
+                resolutions[e.id] = .constant(.version(v))
+                return .version
+            }
+            error("`\"\(s)\"` is not a version: expected digits separated by dots, such as \"13.0.2\"", e.span)
+            return .error
+        case .date:
+            if let d = Day(s) {
+                resolutions[e.id] = .constant(.date(d))
+                return .date
+            }
+            error("`\"\(s)\"` is not a date: expected a calendar date YYYY-MM-DD, such as \"2024-05-01\"", e.span)
+            return .error
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `name` is bound as a variable, `let` or fact (so it is not a bare enum member).
+    func isBoundName(_ name: String) -> Bool {
+        scopes.contains { $0.name == name } || letIndex[name] != nil || schema.slot(ofFact: name) != nil
+    }
+
+    private func checkIdent(_ e: Expr, _ name: String, expected: WardenType?) -> WardenType {
+        if let v = scopes.last(where: { $0.name == name }) {
+            resolutions[e.id] = .variable(name)
+            return v.type
+        }
+        if let i = letIndex[name] {
+            resolutions[e.id] = .letValue(i)
+            usedLets.insert(i)
+            return lets[i].type
+        }
+        if let slot = schema.slot(ofFact: name) {
+            resolutions[e.id] = .fact(slot)
+            return schema.facts[slot].type
+        }
+        let owners = Checker.enums(withMember: name)
+        if !owners.isEmpty {
+            var chosen = owners[0]
+            if case .enumeration(let en)? = expected {
+                if owners.contains(en) {
+                    chosen = en
+                } else {
+                    let sug = nearest(name, in: en.members)
+                    error(
+                        "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                            + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+                    return .error
+                }
+            }
+            resolutions[e.id] = .constant(.enumMember(chosen, chosen.ordinal(of: name) ?? 0))
+            return .enumeration(chosen)
+        }
+        if let t = Checker.typeNames[name] {
+            resolutions[e.id] = .constant(.type(t))
+            return .type
+        }
+        if let en = EnumType(rawValue: name) {
+            resolutions[e.id] = .constant(.type(.enumeration(en)))
+            return .type
+        }
+        if case .enumeration(let en)? = expected, let sug = nearest(name, in: en.members) {
+            error(
+                "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", "))); did you mean `\(sug)`?",
+                e.span, fixIt: sug)
+            return .error
+        }
+        var candidates = schema.facts.map(\.name) + lets.map(\.name) + scopes.map(\.name)
+        for en in EnumType.allCases { candidates += en.members }
+        if case .enumeration(let en)? = expected { candidates = en.members + candidates }
+        let sug = nearest(name, in: candidates)
+        error("unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+        return .error
+    }
+
+    private func checkSelect(_ e: Expr, _ operand: Expr, _ field: String, _ fieldSpan: SourceSpan) -> WardenType {
+        if case .ident(let base) = operand.kind, let en = EnumType(rawValue: base), !isBoundName(base) {
+            if let o = en.ordinal(of: field) {
+                resolutions[e.id] = .constant(.enumMember(en, o))
+                return .enumeration(en)
+            }
+            let sug = nearest(field, in: en.members)
+            error(
+                "`\(field)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug)
+            return .error
+        }
+        let ot = check(operand)
+        switch ot {
+        case .map(let k, let v):
+            if !(k.isDynamic || k == .string) { error("`\(ot)` has no fields", fieldSpan) }
+            return v
+        case .dyn, .error:
+            return .dyn
+        default:
+            error("`\(ot)` has no field `\(field)`", fieldSpan)
+            return .error
+        }
+    }
+
+    // MARK: - Operators
+
+    /// Whether an expression's type can be decided by its context: a string literal, a bare enum
+    /// member, or a list of those.
+    func isFlexible(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal(.string): return true
+        case .ident(let name): return !isBoundName(name) && !Checker.enums(withMember: name).isEmpty
+        case .list(let items): return !items.isEmpty && items.allSatisfy(isFlexible)
+        default: return false
+        }
+    }
+
+    /// Bare member names used in a flexible expression.
+    func memberNames(_ e: Expr) -> [String]? {
+        switch e.kind {
+        case .ident(let name): return [name]
+        case .list(let items):
+            var all: [String] = []
+            for i in items {
+                guard let m = memberNames(i) else { return nil }
+                all += m
+            }
+            return all
+        default: return nil
+        }
+    }
+
+    private func checkChain(_ first: Expr, _ links: [ChainLink]) -> WardenType {
+        guard let head = links.first else { return check(first) }
+        var acc = checkBinary(head.op, first, head.rhs, opSpan: head.opSpan)
+        var leftSpan = first.span.union(head.rhs.span)
+        for link in links.dropFirst() {
+            let rt = check(link.rhs, expected: link.op.isRelation && !link.op.isIn ? acc : nil)
+            acc = typeBinary(link.op, acc, rt, span: leftSpan.union(link.rhs.span), opSpan: link.opSpan)
+            leftSpan = leftSpan.union(link.rhs.span)
+        }
+        return acc
+    }
+
+    private func checkBinary(_ op: BinaryOp, _ l: Expr, _ r: Expr, opSpan: SourceSpan) -> WardenType {
+        let span = l.span.union(r.span)
+        guard op.isRelation else {
+            return typeBinary(op, check(l), check(r), span: span, opSpan: opSpan)
+        }
+        let lf = isFlexible(l)
+        let rf = isFlexible(r)
+        var lt: WardenType
+        var rt: WardenType
+        if lf && !rf {
+            rt = check(r)
+            lt = check(l, expected: op == .in ? elementType(rt) : rt)
+        } else if rf && !lf {
+            lt = check(l)
+            rt = check(r, expected: op == .in ? .list(lt) : lt)
+        } else if lf && rf, let lm = memberNames(l), let rm = memberNames(r) {
+            // `medium < high`: the first enum that has every member wins.
+            let all = lm + rm
+            if let en = EnumType.resolutionOrder.first(where: { en in all.allSatisfy { en.ordinal(of: $0) != nil } }) {
+                lt = check(l, expected: .enumeration(en))
+                rt = check(r, expected: op == .in ? .list(.enumeration(en)) : .enumeration(en))
+            } else {
+                lt = check(l)
+                rt = check(r)
+            }
+        } else if lf && rf, memberNames(l) != nil {
+            lt = check(l)
+            rt = check(r, expected: op == .in ? .list(lt) : lt)
+        } else if lf && rf, memberNames(r) != nil {
+            rt = check(r)
+            lt = check(l, expected: op == .in ? elementType(rt) : rt)
+        } else {
+            lt = check(l)
+            rt = check(r, expected: op == .in ? .list(lt) : lt)
+        }
+        return typeBinary(op, lt, rt, span: span, opSpan: opSpan)
+    }
+
+    func elementType(_ t: WardenType) -> WardenType? {
+        switch t {
+        case .list(let e): return e
+        case .map(let k, _): return k
+        default: return nil
+        }
+    }
+
+    static func isNumeric(_ t: WardenType) -> Bool { t == .int || t == .uint || t == .double }
+
+    /// `==` applies: same type, numbers of any kind, `null`, or anything dynamic.
+    func comparableForEquality(_ a: WardenType, _ b: WardenType) -> Bool {
+        if a.isDynamic || b.isDynamic || a == b { return true }
+        if Checker.isNumeric(a) && Checker.isNumeric(b) { return true }
+        if a == .null || b == .null { return true }
+        switch (a, b) {
+        case (.list(let x), .list(let y)): return comparableForEquality(x, y)
+        case (.map(let k1, let v1), .map(let k2, let v2)):
+            return comparableForEquality(k1, k2) && comparableForEquality(v1, v2)
+        default: return false
+        }
+    }
+
+    func typeBinary(_ op: BinaryOp, _ lt: WardenType, _ rt: WardenType, span: SourceSpan, opSpan: SourceSpan)
+        -> WardenType
+    {
+        if lt == .error || rt == .error { return op.isRelation ? .bool : .error }
+        switch op {
+        case .equal, .notEqual:
+            if !comparableForEquality(lt, rt) {
+                error("cannot compare `\(lt)` with `\(rt)`", span)
+            }
+            return .bool
+        case .less, .lessEqual, .greater, .greaterEqual:
+            if lt.isDynamic || rt.isDynamic { return .bool }
+            if Checker.isNumeric(lt) && Checker.isNumeric(rt) { return .bool }
+            if lt == rt {
+                switch lt {
+                case .string, .bytes, .bool, .version, .date, .type: return .bool
+                case .enumeration(let en):
+                    if en.isOrdered { return .bool }
+                    error("`\(en.rawValue)` is not ordered: `\(op.rawValue)` does not apply", opSpan)
+                    return .bool
+                default: break
+                }
+            }
+            error("cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`", span)
+            return .bool
+        case .in:
+            switch rt {
+            case .list(let el):
+                if !comparableForEquality(lt, el) { error("cannot look for `\(lt)` in `\(rt)`", span) }
+            case .map(let k, _):
+                if !comparableForEquality(lt, k) { error("cannot look for `\(lt)` in the keys of `\(rt)`", span) }
+            case .dyn: break
+            default:
+                error("`in` needs a list or a map on its right, not `\(rt)`", span)
+            }
+            return .bool
+        case .add:
+            if lt.isDynamic || rt.isDynamic { return lt.isDynamic ? rt.isDynamic ? .dyn : rt : lt }
+            switch (lt, rt) {
+            case (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes): return lt
+            case (.list(let a), .list(let b)): return .list(join([a, b]))
+            default:
+                error("`+` does not apply to `\(lt)` and `\(rt)`", span)
+                return .error
+            }
+        case .subtract, .multiply, .divide, .remainder:
+            if lt.isDynamic || rt.isDynamic { return lt.isDynamic ? rt.isDynamic ? .dyn : rt : lt }
+            if lt == rt && (lt == .int || lt == .uint || (lt == .double && op != .remainder)) { return lt }
+            error("`\(op.rawValue)` does not apply to `\(lt)` and `\(rt)`", span)
+            return .error
+        }
+    }
+}
+
+extension BinaryOp {
+    var isIn: Bool { self == .in }
+}

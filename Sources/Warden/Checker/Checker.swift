@@ -1,0 +1,368 @@
+// The checker: resolves names against the schema, types every expression, converts string
+// literals compared with enums, versions and dates, checks configuration values, and lints.
+// After a successful check the only errors left at run time are dynamic ones.
+
+final class Checker {
+    let schema: Schema
+    let source: SourceFile
+    let hostFunctions: [HostFunction]
+    private(set) var diagnostics: [Diagnostic] = []
+    var resolutions = Resolutions()
+    var lets: [CheckedLet] = []
+    var letIndex: [String: Int] = [:]
+    /// Comprehension variables, innermost last.
+    var scopes: [(name: String, type: WardenType)] = []
+    /// `let`s used by the expression being checked.
+    var usedLets: Set<Int> = []
+
+    init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
+        self.schema = schema
+        self.source = source
+        self.hostFunctions = hostFunctions
+    }
+
+    func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(.error(message, span, fixIt: fixIt, notes: notes))
+    }
+
+    func warning(_ message: String, _ span: SourceSpan, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(.warning(message, span, notes: notes))
+    }
+
+    func line(_ span: SourceSpan) -> Int { source.location(of: span.start).line }
+
+    /// Built-in function names (for suggestions and `let` shadowing).
+    static let builtinFunctions: [String] = [
+        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
+        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter", "version", "date", "lower", "upper",
+        "daysBetween",
+    ]
+
+    /// Every enum containing a member of this name, in resolution order.
+    static func enums(withMember name: String) -> [EnumType] {
+        EnumType.resolutionOrder.filter { $0.ordinal(of: name) != nil }
+    }
+
+    static let typeNames: [String: WardenType] = [
+        "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
+        "list": .list(.dyn), "map": .map(.dyn, .dyn), "null_type": .null, "type": .type, "dyn": .dyn,
+        "version": .version, "date": .date,
+    ]
+
+    // MARK: - Policy
+
+    func check(_ file: PolicyFile) -> CheckedPolicy {
+        var policy = CheckedPolicy(name: file.header?.name.value, onError: file.header?.onError?.value ?? .blockAccess)
+        var ruleNames: [String: SourceSpan] = [:]
+        var ordinal = 0
+        var tests: [TestDecl] = []
+        for statement in file.statements {
+            switch statement {
+            case .let(let decl):
+                checkLet(decl)
+            case .rule(let decl):
+                ordinal += 1
+                if let rule = checkRule(decl, ordinal: ordinal) {
+                    if let previous = ruleNames[rule.name] {
+                        error(
+                            "duplicate rule name `\(rule.name)`", decl.name?.span ?? decl.span,
+                            notes: [.init("`\(rule.name)` is first declared here", span: previous)])
+                    } else {
+                        ruleNames[rule.name] = decl.name?.span ?? decl.span
+                    }
+                    policy.rules.append(rule)
+                }
+            case .config(let decl):
+                policy.configs.append(checkConfig(decl))
+            case .test(let decl):
+                tests.append(decl)
+            }
+        }
+        let named = policy.rules.filter(\.isNamed).map(\.name)
+        for decl in tests { policy.tests.append(checkTest(decl, ruleNames: named)) }
+        lintConfiguration(policy.configs)
+        policy.lets = lets
+        policy.resolutions = resolutions
+        return policy
+    }
+
+    func checkLet(_ decl: LetDecl) {
+        let name = decl.name.value
+        var problem: String?
+        if schema.slot(ofFact: name) != nil {
+            problem = "`let \(name)` shadows the fact `\(name)`"
+        } else if !Checker.enums(withMember: name).isEmpty {
+            problem = "`let \(name)` shadows the enum member `\(name)`"
+        } else if Checker.builtinFunctions.contains(name) || hostFunctions.contains(where: { $0.name == name }) {
+            problem = "`let \(name)` shadows the function `\(name)`"
+        } else if letIndex[name] != nil {
+            problem = "`let \(name)` is already declared"
+        } else if Checker.typeNames[name] != nil || EnumType(rawValue: name) != nil {
+            problem = "`let \(name)` shadows the type `\(name)`"
+        }
+        usedLets = []
+        let type = check(decl.value)
+        if let problem {
+            var notes: [Diagnostic.Note] = []
+            if let i = letIndex[name] { notes.append(.init("first declared here", span: lets[i].span)) }
+            error(problem, decl.name.span, notes: notes)
+            return
+        }
+        letIndex[name] = lets.count
+        lets.append(CheckedLet(name: name, expr: decl.value, type: type, span: decl.name.span))
+    }
+
+    func checkRule(_ decl: RuleDecl, ordinal: Int) -> CheckedRule? {
+        usedLets = []
+        let type = check(decl.condition)
+        if !type.isDynamic && type != .bool {
+            error("a rule's condition must be `bool`, not `\(type)`", decl.condition.span)
+        }
+        var action: Action?
+        var message: String?
+        var sets: [KeySetting] = []
+        for a in decl.actions {
+            switch a {
+            case .severity(let sev, let msg):
+                if action != nil {
+                    error("a rule takes at most one severity action; `\(sev.value.rawValue)` is a second one", sev.span)
+                } else {
+                    action = sev.value
+                    message = msg?.value
+                }
+            case .set(let key, let value, _):
+                if let s = checkAssignment(key: key, value: value) {
+                    if let prev = sets.first(where: { $0.key == s.key }) {
+                        error(
+                            "`\(key.value)` is set twice in one rule", key.span,
+                            notes: [.init("first set here", span: prev.span)])
+                    } else {
+                        sets.append(s)
+                    }
+                }
+            }
+        }
+        let name = decl.name?.value ?? "rule#\(ordinal)"
+        return CheckedRule(
+            name: name, isNamed: decl.name != nil, condition: decl.condition, action: action, message: message,
+            sets: sets, line: line(decl.span), span: decl.span, lets: usedLets.sorted())
+    }
+
+    /// `KEY = literal`: the key must exist and the literal fit its type and range.
+    func checkAssignment(key: Located<String>, value: Expr) -> KeySetting? {
+        guard let ki = schema.keyIndex(of: key.value) else {
+            let s = nearest(key.value, in: schema.keys.map(\.name))
+            error(
+                "unknown Defender key `\(key.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), key.span, fixIt: s)
+            return nil
+        }
+        guard let lit = constantLiteral(value) else {
+            error("a configuration value must be a literal (a number, `true`/`false` or a string)", value.span)
+            return nil
+        }
+        switch schema.keys[ki].normalize(lit) {
+        case .success(let v):
+            return KeySetting(key: ki, value: v, span: key.span.union(value.span))
+        case .failure(let m):
+            error(m.message, value.span)
+            return nil
+        }
+    }
+
+    /// A literal, or `-` applied to a numeric literal.
+    func constantLiteral(_ e: Expr) -> Literal? {
+        switch e.kind {
+        case .literal(let l): return l
+        case .unary(.negate, let inner):
+            if case .literal(.int(let i)) = inner.kind, i != Int64.min { return .int(-i) }
+            if case .literal(.double(let d)) = inner.kind { return .double(-d) }
+            return nil
+        default: return nil
+        }
+    }
+
+    func checkConfig(_ decl: ConfigDecl) -> CheckedConfig {
+        var settings: [KeySetting] = []
+        let route = decl.route?.value ?? .managedApps
+        for entry in decl.entries {
+            guard let s = checkAssignment(key: entry.key, value: entry.value) else { continue }
+            if let prev = settings.first(where: { $0.key == s.key }) {
+                error(
+                    "`\(entry.key.value)` is given twice in config `\(decl.name.value)`", entry.key.span,
+                    notes: [.init("first given here", span: prev.span)])
+                continue
+            }
+            if route == .managedDevices && schema.keys[s.key].name == "DefenderMAMConfigs" {
+                error("`DefenderMAMConfigs` must be absent on the managedDevices route", entry.key.span)
+            }
+            settings.append(s)
+        }
+        return CheckedConfig(
+            name: decl.name.value, route: route, apps: decl.apps.map { Set($0.map(\.value)) },
+            groups: decl.groups.map { Set($0.map(\.value)) }, isOverride: decl.override != nil, settings: settings,
+            span: decl.name.span, line: line(decl.span))
+    }
+
+    func checkTest(_ decl: TestDecl, ruleNames: [String]) -> CheckedTest {
+        var given: [CheckedGiven] = []
+        var seen: Set<String> = []
+        for g in decl.given {
+            guard let slot = schema.slot(ofFact: g.fact.value) else {
+                let s = nearest(g.fact.value, in: schema.facts.map(\.name))
+                error(
+                    "unknown fact `\(g.fact.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), g.fact.span,
+                    fixIt: s)
+                continue
+            }
+            if !seen.insert(g.fact.value).inserted {
+                error("`\(g.fact.value)` is given twice", g.fact.span)
+                continue
+            }
+            let expected = schema.facts[slot].type
+            let t = check(g.value, expected: expected)
+            if !isConstant(g.value) {
+                error("a given value must be a constant", g.value.span)
+            } else if !assignable(t, to: expected) {
+                error("fact `\(g.fact.value)` is `\(expected)`, not `\(t)`", g.value.span)
+            } else {
+                given.append(CheckedGiven(slot: slot, expr: g.value))
+            }
+        }
+        if let fired = decl.fired {
+            for f in fired where !ruleNames.contains(f.value) {
+                let s = nearest(f.value, in: ruleNames)
+                error(
+                    "no named rule `\(f.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), f.span, fixIt: s)
+            }
+        }
+        var config: [KeySetting] = []
+        for a in decl.config {
+            if let s = checkAssignment(key: a.key, value: a.value) { config.append(s) }
+        }
+        return CheckedTest(
+            name: decl.name.value, given: given, expect: decl.expect.value, fired: decl.fired?.map(\.value),
+            config: config, line: line(decl.span), span: decl.span)
+    }
+
+    /// Whether an expression is made of literals, enum members, lists and maps only.
+    func isConstant(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal: return true
+        case .ident, .select:
+            if case .constant = resolutions[e.id] { return true }
+            return false
+        case .call:
+            if case .constant = resolutions[e.id] { return true }
+            return false
+        case .unary(.negate, let inner): return isConstant(inner)
+        case .list(let items): return items.allSatisfy(isConstant)
+        case .map(let entries): return entries.allSatisfy { isConstant($0.key) && isConstant($0.value) }
+        default: return false
+        }
+    }
+
+    func assignable(_ t: WardenType, to target: WardenType) -> Bool {
+        if t.isDynamic || target.isDynamic || t == target { return true }
+        switch (t, target) {
+        case (.list(let a), .list(let b)): return assignable(a, to: b)
+        case (.map(let k1, let v1), .map(let k2, let v2)): return assignable(k1, to: k2) && assignable(v1, to: v2)
+        default: return false
+        }
+    }
+
+    // MARK: - Configuration lints and conflicts
+
+    func lintConfiguration(_ configs: [CheckedConfig]) {
+        // Conflicts: overlapping blocks that give one key different values.
+        for j in configs.indices {
+            for i in 0..<j {
+                let a = configs[i]
+                let b = configs[j]
+                guard overlaps(a, b) else { continue }
+                for sb in b.settings {
+                    guard let sa = a.settings.first(where: { $0.key == sb.key }), sa.value != sb.value else { continue }
+                    let key = schema.keys[sb.key]
+                    if a.isOverride && b.isOverride {
+                        error(
+                            "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
+                            sb.span, notes: [.init("the other value is here", span: sa.span)])
+                    } else if !a.isOverride && !b.isOverride {
+                        error(
+                            "conflict: `\(key.name)` is \(key.displayText(sb.value)) here but \(key.displayText(sa.value)) in config `\(a.name)`, and both apply to the same apps and groups",
+                            sb.span,
+                            notes: [
+                                .init("config `\(a.name)` sets it here", span: sa.span),
+                                .init("mark one of the two blocks `override` to let it win"),
+                            ])
+                    }
+                }
+            }
+        }
+        // Lints on the effective configuration of each distinct scope, reported once per scope.
+        var scopes: [String: [Int]] = [:]
+        var scopeOrder: [String] = []
+        for (i, c) in configs.enumerated() {
+            let key = "\(c.route)|\(c.apps.map { $0.sorted() } ?? ["*"])|\(c.groups.map { $0.sorted() } ?? ["*"])"
+            if scopes[key] == nil { scopeOrder.append(key) }
+            scopes[key, default: []].append(i)
+        }
+        for key in scopeOrder {
+            guard let members = scopes[key], let firstIndex = members.first else { continue }
+            let first = configs[firstIndex]
+            var effective: [Int: (value: ConfigValue, span: SourceSpan?)] = [:]
+            for (ki, k) in schema.keys.enumerated() {
+                if let d = k.defaultValue { effective[ki] = (d, nil) }
+            }
+            let applying = configs.enumerated().filter { covers($0.element, first) }
+                .sorted { ($0.element.isOverride ? 1 : 0, $0.offset) < ($1.element.isOverride ? 1 : 0, $1.offset) }
+            for (_, c) in applying {
+                for s in c.settings { effective[s.key] = (s.value, s.span) }
+            }
+            func value(_ name: String) -> (value: ConfigValue, span: SourceSpan?)? {
+                schema.keyIndex(of: name).flatMap { effective[$0] }
+            }
+            if first.route == .managedApps && value("DefenderMAMConfigs")?.value != .int(1) {
+                error(
+                    "config `\(first.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing",
+                    first.span, fixIt: "DefenderMAMConfigs = 1")
+            }
+            if let vpn = value("vpn"), let ap = value("antiphishing"), vpn.value == .int(1), ap.value == .int(0),
+                let at = ap.span ?? vpn.span
+            {
+                warning(
+                    "`vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful",
+                    at)
+            }
+            if value("DefenderNetworkProtectionEnable")?.value != .int(1) {
+                for i in members {
+                    for s in configs[i].settings where schema.keys[s.key].needsNetworkProtection {
+                        warning(
+                            "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
+                            s.span)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every dimension intersects (an absent list means all).
+    func overlaps(_ a: CheckedConfig, _ b: CheckedConfig) -> Bool {
+        guard a.route == b.route else { return false }
+        func meet(_ x: Set<String>?, _ y: Set<String>?) -> Bool {
+            guard let x, let y else { return true }
+            return !x.isDisjoint(with: y)
+        }
+        return meet(a.apps, b.apps) && meet(a.groups, b.groups)
+    }
+
+    /// `outer` applies to everything `inner` applies to.
+    func covers(_ outer: CheckedConfig, _ inner: CheckedConfig) -> Bool {
+        guard outer.route == inner.route else { return false }
+        func contains(_ x: Set<String>?, _ y: Set<String>?) -> Bool {
+            guard let x else { return true }
+            guard let y else { return false }
+            return y.isSubset(of: x)
+        }
+        return contains(outer.apps, inner.apps) && contains(outer.groups, inner.groups)
+    }
+}

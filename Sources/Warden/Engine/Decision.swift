@@ -1,0 +1,51 @@
+/// A rule whose condition was true.
+public struct FiredRule: Sendable, Hashable {
+    /// The rule's name (`rule#N` for an unnamed rule).
+    public let name: String
+    /// Its severity action (`allow` for a rule that only sets keys).
+    public let action: Action
+    /// Its message, if any.
+    public let message: String?
+    /// The 1-based source line of the rule.
+    public let line: Int
+}
+
+/// Something that went wrong while deciding: a rule whose condition ended in an error, or a fact
+/// that was given badly (it then counts as missing).
+public enum DecisionError: Sendable, Hashable {
+    /// A rule's condition failed; `action` is the `onError` action applied.
+    case rule(name: String, message: String, line: Int, action: Action)
+    /// A fact was given with the wrong type, a malformed value, an unknown member or `null`.
+    case fact(name: String, message: String)
+
+    /// The message.
+    public var message: String {
+        switch self {
+        case .rule(_, let m, _, _), .fact(_, let m): m
+        }
+    }
+}
+
+/// A configuration key with its effective value.
+public struct ConfigEntry: Sendable, Hashable {
+    /// The key's name.
+    public let key: String
+    /// The normalised value.
+    public let value: ConfigValue
+    /// The value as JSON text of the key's type (`1`, `"true"`, `0`, `"text"`).
+    public let jsonText: String
+}
+
+/// The outcome of evaluating a policy for one device.
+public struct Decision: Sendable, Hashable {
+    /// The most severe of the fired rules' actions and the `onError` actions of erroring rules.
+    public var action: Action
+    /// Fired rules, in source order.
+    public var fired: [FiredRule]
+    /// Rule errors and fact errors.
+    public var errors: [DecisionError]
+    /// Warnings, such as two fired rules setting one key differently.
+    public var warnings: [String]
+    /// The effective configuration: schema defaults, then the config blocks that apply, then fired `set`s.
+    public var config: [ConfigEntry]
+}

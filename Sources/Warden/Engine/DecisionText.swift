@@ -1,0 +1,49 @@
+/// Decisions as text for people (`warden eval --format text`, the REPL's `:eval`, failing tests).
+public enum DecisionText {
+    /// `device 17: blockAccess`, and with `explain` each fired rule and error with its source line.
+    public static func render(_ d: Decision, program: Program, device: String, explain: Bool, showConfig: Bool) -> String {
+        var out = "device \(device): \(d.action.rawValue)\n"
+        guard explain else { return out }
+        out += explanation(d, program: program, showConfig: showConfig)
+        return out
+    }
+
+    /// The explanation lines of a decision, indented by two spaces.
+    public static func explanation(_ d: Decision, program: Program, showConfig: Bool) -> String {
+        var out = ""
+        if d.fired.isEmpty && d.errors.isEmpty {
+            out += "  no rule fired\n"
+        }
+        for f in d.fired {
+            out += "  fired \(JSONText.quote(f.name)) → \(f.action.rawValue)"
+            if let m = f.message { out += ": \(m)" }
+            out += "\n" + sourceLine(program, f.line)
+        }
+        for e in d.errors {
+            switch e {
+            case .rule(let name, let message, let line, let action):
+                out += "  error in \(JSONText.quote(name)) → \(action.rawValue) (onError): \(message)\n"
+                out += sourceLine(program, line)
+            case .fact(_, let message):
+                out += "  fact error: \(message)\n"
+            }
+        }
+        for w in d.warnings { out += "  warning: \(w)\n" }
+        if showConfig {
+            out += "  config: " + d.config.map { "\($0.key) = \($0.jsonText)" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    static func sourceLine(_ program: Program, _ line: Int) -> String {
+        let text = program.source.lineText(line).replacingTabs()
+        let trimmed = String(text.drop(while: { $0 == " " }))
+        let n = String(line)
+        return "    " + String(repeating: " ", count: max(0, 4 - n.count)) + n + " | " + trimmed + "\n"
+    }
+}
+
+extension Program {
+    /// Whether the policy has config blocks or `set` actions (its decisions carry a configuration worth showing).
+    public var hasConfiguration: Bool { !policy.configs.isEmpty || policy.rules.contains { !$0.sets.isEmpty } }
+}

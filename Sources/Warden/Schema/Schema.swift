@@ -1,0 +1,263 @@
+/// A fact: an input of the rules (device and app state at launch).
+public struct FactDefinition: Sendable, Hashable {
+    /// The name used in rules and in facts JSON.
+    public let name: String
+    /// Its type.
+    public let type: WardenType
+    /// One-line description.
+    public let description: String
+
+    /// Declares a fact (hosts may add their own to a `Schema`).
+    public init(_ name: String, _ type: WardenType, _ description: String) {
+        self.name = name
+        self.type = type
+        self.description = description
+    }
+}
+
+/// The value domain of a Defender app-configuration key.
+public enum KeyKind: Sendable, Hashable {
+    /// An integer from a fixed set (`labels` name the values where the platform does).
+    case int(allowed: [Int64], labels: [String])
+    /// Free text.
+    case text
+    /// A boolean written on the wire as the string `"true"`/`"false"`; accepts `"true"`, `"false"`, `true`, `false`, `1`, `0`.
+    case stringBool
+    /// A boolean written as `0`/`1`; accepts `0`, `1`, `true`, `false`.
+    case bool
+
+    /// The type name shown by `warden schema`.
+    public var typeName: String {
+        switch self {
+        case .int: "int"
+        case .text: "string"
+        case .stringBool: "string bool"
+        case .bool: "bool"
+        }
+    }
+}
+
+/// A configuration value normalised to its key's type (`1`, `true` and `"true"` are one value of a boolean key).
+public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
+    case int(Int64)
+    case bool(Bool)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .int(let i): String(i)
+        case .bool(let b): b ? "true" : "false"
+        case .text(let s): ValuePrinter.quote(s)
+        }
+    }
+}
+
+/// A Defender app-configuration key (an output of a policy).
+public struct KeyDefinition: Sendable, Hashable {
+    public let name: String
+    public let kind: KeyKind
+    /// The documented default; `nil` when the key has none (it is then left out unless set).
+    public let defaultValue: ConfigValue?
+    /// The allowed values as documented.
+    public let allowed: String
+    /// One-line description.
+    public let description: String
+    /// Whether the key only acts while network protection is on.
+    public let needsNetworkProtection: Bool
+    /// How later editions of the platform documentation differ, if they do.
+    public let editionNote: String?
+}
+
+/// The built-in schema: facts and Defender keys, as one table each. Adding a key is one line.
+public struct Schema: Sendable {
+    /// Facts, in slot order (a fact's index is its slot).
+    public private(set) var facts: [FactDefinition]
+    /// Defender app-configuration keys.
+    public let keys: [KeyDefinition]
+    let factSlots: [String: Int]
+    let keyIndex: [String: Int]
+
+    init(facts: [FactDefinition], keys: [KeyDefinition]) {
+        self.facts = facts
+        self.keys = keys
+        var slots: [String: Int] = [:]
+        for (i, f) in facts.enumerated() where slots[f.name] == nil { slots[f.name] = i }
+        self.factSlots = slots
+        var ki: [String: Int] = [:]
+        for (i, k) in keys.enumerated() { ki[k.name] = i }
+        self.keyIndex = ki
+    }
+
+    /// A copy with extra host facts. Names already in the schema are rejected (returns nil).
+    public func adding(facts extra: [FactDefinition]) -> Schema? {
+        var all = facts
+        for f in extra {
+            if all.contains(where: { $0.name == f.name }) { return nil }
+            all.append(f)
+        }
+        return Schema(facts: all, keys: keys)
+    }
+
+    /// The slot of a fact, if it is declared.
+    public func slot(ofFact name: String) -> Int? { factSlots[name] }
+    /// A fact by name.
+    public func fact(named name: String) -> FactDefinition? { factSlots[name].map { facts[$0] } }
+    /// A key by name.
+    public func key(named name: String) -> KeyDefinition? { keyIndex[name].map { keys[$0] } }
+    func keyIndex(of name: String) -> Int? { keyIndex[name] }
+
+    /// The schema compiled into the library.
+    public static let builtIn = Schema(facts: builtInFacts, keys: builtInKeys)
+
+    static let builtInFacts: [FactDefinition] = [
+        .init("threatLevel", .enumeration(.threatLevel),
+              "device threat level reported by Defender for Endpoint: secured < low < medium < high"),
+        .init("defenderActive", .bool, "the Defender app is installed, onboarded and reporting"),
+        .init("rooted", .bool, "the device is rooted"),
+        .init("osVersion", .version, "Android version"),
+        .init("patchLevel", .date, "Android security patch level"),
+        .init("manufacturer", .string, "device manufacturer, lower case"),
+        .init("model", .string, "device model"),
+        .init("management", .enumeration(.management), "unmanaged, androidEnterprise or deviceAdmin"),
+        .init("playIntegrity", .enumeration(.playIntegrity), "Play Integrity verdict: none < basic < device < strong"),
+        .init("threatScanEnabled", .bool, "Google Play app threat scan is on"),
+        .init("deviceLock", .enumeration(.deviceLock), "screen-lock complexity: none < low < medium < high"),
+        .init("knoxAttested", .bool, "Samsung Knox attestation passed"),
+        .init("appId", .string, "the managed app's package name"),
+        .init("appVersion", .version, "the managed app's version"),
+        .init("sdkVersion", .version, "the app-protection SDK version in the app"),
+        .init("companyPortalVersion", .version, "the broker app's version"),
+        .init("companyPortalAgeDays", .int, "days since the broker app's version was released"),
+        .init("accountDisabled", .bool, "the user's account is disabled"),
+        .init("offlineMinutes", .int, "minutes since the app last checked in"),
+        .init("pinAttempts", .int, "failed app-PIN attempts in a row"),
+        .init("openNetwork", .bool, "connected to an open (unsecured) Wi-Fi network"),
+        .init("suspiciousCertificate", .bool, "Defender found an untrusted or suspicious certificate"),
+        .init("tags", .list(.string), "device tags (see `DefenderDeviceTag`)"),
+        .init("groups", .list(.string), "the user's groups"),
+        .init("today", .date, "the evaluation date (hosts set it; tests set it for repeatable results)"),
+    ]
+
+    private static let stringBoolAllowed = "\"true\", \"false\", true, false, 1, 0"
+    private static let boolAllowed = "0, 1, true, false"
+    private static let stringBoolNote =
+        "later editions of the documentation make this key an integer 0/1; both spellings are accepted"
+
+    static let builtInKeys: [KeyDefinition] = [
+        .init(name: "DefenderMAMConfigs", kind: .int(allowed: [1], labels: []), defaultValue: nil, allowed: "1",
+              description: "must be present (=1) in every policy on the managedApps route; must be absent on the managedDevices route",
+              needsNetworkProtection: false, editionNote: nil),
+        .init(name: "antiphishing", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
+              description: "web protection's anti-phishing; 0 with `vpn` 0 disables web protection",
+              needsNetworkProtection: false, editionNote: nil),
+        .init(name: "vpn", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
+              description: "web protection's use of the local VPN; 0 with `antiphishing` 1 keeps anti-phishing without VPN",
+              needsNetworkProtection: false, editionNote: nil),
+        .init(name: "DefenderNetworkProtectionEnable", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0),
+              allowed: "0, 1", description: "network protection on/off", needsNetworkProtection: false,
+              editionNote: "later editions of the documentation turn network protection on by default (1)"),
+        .init(name: "DefenderAllowlistedCACertificates", kind: .text, defaultValue: nil, allowed: "text",
+              description: "root CA and self-signed certificates to trust", needsNetworkProtection: true, editionNote: nil),
+        .init(name: "DefenderCertificateDetection", kind: .int(allowed: [0, 1, 2], labels: ["disable", "audit", "enable"]),
+              defaultValue: .int(1), allowed: "0 disable, 1 audit, 2 enable",
+              description: "bad-certificate detection (needs network protection)", needsNetworkProtection: true,
+              editionNote: "later editions of the documentation turn certificate detection off by default (0)"),
+        .init(name: "DefenderOpenNetworkDetection", kind: .int(allowed: [0, 1, 2], labels: ["off", "audit", "on"]),
+              defaultValue: .int(0), allowed: "0, 1, 2",
+              description: "open-network alerts: 0 off, 1 audit/informational, 2 on (needs network protection)",
+              needsNetworkProtection: true,
+              editionNote: "earlier editions took 0/1 only; later editions take 0/1/2 with default 2"),
+        .init(name: "DefenderEndUserTrustFlowEnable", kind: .stringBool, defaultValue: .bool(false),
+              allowed: stringBoolAllowed, description: "end user may trust/untrust networks (needs network protection)",
+              needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(name: "DefenderNetworkProtectionAutoRemediation", kind: .stringBool, defaultValue: .bool(true),
+              allowed: stringBoolAllowed, description: "remediation alerts (needs network protection)",
+              needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(name: "DefenderNetworkProtectionPrivacy", kind: .stringBool, defaultValue: .bool(true),
+              allowed: stringBoolAllowed, description: "privacy in network protection",
+              needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(name: "DefenderExcludeURLInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+              description: "leave the domain name out of alert reports", needsNetworkProtection: false, editionNote: nil),
+        .init(name: "DefenderExcludeAppInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+              description: "leave app details out of alert reports", needsNetworkProtection: false, editionNote: nil),
+        .init(name: "DefenderOptionalVPN", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+              description: "onboarding may skip the VPN permission", needsNetworkProtection: false, editionNote: nil),
+        .init(name: "DefenderOptionalAccessibility", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+              description: "onboarding may skip the accessibility permission", needsNetworkProtection: false,
+              editionNote: nil),
+        .init(name: "DisableSignOut", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0), allowed: "0, 1",
+              description: "hide the app's sign-out button", needsNetworkProtection: false, editionNote: nil),
+        .init(name: "DefenderDeviceTag", kind: .text, defaultValue: nil, allowed: "text",
+              description: "tag sent with the device to the security portal", needsNetworkProtection: false,
+              editionNote: nil),
+    ]
+}
+
+extension KeyDefinition {
+    /// Normalises a literal to this key's type, or explains why it does not fit.
+    func normalize(_ lit: Literal) -> Result<ConfigValue, SchemaMismatch> {
+        switch (kind, lit) {
+        case (.int(let allowed, _), .int(let i)):
+            return allowed.contains(i) ? .success(.int(i)) : .failure(SchemaMismatch(message: rangeMessage))
+        case (.int, _):
+            return .failure(SchemaMismatch(message: "`\(name)` takes an integer (\(allowed))"))
+        case (.text, .string(let s)):
+            return .success(.text(s))
+        case (.text, _):
+            return .failure(SchemaMismatch(message: "`\(name)` takes a string"))
+        case (.stringBool, .string(let s)) where s == "true" || s == "false":
+            return .success(.bool(s == "true"))
+        case (.stringBool, .bool(let b)), (.bool, .bool(let b)):
+            return .success(.bool(b))
+        case (.stringBool, .int(let i)) where i == 0 || i == 1, (.bool, .int(let i)) where i == 0 || i == 1:
+            return .success(.bool(i == 1))
+        case (.stringBool, _), (.bool, _):
+            return .failure(SchemaMismatch(message: rangeMessage))
+        }
+    }
+
+    var rangeMessage: String { "`\(name)` takes \(allowed)" }
+
+    /// The JSON text of a value in `eval --format json` (integers as numbers, string booleans as
+    /// `"true"`/`"false"`, booleans as `0`/`1`, text as strings).
+    func jsonText(_ v: ConfigValue) -> String {
+        switch (kind, v) {
+        case (.stringBool, .bool(let b)): b ? "\"true\"" : "\"false\""
+        case (_, .bool(let b)): b ? "1" : "0"
+        case (_, .int(let i)): String(i)
+        case (_, .text(let s)): JSONText.quote(s)
+        }
+    }
+
+    /// How a value is shown to people (`1`, `"true"`, `0`, `"text"`).
+    func displayText(_ v: ConfigValue) -> String { jsonText(v) }
+}
+
+/// Minimal JSON string quoting for the library's own output (the JSON layer has the fast writer).
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Why a value does not fit a key.
+struct SchemaMismatch: Error, Sendable {
+    var message: String
+}

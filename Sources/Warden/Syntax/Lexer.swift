@@ -1,0 +1,487 @@
+// The lexer: UTF-8 bytes in, tokens with exact byte spans out. It works on `[UInt8]` and
+// allocates a `String` only for a name or a string literal's decoded value.
+//
+// Lexical errors never stop the lexer: it reports them, produces an `.invalid` token (or the
+// best-effort literal) and carries on, so the parser sees the whole input.
+
+/// Turns a source into tokens (see `Grammar/warden.ebnf`, lexical part).
+struct Lexer {
+    private let source: SourceFile
+    private let options: SyntaxOptions
+    private let bytes: [UInt8]
+    private var pos = 0
+    private var tokens: [Token] = []
+    private var diagnostics: [Diagnostic] = []
+
+    /// The keyword table, built from `Keyword`'s raw values.
+    private static let keywords: [String: Keyword] = Dictionary(
+        uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+    private static let celKeywords: [String: Keyword] = Dictionary(
+        uniqueKeysWithValues: Keyword.celKeywords.map { ($0.rawValue, $0) })
+
+    init(_ source: SourceFile, options: SyntaxOptions) {
+        self.source = source
+        self.options = options
+        self.bytes = source.bytes
+    }
+
+    /// Scans the whole source. The last token is always `.eof`.
+    mutating func tokenize() -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        tokens.reserveCapacity(bytes.count / 3 + 1)
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count else { break }
+            scanToken()
+        }
+        tokens.append(Token(kind: .eof, span: .at(bytes.count)))
+        return (tokens, diagnostics)
+    }
+
+    // MARK: - Helpers
+
+    /// The byte `k` positions ahead, or 0 past the end.
+    private func peek(_ k: Int = 0) -> UInt8 {
+        let i = pos + k
+        return i < bytes.count ? bytes[i] : 0
+    }
+
+    private mutating func add(_ kind: TokenKind, from start: Int, value: TokenValue = .none) {
+        tokens.append(Token(kind: kind, span: SourceSpan(start: start, end: pos), value: value))
+    }
+
+    private mutating func error(_ message: String, _ span: SourceSpan, incomplete: Bool = false) {
+        diagnostics.append(Diagnostic(.error, message, span: span, isIncomplete: incomplete))
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
+    }
+    private static func isIdentStart(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F
+    }
+    private static func isIdentChar(_ c: UInt8) -> Bool { isIdentStart(c) || isDigit(c) }
+    private static func hexValue(_ c: UInt8) -> UInt32 {
+        switch c {
+        case 0x30...0x39: UInt32(c - 0x30)
+        case 0x61...0x66: UInt32(c - 0x61 + 10)
+        case 0x41...0x46: UInt32(c - 0x41 + 10)
+        default: 0
+        }
+    }
+
+    /// Decodes the Unicode scalar starting at byte `i`: its value and length in bytes, or nil when
+    /// the bytes there are not valid UTF-8 (overlong forms, surrogates and values past U+10FFFF too).
+    static func decodeScalar(_ bytes: [UInt8], at i: Int) -> (value: UInt32, length: Int)? {
+        guard i >= 0 && i < bytes.count else { return nil }
+        let b0 = bytes[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        var value: UInt32
+        let length: Int
+        let minimum: UInt32
+        switch b0 {
+        case 0xC2...0xDF: (value, length, minimum) = (UInt32(b0 & 0x1F), 2, 0x80)
+        case 0xE0...0xEF: (value, length, minimum) = (UInt32(b0 & 0x0F), 3, 0x800)
+        case 0xF0...0xF4: (value, length, minimum) = (UInt32(b0 & 0x07), 4, 0x10000)
+        default: return nil
+        }
+        guard i + length <= bytes.count else { return nil }
+        for k in 1..<length {
+            let b = bytes[i + k]
+            guard b & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(b & 0x3F)
+        }
+        guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return nil }
+        return (value, length)
+    }
+
+    /// Appends the UTF-8 encoding of a valid scalar value.
+    static func appendUTF8(_ v: UInt32, to buf: inout [UInt8]) {
+        switch v {
+        case 0..<0x80:
+            buf.append(UInt8(v))
+        case 0x80..<0x800:
+            buf.append(UInt8(0xC0 | (v >> 6)))
+            buf.append(UInt8(0x80 | (v & 0x3F)))
+        case 0x800..<0x10000:
+            buf.append(UInt8(0xE0 | (v >> 12)))
+            buf.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            buf.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            buf.append(UInt8(0xF0 | ((v >> 18) & 0x07)))
+            buf.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            buf.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            buf.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    private func invalidByteMessage(_ b: UInt8) -> String {
+        let hex = String(b, radix: 16, uppercase: true)
+        return "invalid UTF-8 byte 0x\(hex.count < 2 ? "0" + hex : hex)"
+    }
+
+    // MARK: - Tokens
+
+    private mutating func skipWhitespace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C: pos += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func scanToken() {
+        let start = pos
+        let c = bytes[pos]
+        func single(_ kind: TokenKind) {
+            pos += 1
+            add(kind, from: start)
+        }
+        func pair(_ second: UInt8, _ two: TokenKind, else one: TokenKind) {
+            if peek(1) == second {
+                pos += 2
+                add(two, from: start)
+            } else {
+                single(one)
+            }
+        }
+        switch c {
+        case UInt8(ascii: "("): single(.leftParen)
+        case UInt8(ascii: ")"): single(.rightParen)
+        case UInt8(ascii: "["): single(.leftBracket)
+        case UInt8(ascii: "]"): single(.rightBracket)
+        case UInt8(ascii: "{"): single(.leftBrace)
+        case UInt8(ascii: "}"): single(.rightBrace)
+        case UInt8(ascii: ","): single(.comma)
+        case UInt8(ascii: ":"): single(.colon)
+        case UInt8(ascii: "?"): single(.question)
+        case UInt8(ascii: "+"): single(.plus)
+        case UInt8(ascii: "-"): single(.minus)
+        case UInt8(ascii: "*"): single(.star)
+        case UInt8(ascii: "%"): single(.percent)
+        case UInt8(ascii: "!"): pair(UInt8(ascii: "="), .bangEqual, else: .bang)
+        case UInt8(ascii: "="): pair(UInt8(ascii: "="), .equalEqual, else: .assign)
+        case UInt8(ascii: "<"): pair(UInt8(ascii: "="), .lessEqual, else: .less)
+        case UInt8(ascii: ">"): pair(UInt8(ascii: "="), .greaterEqual, else: .greater)
+        case UInt8(ascii: "&"), UInt8(ascii: "|"):
+            if peek(1) == c {
+                pos += 2
+                add(c == UInt8(ascii: "&") ? .ampAmp : .pipePipe, from: start)
+            } else {
+                pos += 1
+                let op = c == UInt8(ascii: "&") ? "&&" : "||"
+                error("unexpected character `\(Character(Unicode.Scalar(c)))`; did you mean `\(op)`?",
+                      SourceSpan(start: start, end: pos))
+                add(.invalid, from: start)
+            }
+        case UInt8(ascii: "/"):
+            if peek(1) == UInt8(ascii: "/") { scanComment() } else { single(.slash) }
+        case UInt8(ascii: "#"):
+            if options.celMode {
+                error("`#` comments are not allowed in CEL; use `//`", SourceSpan(start: start, end: start + 1))
+            }
+            scanComment()
+        case UInt8(ascii: "."):
+            if Lexer.isDigit(peek(1)) { scanNumber() } else { single(.dot) }
+        case UInt8(ascii: "\""), UInt8(ascii: "'"):
+            scanString(from: start, raw: false, isBytes: false)
+        case UInt8(ascii: "`"):
+            scanQuotedIdentifier()
+        case _ where Lexer.isDigit(c):
+            scanNumber()
+        case _ where Lexer.isIdentStart(c):
+            scanWord()
+        default:
+            scanUnexpected()
+        }
+    }
+
+    private mutating func scanUnexpected() {
+        let start = pos
+        if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
+            pos += length
+            let shown = value < 0x20 || value == 0x7F
+                ? "U+" + String(value, radix: 16, uppercase: true)
+                : String(Character(Unicode.Scalar(value) ?? "?"))
+            error("unexpected character `\(shown)`", SourceSpan(start: start, end: pos))
+        } else {
+            pos += 1
+            error(invalidByteMessage(bytes[start]), SourceSpan(start: start, end: pos))
+        }
+        add(.invalid, from: start)
+    }
+
+    /// `#` or `//` to the end of the line; the comment's text must be valid UTF-8.
+    private mutating func scanComment() {
+        let start = pos
+        while pos < bytes.count && bytes[pos] != 0x0A {
+            if bytes[pos] < 0x80 {
+                pos += 1
+            } else if let (_, length) = Lexer.decodeScalar(bytes, at: pos) {
+                pos += length
+            } else {
+                error(invalidByteMessage(bytes[pos]), SourceSpan(start: pos, end: pos + 1))
+                pos += 1
+            }
+        }
+        var end = pos
+        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+        if options.keepComments {
+            tokens.append(Token(kind: .comment, span: SourceSpan(start: start, end: end)))
+        }
+    }
+
+    /// An identifier, a keyword, or the prefix of a raw/bytes string (`r"`, `b'`, `rb"`, `BR'`...).
+    private mutating func scanWord() {
+        let start = pos
+        let c0 = peek() | 0x20
+        let c1 = peek(1) | 0x20
+        func isQuote(_ c: UInt8) -> Bool { c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") }
+        let r = UInt8(ascii: "r")
+        let b = UInt8(ascii: "b")
+        if (c0 == r || c0 == b) && isQuote(peek(1)) {
+            pos += 1
+            scanString(from: start, raw: c0 == r, isBytes: c0 == b)
+            return
+        }
+        if ((c0 == r && c1 == b) || (c0 == b && c1 == r)) && isQuote(peek(2)) {
+            pos += 2
+            scanString(from: start, raw: true, isBytes: true)
+            return
+        }
+        while pos < bytes.count && Lexer.isIdentChar(bytes[pos]) { pos += 1 }
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        if let kw = (options.celMode ? Lexer.celKeywords : Lexer.keywords)[text] {
+            add(.keyword(kw), from: start)
+        } else {
+            add(.identifier, from: start, value: .name(text))
+        }
+    }
+
+    /// `` `name` ``: letters, digits, `_ . - /` and spaces, as CEL allows.
+    private mutating func scanQuotedIdentifier() {
+        let start = pos
+        pos += 1
+        let nameStart = pos
+        var bad: SourceSpan?
+        while pos < bytes.count && bytes[pos] != UInt8(ascii: "`") && bytes[pos] != 0x0A {
+            let c = bytes[pos]
+            let ok = Lexer.isIdentChar(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+                || c == UInt8(ascii: "/") || c == UInt8(ascii: " ")
+            if !ok && bad == nil {
+                let length = Lexer.decodeScalar(bytes, at: pos)?.length ?? 1
+                bad = SourceSpan(start: pos, end: pos + length)
+            }
+            pos += 1
+        }
+        guard pos < bytes.count && bytes[pos] == UInt8(ascii: "`") else {
+            error("unterminated backtick-quoted name", SourceSpan(start: start, end: pos),
+                  incomplete: pos >= bytes.count)
+            add(.invalid, from: start)
+            return
+        }
+        let nameEnd = pos
+        pos += 1
+        if let bad {
+            error("a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces", bad)
+            add(.invalid, from: start)
+        } else if nameEnd == nameStart {
+            error("empty backtick-quoted name", SourceSpan(start: start, end: pos))
+            add(.invalid, from: start)
+        } else {
+            add(.quotedIdentifier, from: start, value: .name(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)))
+        }
+    }
+
+    // MARK: - Numbers
+
+    /// Decimal or `0x` hex integers with an optional `u`/`U` suffix; doubles `1.5`, `1e3`, `.5`, `1.5e-3`.
+    private mutating func scanNumber() {
+        let start = pos
+        var kind = TokenKind.int
+        var value = TokenValue.none
+        if peek() == UInt8(ascii: "0") && (peek(1) | 0x20) == UInt8(ascii: "x") {
+            pos += 2
+            let digitsStart = pos
+            var magnitude: UInt64? = 0
+            while Lexer.isHexDigit(peek()) {
+                magnitude = Lexer.accumulate(magnitude, base: 16, digit: UInt64(Lexer.hexValue(peek())))
+                pos += 1
+            }
+            if pos == digitsStart {
+                error("expected hexadecimal digits after `0x`", SourceSpan(start: start, end: pos))
+                consumeSuffix()
+                add(.invalid, from: start)
+                return
+            }
+            value = .integer(magnitude)
+        } else {
+            var magnitude: UInt64? = 0
+            while Lexer.isDigit(peek()) {
+                magnitude = Lexer.accumulate(magnitude, base: 10, digit: UInt64(peek() - 0x30))
+                pos += 1
+            }
+            if peek() == UInt8(ascii: ".") && Lexer.isDigit(peek(1)) {
+                kind = .double
+                pos += 1
+                while Lexer.isDigit(peek()) { pos += 1 }
+            }
+            if (peek() | 0x20) == UInt8(ascii: "e") {
+                let signed = peek(1) == UInt8(ascii: "+") || peek(1) == UInt8(ascii: "-")
+                if Lexer.isDigit(peek(signed ? 2 : 1)) {
+                    kind = .double
+                    pos += signed ? 2 : 1
+                    while Lexer.isDigit(peek()) { pos += 1 }
+                }
+            }
+            if kind == .double {
+                let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+                let d = Double(text) ?? .infinity
+                if !d.isFinite {
+                    error("double literal `\(text)` is out of range", SourceSpan(start: start, end: pos))
+                }
+                value = .double(d.isFinite ? d : 0)
+            } else {
+                value = .integer(magnitude)
+            }
+        }
+        if kind == .int && (peek() | 0x20) == UInt8(ascii: "u") {
+            kind = .uint
+            pos += 1
+        }
+        if Lexer.isIdentChar(peek()) {
+            let suffixStart = pos
+            consumeSuffix()
+            let suffix = String(decoding: bytes[suffixStart..<pos], as: UTF8.self)
+            error("invalid suffix `\(suffix)` on a number", SourceSpan(start: suffixStart, end: pos))
+            add(.invalid, from: start)
+            return
+        }
+        add(kind, from: start, value: value)
+    }
+
+    private mutating func consumeSuffix() {
+        while Lexer.isIdentChar(peek()) { pos += 1 }
+    }
+
+    /// `acc * base + digit`, or nil once it no longer fits in 64 unsigned bits.
+    private static func accumulate(_ acc: UInt64?, base: UInt64, digit: UInt64) -> UInt64? {
+        guard let acc else { return nil }
+        let (m, o1) = acc.multipliedReportingOverflow(by: base)
+        let (s, o2) = m.addingReportingOverflow(digit)
+        return o1 || o2 ? nil : s
+    }
+
+    // MARK: - Strings
+
+    /// A string or bytes literal; `pos` is at the opening quote, `start` at the prefix (if any).
+    private mutating func scanString(from start: Int, raw: Bool, isBytes: Bool) {
+        let quote = bytes[pos]
+        let triple = peek(1) == quote && peek(2) == quote
+        pos += triple ? 3 : 1
+        var buf: [UInt8] = []
+        var closed = false
+        while pos < bytes.count {
+            let c = bytes[pos]
+            if c == quote {
+                if !triple {
+                    pos += 1
+                    closed = true
+                    break
+                }
+                if peek(1) == quote && peek(2) == quote {
+                    pos += 3
+                    closed = true
+                    break
+                }
+                buf.append(c)
+                pos += 1
+            } else if (c == 0x0A || c == 0x0D) && !triple {
+                break
+            } else if c == UInt8(ascii: "\\") && !raw {
+                scanEscape(into: &buf, isBytes: isBytes)
+            } else if c < 0x80 {
+                buf.append(c)
+                pos += 1
+            } else if let (_, length) = Lexer.decodeScalar(bytes, at: pos) {
+                buf.append(contentsOf: bytes[pos..<(pos + length)])
+                pos += length
+            } else {
+                error(invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
+                pos += 1
+            }
+        }
+        if !closed {
+            let atEnd = pos >= bytes.count
+            let what = triple ? "unterminated triple-quoted string" : "unterminated string"
+            error(what, SourceSpan(start: start, end: pos), incomplete: atEnd)
+        }
+        if isBytes {
+            add(.bytes, from: start, value: .bytes(buf))
+        } else {
+            add(.string, from: start, value: .string(String(decoding: buf, as: UTF8.self)))
+        }
+    }
+
+    /// One escape sequence; `pos` is at the backslash. In bytes literals `\x` and octal escapes
+    /// are raw bytes; everywhere else they and `\u`/`\U` are code points, appended as UTF-8.
+    private mutating func scanEscape(into buf: inout [UInt8], isBytes: Bool) {
+        let start = pos
+        pos += 1
+        guard pos < bytes.count else { return }
+        let e = bytes[pos]
+        pos += 1
+        switch e {
+        case UInt8(ascii: "n"): buf.append(0x0A)
+        case UInt8(ascii: "t"): buf.append(0x09)
+        case UInt8(ascii: "r"): buf.append(0x0D)
+        case UInt8(ascii: "a"): buf.append(0x07)
+        case UInt8(ascii: "b"): buf.append(0x08)
+        case UInt8(ascii: "f"): buf.append(0x0C)
+        case UInt8(ascii: "v"): buf.append(0x0B)
+        case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "?"):
+            buf.append(e)
+        case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "u"), UInt8(ascii: "U"):
+            let count = e == UInt8(ascii: "u") ? 4 : e == UInt8(ascii: "U") ? 8 : 2
+            var v: UInt32 = 0
+            for k in 0..<count {
+                guard Lexer.isHexDigit(peek()) else {
+                    let name = "\\" + String(Character(Unicode.Scalar(e)))
+                    error("`\(name)` must be followed by \(count) hexadecimal digits", SourceSpan(start: start, end: pos))
+                    _ = k
+                    return
+                }
+                v = v << 4 | Lexer.hexValue(peek())
+                pos += 1
+            }
+            appendCodePoint(v, raw: isBytes && count == 2, into: &buf, span: SourceSpan(start: start, end: pos))
+        case UInt8(ascii: "0")...UInt8(ascii: "3"):
+            guard (0x30...0x37).contains(peek()) && (0x30...0x37).contains(peek(1)) else {
+                error("an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
+                      SourceSpan(start: start, end: pos))
+                return
+            }
+            let v = UInt32(e - 0x30) << 6 | UInt32(peek() - 0x30) << 3 | UInt32(peek(1) - 0x30)
+            pos += 2
+            appendCodePoint(v, raw: isBytes, into: &buf, span: SourceSpan(start: start, end: pos))
+        default:
+            if e >= 0x80, let (_, length) = Lexer.decodeScalar(bytes, at: pos - 1) {
+                pos += length - 1
+            }
+            let shown = source.text(SourceSpan(start: start, end: pos))
+            error("invalid escape sequence `\(shown)`", SourceSpan(start: start, end: pos))
+        }
+    }
+
+    private mutating func appendCodePoint(_ v: UInt32, raw: Bool, into buf: inout [UInt8], span: SourceSpan) {
+        if raw {
+            buf.append(UInt8(truncatingIfNeeded: v))
+        } else if v > 0x10FFFF || (0xD800...0xDFFF).contains(v) {
+            let hex = String(v, radix: 16, uppercase: true)
+            error("invalid Unicode code point U+\(hex) in escape `\(source.text(span))`", span)
+        } else {
+            Lexer.appendUTF8(v, to: &buf)
+        }
+    }
+}

@@ -1,0 +1,837 @@
+// The recursive-descent parser (statements) with an operator-precedence core (binary operators).
+//
+// Recovery: a syntax error throws `ParseAbort`, which unwinds to the statement loop; the parser
+// then skips to the next statement keyword (jlox/clox panic mode), so each broken statement
+// reports one error and the rest of the file is still checked.
+//
+// INVARIANT: no recursion deeper than `SyntaxOptions.maxNesting` levels (each level is a small,
+// fixed number of frames), and no produced tree deeper than about that many nodes. Chains of one
+// precedence level (`a || b || ...`, `a + b - ...`) are parsed in a loop and stored flat.
+
+/// Unwinds the parser to the statement loop after a syntax error has been reported.
+struct ParseAbort: Error {}
+
+/// Parses Warden (and plain CEL) source into the AST.
+enum Parser {
+    /// Parses a policy file. Every syntax error in the file is reported.
+    static func parseFile(_ source: SourceFile, options: SyntaxOptions = .init())
+        -> (file: PolicyFile, diagnostics: [Diagnostic], nextID: Int)
+    {
+        var p = ParserCore(source, options: options)
+        let file = p.parseFile()
+        return (file, p.diagnostics, p.nextID)
+    }
+
+    /// Parses a single expression that must span the whole source.
+    static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
+        -> (expr: Expr?, diagnostics: [Diagnostic], nextID: Int)
+    {
+        var p = ParserCore(source, options: options)
+        let e = p.parseWholeExpression()
+        return (e, p.diagnostics, p.nextID)
+    }
+}
+
+/// The parser's state for one parse.
+struct ParserCore {
+    let source: SourceFile
+    let options: SyntaxOptions
+    private let tokens: [Token]
+    private var current = 0
+    private(set) var diagnostics: [Diagnostic]
+    private(set) var nextID: Int
+    /// Current nesting, compared with `options.maxNesting`.
+    private var depth = 0
+    /// Open `{` minus `}` consumed so far (for resynchronisation).
+    private var braceDepth = 0
+    /// The lexer already reported an incomplete construct at the end (an unterminated string):
+    /// parser errors at the end of input would only repeat it.
+    private let lexerIncomplete: Bool
+
+    init(_ source: SourceFile, options: SyntaxOptions) {
+        self.source = source
+        self.options = options
+        var lexOptions = options
+        lexOptions.keepComments = false
+        var lexer = Lexer(source, options: lexOptions)
+        let (tokens, diags) = lexer.tokenize()
+        self.tokens = tokens
+        self.diagnostics = diags
+        self.nextID = options.firstID
+        self.lexerIncomplete = diags.contains { $0.isIncomplete }
+    }
+
+    // MARK: - Token primitives
+
+    private var peek: Token { tokens[current] }
+    private var peekNext: Token { current + 1 < tokens.count ? tokens[current + 1] : tokens[tokens.count - 1] }
+    private var previous: Token? { current > 0 ? tokens[current - 1] : nil }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[current]
+        if t.kind != .eof { current += 1 }
+        if t.kind == .leftBrace { braceDepth += 1 }
+        if t.kind == .rightBrace { braceDepth = max(0, braceDepth - 1) }
+        return t
+    }
+
+    private func check(_ kind: TokenKind) -> Bool { peek.kind == kind }
+    private func check(_ kw: Keyword) -> Bool { peek.kind == .keyword(kw) }
+    /// The current token is the contextual keyword `word` (lexed as an identifier).
+    private func checkContextual(_ word: String) -> Bool {
+        peek.kind == .identifier && peek.value == .name(word)
+    }
+
+    private mutating func match(_ kind: TokenKind) -> Token? {
+        check(kind) ? advance() : nil
+    }
+    private mutating func match(_ kw: Keyword) -> Token? { match(.keyword(kw)) }
+
+    /// Consumes a token of `kind` or reports `message` (with ", found X") and aborts.
+    @discardableResult
+    private mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String, opener: Token? = nil) throws
+        -> Token
+    {
+        if let t = match(kind) { return t }
+        throw fail(message(), opener: opener)
+    }
+
+    // MARK: - Diagnostics
+
+    /// How a token is named in messages.
+    private func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .eof: return "end of input"
+        case .string: return "a string"
+        case .bytes: return "a bytes literal"
+        case .int, .uint, .double:
+            return "the number `\(source.text(t.span))`"
+        default:
+            var text = source.text(t.span)
+            if text.unicodeScalars.count > 24 { text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(24))) + "…" }
+            return "`\(text)`"
+        }
+    }
+
+    /// Records an error about `token` (the current one by default). An error at the end of input
+    /// is marked incomplete so the REPL can continue the entry on the next line.
+    private mutating func report(
+        _ message: String, at token: Token? = nil, notes: [Diagnostic.Note] = [], fixIt: String? = nil
+    ) {
+        let t = token ?? peek
+        if t.kind == .invalid { return }  // the lexer has already reported it
+        if t.kind == .eof && lexerIncomplete { return }
+        diagnostics.append(
+            Diagnostic(.error, message, span: t.span, notes: notes, fixIt: fixIt, isIncomplete: t.kind == .eof))
+    }
+
+    /// Reports "`message`, found X" at the current token and returns the abort to throw.
+    private mutating func fail(_ message: String, opener: Token? = nil, fixIt: String? = nil) -> ParseAbort {
+        var notes: [Diagnostic.Note] = []
+        if let opener, source.location(of: opener.span.start).line != source.location(of: peek.span.start).line {
+            notes.append(Diagnostic.Note("to match this `\(source.text(opener.span))`", span: opener.span))
+        }
+        let found = peek.kind == .eof ? "unexpected end of input; " + message : message + ", found " + describe(peek)
+        report(found, notes: notes, fixIt: fixIt)
+        return ParseAbort()
+    }
+
+    private mutating func makeExpr(_ span: SourceSpan, _ kind: ExprKind) -> Expr {
+        let id = nextID
+        nextID += 1
+        return Expr(id: id, span: span, kind: kind)
+    }
+
+    /// Raises the nesting level by `count` for a construct starting at `token`.
+    private mutating func enterNesting(_ token: Token, by count: Int = 1) throws {
+        depth += count
+        if depth > options.maxNesting {
+            report("expression is nested too deeply (limit \(options.maxNesting))", at: token)
+            throw ParseAbort()
+        }
+    }
+
+    // MARK: - Statements
+
+    /// file := [ policyHeader ] { statement } EOF
+    mutating func parseFile() -> PolicyFile {
+        var file = PolicyFile(header: nil, statements: [])
+        while !check(.eof) {
+            let start = current
+            do {
+                if check(.policy) {
+                    let h = try parsePolicyHeader()
+                    if let first = file.header {
+                        report("a file has only one `policy` header", at: tokens[start],
+                               notes: [.init("the first `policy` header is here", span: first.span)])
+                    } else if !file.statements.isEmpty {
+                        report("the `policy` header must come before every other statement", at: tokens[start])
+                    } else {
+                        file.header = h
+                    }
+                } else {
+                    file.statements.append(try parseStatement())
+                }
+            } catch {
+                if current == start { advance() }
+                synchronize()
+            }
+        }
+        return file
+    }
+
+    /// Skips to the next statement keyword: `policy rule when let config test` at brace depth 0,
+    /// or `policy rule when let test` at any depth (they can never appear inside a block), but
+    /// never a word that follows a `.`.
+    private mutating func synchronize() {
+        while !check(.eof) {
+            if let kw = peek.keyword, kw.startsStatement, previous?.kind != .dot,
+                braceDepth == 0 || kw != .config
+            {
+                braceDepth = 0
+                return
+            }
+            advance()
+        }
+    }
+
+    /// statement := letDecl | ruleDecl | configDecl | testDecl
+    private mutating func parseStatement() throws -> Statement {
+        switch peek.kind {
+        case .keyword(.let): return .let(try parseLet())
+        case .keyword(.rule), .keyword(.when): return .rule(try parseRule())
+        case .keyword(.config): return .config(try parseConfig())
+        case .keyword(.test): return .test(try parseTest())
+        default:
+            var fixIt: String?
+            var message = "expected a statement (`rule`, `when`, `let`, `config` or `test`)"
+            if peek.kind == .identifier, let name = peek.name,
+                let near = nearest(name, in: Keyword.statementStarts.map(\.rawValue))
+            {
+                fixIt = near
+                message += ", found `\(name)`; did you mean `\(near)`?"
+                report(message, fixIt: fixIt)
+                throw ParseAbort()
+            }
+            throw fail(message)
+        }
+    }
+
+    /// policyHeader := "policy" STRING [ "onError" severity ]
+    private mutating func parsePolicyHeader() throws -> PolicyHeader {
+        let kw = advance()
+        let name = try expectString("expected the policy's name (a string) after `policy`")
+        var onError: Located<Action>?
+        if match(.onError) != nil {
+            onError = try expectSeverity("expected a severity action (`allow`, `warn`, `blockAccess` or `wipeData`) after `onError`")
+        }
+        return PolicyHeader(name: name, onError: onError, span: kw.span.union(onError?.span ?? name.span))
+    }
+
+    /// letDecl := "let" IDENT "=" expr
+    private mutating func parseLet() throws -> LetDecl {
+        let kw = advance()
+        guard peek.kind == .identifier, let name = peek.name else {
+            throw fail("expected a name after `let`")
+        }
+        let nameTok = advance()
+        try expect(.assign, "expected `=` after `let \(name)`")
+        let value = try parseExpr()
+        return LetDecl(name: Located(value: name, span: nameTok.span), value: value, span: kw.span.union(value.span))
+    }
+
+    /// ruleDecl := [ "rule" STRING ] "when" expr "then" actions
+    private mutating func parseRule() throws -> RuleDecl {
+        let first = peek
+        var name: Located<String>?
+        if match(.rule) != nil {
+            name = try expectString("expected the rule's name (a string) after `rule`")
+            try expect(.keyword(.when), "expected `when` after the rule's name")
+        } else {
+            advance()
+        }
+        let condition = try parseExpr()
+        let thenTok = try expect(.keyword(.then), "expected `then` after the rule's condition")
+        let actions = try parseActions()
+        let end = actions.last.map(Self.span(of:)) ?? thenTok.span
+        return RuleDecl(name: name, condition: condition, actions: actions, span: first.span.union(end))
+    }
+
+    private static func span(of action: RuleAction) -> SourceSpan {
+        switch action {
+        case .severity(let sev, let message): sev.span.union(message?.span ?? sev.span)
+        case .set(_, _, let span): span
+        }
+    }
+
+    /// actions := action { "," action }    (at most one severity action)
+    /// action  := severity [ STRING ] | "set" KEY "=" literal
+    private mutating func parseActions() throws -> [RuleAction] {
+        var actions: [RuleAction] = []
+        var severitySpan: SourceSpan?
+        var after = "`then`"
+        repeat {
+            if let action = peek.keyword?.action {
+                let t = advance()
+                var message: Located<String>?
+                if case .string(let s) = peek.value, peek.kind == .string {
+                    message = Located(value: s, span: advance().span)
+                }
+                if let firstSpan = severitySpan {
+                    report("a rule has at most one severity action", at: t,
+                           notes: [.init("the first severity action is here", span: firstSpan)])
+                }
+                severitySpan = severitySpan ?? t.span
+                actions.append(.severity(Located(value: action, span: t.span), message: message))
+            } else if let setTok = match(.set) {
+                let key = try expectName("expected a configuration key after `set`")
+                try expect(.assign, "expected `=` after `set \(key.value)`")
+                let value = try parseLiteralValue()
+                actions.append(.set(key: key, value: value, span: setTok.span.union(value.span)))
+            } else {
+                throw fail("expected an action (`allow`, `warn`, `blockAccess`, `wipeData` or `set`) after \(after)")
+            }
+            after = "`,`"
+        } while match(.comma) != nil
+        return actions
+    }
+
+    /// configDecl := "config" STRING [ "route" ROUTE ] [ "for" target ] [ "override" ] "{" { assignment } "}"
+    private mutating func parseConfig() throws -> ConfigDecl {
+        let kw = advance()
+        let name = try expectString("expected the configuration block's name (a string) after `config`")
+        var decl = ConfigDecl(name: name, route: nil, apps: nil, groups: nil, override: nil, entries: [], span: kw.span)
+        if checkContextual("route") {
+            advance()
+            let t = peek
+            if t.kind == .identifier, let n = t.name, let route = Route(rawValue: n) {
+                advance()
+                decl.route = Located(value: route, span: t.span)
+            } else {
+                let message = "expected `managedApps` or `managedDevices` after `route`"
+                if t.kind == .identifier, let n = t.name, let near = nearest(n, in: Route.allCases.map(\.rawValue)) {
+                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    throw ParseAbort()
+                }
+                throw fail(message)
+            }
+        }
+        if checkContextual("for") {
+            advance()
+            var any = false
+            while true {
+                if checkContextual("apps") {
+                    advance()
+                    decl.apps = (decl.apps ?? []) + (try parseStringList(after: "apps"))
+                } else if checkContextual("groups") {
+                    advance()
+                    decl.groups = (decl.groups ?? []) + (try parseStringList(after: "groups"))
+                } else {
+                    break
+                }
+                any = true
+            }
+            if !any { throw fail("expected `apps` or `groups` after `for`") }
+        }
+        if checkContextual("override") {
+            decl.override = advance().span
+        }
+        guard let open = match(.leftBrace) else {
+            var fixIt: String?
+            var message = "expected `{` to begin the configuration block"
+            if peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: ["route", "for", "override"]) {
+                fixIt = near
+                message += ", found `\(n)`; did you mean `\(near)`?"
+                report(message, fixIt: fixIt)
+                throw ParseAbort()
+            }
+            throw fail(message)
+        }
+        let (entries, close) = try parseAssignments(open: open, what: "configuration block")
+        decl.entries = entries
+        decl.span = kw.span.union(close.span)
+        return decl
+    }
+
+    /// { KEY "=" literal } "}"   (the `{` already consumed)
+    private mutating func parseAssignments(open: Token, what: String) throws -> ([Assignment], Token) {
+        var entries: [Assignment] = []
+        while !check(.rightBrace) {
+            guard peek.kind == .identifier, let name = peek.name else {
+                throw fail("expected a configuration key or `}` to close the \(what)", opener: open)
+            }
+            let keyTok = advance()
+            try expect(.assign, "expected `=` after the key `\(name)`")
+            let value = try parseLiteralValue()
+            entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
+                                      span: keyTok.span.union(value.span)))
+        }
+        return (entries, advance())
+    }
+
+    /// testDecl := "test" STRING "{" "given" factMap "expect" severity [ "fired" stringList ]
+    ///             [ "config" "{" { assignment } "}" ] "}"
+    private mutating func parseTest() throws -> TestDecl {
+        let kw = advance()
+        let name = try expectString("expected the test's name (a string) after `test`")
+        let open = try expect(.leftBrace, "expected `{` after the test's name")
+        try expect(.keyword(.given), "expected `given` at the start of the test")
+        let givenOpen = try expect(.leftBrace, "expected `{` after `given`")
+        var facts: [GivenFact] = []
+        while !check(.rightBrace) {
+            guard peek.kind == .identifier, let fact = peek.name else {
+                throw fail("expected a fact name or `}` in the `given` map", opener: givenOpen)
+            }
+            let factTok = advance()
+            try expect(.colon, "expected `:` after the fact `\(fact)`")
+            let value = try parseExpr()
+            facts.append(GivenFact(fact: Located(value: fact, span: factTok.span), value: value))
+            if match(.comma) == nil { break }
+        }
+        let givenClose = try expect(.rightBrace, "expected `,` or `}` in the `given` map", opener: givenOpen)
+        try expect(.keyword(.expect), "expected `expect` after the `given` facts")
+        let expected = try expectSeverity(
+            "expected a severity action (`allow`, `warn`, `blockAccess` or `wipeData`) after `expect`")
+        var fired: [Located<String>]?
+        if checkContextual("fired") {
+            advance()
+            fired = try parseStringList(after: "fired")
+        }
+        var config: [Assignment] = []
+        if match(.config) != nil {
+            let cOpen = try expect(.leftBrace, "expected `{` after `config`")
+            config = try parseAssignments(open: cOpen, what: "expected configuration").0
+        }
+        let close = try expect(.rightBrace, "expected `}` to close the test", opener: open)
+        return TestDecl(name: name, given: facts, givenSpan: givenOpen.span.union(givenClose.span), expect: expected,
+                        fired: fired, config: config, span: kw.span.union(close.span))
+    }
+
+    /// stringList := "[" [ STRING { "," STRING } [ "," ] ] "]"
+    private mutating func parseStringList(after word: String) throws -> [Located<String>] {
+        let open = try expect(.leftBracket, "expected `[` after `\(word)`")
+        var items: [Located<String>] = []
+        while !check(.rightBracket) {
+            items.append(try expectString("expected a string in the list"))
+            if match(.comma) == nil { break }
+        }
+        try expect(.rightBracket, "expected `,` or `]` in the list", opener: open)
+        return items
+    }
+
+    private mutating func expectString(_ message: String) throws -> Located<String> {
+        if peek.kind == .string, case .string(let s) = peek.value {
+            return Located(value: s, span: advance().span)
+        }
+        throw fail(message)
+    }
+
+    private mutating func expectName(_ message: String) throws -> Located<String> {
+        if peek.kind == .identifier, let n = peek.name {
+            return Located(value: n, span: advance().span)
+        }
+        throw fail(message)
+    }
+
+    private mutating func expectSeverity(_ message: String) throws -> Located<Action> {
+        if let action = peek.keyword?.action {
+            return Located(value: action, span: advance().span)
+        }
+        if peek.kind == .identifier, let n = peek.name,
+            let near = nearest(n, in: Keyword.actions.map(\.rawValue))
+        {
+            report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+            throw ParseAbort()
+        }
+        throw fail(message)
+    }
+
+    /// literal := [ "-" ] ( INT | DOUBLE ) | UINT | STRING | BYTES | "true" | "false" | "null"
+    private mutating func parseLiteralValue() throws -> Expr {
+        if let e = try parseLiteralIfPresent() { return e }
+        throw fail("expected a literal value (a number, a string, `true`, `false` or `null`)")
+    }
+
+    /// A literal token (with a directly preceding `-` folded into a number), or nil.
+    private mutating func parseLiteralIfPresent() throws -> Expr? {
+        let t = peek
+        switch t.kind {
+        case .minus where peekNext.kind == .int || peekNext.kind == .double:
+            let minus = advance()
+            return numberLiteral(advance(), negatedBy: minus)
+        case .int, .uint, .double:
+            return numberLiteral(advance(), negatedBy: nil)
+        case .string:
+            advance()
+            if case .string(let s) = t.value { return makeExpr(t.span, .literal(.string(s))) }
+            return makeExpr(t.span, .literal(.string("")))
+        case .bytes:
+            advance()
+            if case .bytes(let b) = t.value { return makeExpr(t.span, .literal(.bytes(b))) }
+            return makeExpr(t.span, .literal(.bytes([])))
+        case .keyword(.true): return makeExpr(advance().span, .literal(.bool(true)))
+        case .keyword(.false): return makeExpr(advance().span, .literal(.bool(false)))
+        case .keyword(.null): return makeExpr(advance().span, .literal(.null))
+        default: return nil
+        }
+    }
+
+    /// An int, uint or double token; a `-` before an int or double is part of the literal, so
+    /// `-9223372036854775808` fits. A magnitude out of range is reported at the digits.
+    private mutating func numberLiteral(_ t: Token, negatedBy minus: Token?) -> Expr {
+        let span = minus.map { $0.span.union(t.span) } ?? t.span
+        switch (t.kind, t.value) {
+        case (.double, .double(let d)):
+            return makeExpr(span, .literal(.double(minus == nil ? d : -d)))
+        case (.uint, .integer(let magnitude)):
+            guard let magnitude else {
+                report("integer literal `\(source.text(t.span))` is out of range for `uint`", at: t)
+                return makeExpr(span, .literal(.uint(0)))
+            }
+            return makeExpr(span, .literal(.uint(magnitude)))
+        case (_, .integer(let magnitude)):
+            let limit: UInt64 = minus == nil ? UInt64(Int64.max) : UInt64(Int64.max) + 1
+            guard let magnitude, magnitude <= limit else {
+                report("integer literal `\(source.text(span))` is out of range for `int`", at: t)
+                return makeExpr(span, .literal(.int(0)))
+            }
+            let value = minus == nil ? Int64(magnitude) : Int64(bitPattern: 0 &- magnitude)
+            return makeExpr(span, .literal(.int(value)))
+        default:
+            return makeExpr(span, .literal(.int(0)))
+        }
+    }
+
+    // MARK: - Expressions
+
+    /// An expression that must be followed by the end of input.
+    mutating func parseWholeExpression() -> Expr? {
+        do {
+            let e = try parseExpr()
+            if !check(.eof) {
+                if check(.keyword(.not)) && peekNext.kind == .keyword(.in) {
+                    report("`not in` is not an operator; write `not (x in y)`", at: peek)
+                } else {
+                    report("unexpected \(describe(peek)) after the expression")
+                }
+                return nil
+            }
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    /// expr := binary [ "?" binary ":" expr ]      (right-associative, built in a loop)
+    private mutating func parseExpr() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
+        let first = try parseBinary()
+        guard check(.question) else { return first }
+        var arms: [(cond: Expr, then: Expr)] = []
+        var cond = first
+        while let q = match(.question) {
+            try enterNesting(q)
+            let then = try parseBinary()
+            try expect(.colon, "expected `:` after the `?` branch of the conditional")
+            arms.append((cond, then))
+            cond = try parseBinary()
+        }
+        var result = cond
+        for arm in arms.reversed() {
+            result = makeExpr(arm.cond.span.union(result.span), .conditional(arm.cond, arm.then, result))
+        }
+        return result
+    }
+
+    /// Precedence levels of the binary operators and the word `not`.
+    private enum Level {
+        static let or = 1, and = 2, not = 3, relation = 4, additive = 5, multiplicative = 6
+    }
+
+    /// An operator waiting for its right operand on the operator-precedence stack.
+    private struct Pending {
+        var level: Int
+        /// Set for a prefix `not` (level `Level.not`).
+        var notToken: Token?
+        /// `||`/`&&` operands so far, or the first operand of a chain.
+        var operands: [Expr] = []
+        var links: [ChainLink] = []
+        /// The chain operator awaiting its right operand.
+        var op: BinaryOp = .add
+        var opSpan = SourceSpan.at(0)
+        /// `x not in y` was written: the start of `x` and the `not` token, for the fix-it.
+        var notIn: (start: Int, token: Token)?
+    }
+
+    /// The level and operator of a binary-operator token.
+    private func binaryOperator(_ t: Token) -> (level: Int, op: BinaryOp?)? {
+        switch t.kind {
+        case .pipePipe, .keyword(.or): (Level.or, nil)
+        case .ampAmp, .keyword(.and): (Level.and, nil)
+        case .equalEqual: (Level.relation, .equal)
+        case .bangEqual: (Level.relation, .notEqual)
+        case .less: (Level.relation, .less)
+        case .lessEqual: (Level.relation, .lessEqual)
+        case .greater: (Level.relation, .greater)
+        case .greaterEqual: (Level.relation, .greaterEqual)
+        case .keyword(.in): (Level.relation, .in)
+        case .plus: (Level.additive, .add)
+        case .minus: (Level.additive, .subtract)
+        case .star: (Level.multiplicative, .multiply)
+        case .slash: (Level.multiplicative, .divide)
+        case .percent: (Level.multiplicative, .remainder)
+        default: nil
+        }
+    }
+
+    /// binary := or-chain of and-chains of [ "not" ] relations of sums of products of unary
+    /// operands, parsed with an explicit operator stack so that neither long chains nor the six
+    /// precedence levels cost recursion. Each level on the stack counts one nesting level.
+    private mutating func parseBinary() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
+        var stack: [Pending] = []
+        while true {
+            while let n = match(.not) {
+                if let top = stack.last, top.level > Level.not {
+                    report("`not` applies to a whole comparison and cannot follow \(describeOp(top)); use `!` or parentheses",
+                           at: n)
+                    throw ParseAbort()
+                }
+                stack.append(Pending(level: Level.not, notToken: n))
+            }
+            depth = saved
+            try enterNesting(peek, by: stack.count)
+            var operand = try parseUnary()
+            // The operator after the operand (or the misplaced `not in`).
+            var notIn: Token?
+            var next = binaryOperator(peek)
+            if next == nil, check(.not), peekNext.kind == .keyword(.in) {
+                notIn = peek
+                next = (Level.relation, .in)
+            }
+            let level = next?.level ?? 0
+            while let top = stack.last, top.level > level || (top.level == level && top.notToken != nil) {
+                stack.removeLast()
+                operand = finish(top, operand)
+            }
+            guard let (opLevel, op) = next else { return operand }
+            var opTok = advance()
+            if notIn != nil { opTok = advance() }
+            if var top = stack.last, top.level == opLevel, top.notToken == nil {
+                stack.removeLast()
+                append(operand, to: &top)
+                top.op = op ?? .add
+                top.opSpan = opTok.span
+                if let notIn { top.notIn = (top.operands.first?.span.start ?? operand.span.start, notIn) }
+                stack.append(top)
+            } else {
+                var p = Pending(level: opLevel, operands: [operand])
+                p.op = op ?? .add
+                p.opSpan = opTok.span
+                if let notIn { p.notIn = (operand.span.start, notIn) }
+                stack.append(p)
+            }
+        }
+    }
+
+    private func describeOp(_ p: Pending) -> String {
+        "`\(source.text(p.opSpan))`"
+    }
+
+    /// Adds the right operand of `p`'s pending operator.
+    private mutating func append(_ operand: Expr, to p: inout Pending) {
+        if let (start, notTok) = p.notIn {
+            p.notIn = nil
+            let span = SourceSpan(start: start, end: operand.span.end)
+            let left = source.text(SourceSpan(start: start, end: notTok.span.start)).trimmingSpaces()
+            let right = source.text(SourceSpan(start: p.opSpan.end, end: operand.span.end)).trimmingSpaces()
+            diagnostics.append(
+                Diagnostic(.error, "`not in` is not an operator; write `not (x in y)`", span: span,
+                           fixIt: "not (\(left) in \(right))"))
+        }
+        if p.level == Level.or || p.level == Level.and {
+            p.operands.append(operand)
+        } else {
+            p.links.append(ChainLink(op: p.op, opSpan: p.opSpan, rhs: operand))
+        }
+    }
+
+    /// Builds the node for a completed stack entry whose last operand is `operand`.
+    private mutating func finish(_ p: Pending, _ operand: Expr) -> Expr {
+        if let n = p.notToken {
+            return makeExpr(n.span.union(operand.span), .unary(.not, operand))
+        }
+        var p = p
+        append(operand, to: &p)
+        guard let first = p.operands.first else { return operand }
+        let span = first.span.union(operand.span)
+        switch p.level {
+        case Level.or: return makeExpr(span, .or(p.operands))
+        case Level.and: return makeExpr(span, .and(p.operands))
+        default: return makeExpr(span, .binary(first, p.links))
+        }
+    }
+
+    /// unary := { "!" | "-" } member       (a `-` directly before a number is part of the literal)
+    private mutating func parseUnary() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
+        var ops: [Token] = []
+        while check(.bang) || check(.minus) {
+            if check(.minus) && (peekNext.kind == .int || peekNext.kind == .double) { break }
+            let t = advance()
+            ops.append(t)
+            try enterNesting(t)
+        }
+        var e = try parseMember()
+        for t in ops.reversed() {
+            e = makeExpr(t.span.union(e.span), .unary(t.kind == .bang ? .bang : .negate, e))
+        }
+        return e
+    }
+
+    /// member := primary { "." NAME [ "(" args ")" ] | "[" expr "]" }
+    private mutating func parseMember() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
+        var e = try parsePrimary()
+        while true {
+            if let dot = match(.dot) {
+                try enterNesting(dot)
+                let nameTok = peek
+                guard let name = nameTok.name else {
+                    throw fail("expected a field name after `.`")
+                }
+                advance()
+                if nameTok.kind != .quotedIdentifier, let open = match(.leftParen) {
+                    let (args, close) = try parseArguments(open: open)
+                    e = makeExpr(e.span.union(close.span),
+                                 .call(name, target: e, args: args, nameSpan: nameTok.span))
+                } else {
+                    e = makeExpr(e.span.union(nameTok.span), .select(e, field: name, fieldSpan: nameTok.span))
+                    if check(.leftBrace) { throw messageConstruction() }
+                }
+            } else if let open = match(.leftBracket) {
+                try enterNesting(open)
+                let index = try parseExpr()
+                let close = try expect(.rightBracket, "expected `]` after the index", opener: open)
+                e = makeExpr(e.span.union(close.span), .index(e, index))
+            } else {
+                return e
+            }
+        }
+    }
+
+    private mutating func messageConstruction() -> ParseAbort {
+        report("message construction `Name{...}` is not supported; use a map literal `{key: value}`")
+        return ParseAbort()
+    }
+
+    /// args := [ expr { "," expr } ] ")"    (the `(` already consumed)
+    private mutating func parseArguments(open: Token) throws -> ([Expr], Token) {
+        try enterNesting(open)
+        defer { depth -= 1 }
+        var args: [Expr] = []
+        if let close = match(.rightParen) { return (args, close) }
+        repeat {
+            args.append(try parseExpr())
+        } while match(.comma) != nil
+        let close = try expect(.rightParen, "expected `,` or `)` in the argument list", opener: open)
+        return (args, close)
+    }
+
+    /// primary := literal | [ "." ] IDENT [ "(" args ")" ] | "(" expr ")" | list | map
+    private mutating func parsePrimary() throws -> Expr {
+        if let lit = try parseLiteralIfPresent() { return lit }
+        let t = peek
+        switch t.kind {
+        case .identifier:
+            return try parseName(leadingDot: nil)
+        case .dot where peekNext.kind == .identifier:
+            return try parseName(leadingDot: advance())
+        case .leftParen:
+            let open = advance()
+            try enterNesting(open)
+            defer { depth -= 1 }
+            let e = try parseExpr()
+            try expect(.rightParen, "expected `)`", opener: open)
+            return e
+        case .leftBracket:
+            return try parseList()
+        case .leftBrace:
+            return try parseMap()
+        case .quotedIdentifier:
+            report("a backtick-quoted name may only follow `.`")
+            throw ParseAbort()
+        case .keyword(.not):
+            throw fail("`not` cannot be used here; use `!` or parentheses")
+        case .keyword(let kw):
+            report("expected an expression, found the reserved word `\(kw.rawValue)`")
+            throw ParseAbort()
+        default:
+            throw fail("expected an expression")
+        }
+    }
+
+    /// [ "." ] IDENT [ "(" args ")" ]
+    private mutating func parseName(leadingDot: Token?) throws -> Expr {
+        let t = advance()
+        let bare = t.name ?? ""
+        if options.celMode && leadingDot == nil && Keyword.celReservedWords.contains(bare) {
+            report("`\(bare)` is a reserved word in CEL and cannot be used as a name", at: t)
+        }
+        let name = leadingDot == nil ? bare : "." + bare
+        let span = leadingDot.map { $0.span.union(t.span) } ?? t.span
+        if let open = match(.leftParen) {
+            let (args, close) = try parseArguments(open: open)
+            return makeExpr(span.union(close.span), .call(name, target: nil, args: args, nameSpan: span))
+        }
+        if check(.leftBrace) { throw messageConstruction() }
+        return makeExpr(span, .ident(name))
+    }
+
+    /// list := "[" [ expr { "," expr } [ "," ] ] "]"
+    private mutating func parseList() throws -> Expr {
+        let open = advance()
+        try enterNesting(open)
+        defer { depth -= 1 }
+        var elements: [Expr] = []
+        while !check(.rightBracket) {
+            elements.append(try parseExpr())
+            if match(.comma) == nil { break }
+        }
+        let close = try expect(.rightBracket, "expected `,` or `]` in the list", opener: open)
+        return makeExpr(open.span.union(close.span), .list(elements))
+    }
+
+    /// map := "{" [ expr ":" expr { "," expr ":" expr } [ "," ] ] "}"
+    private mutating func parseMap() throws -> Expr {
+        let open = advance()
+        try enterNesting(open)
+        defer { depth -= 1 }
+        var entries: [MapEntry] = []
+        while !check(.rightBrace) {
+            let key = try parseExpr()
+            try expect(.colon, "expected `:` after the map key")
+            let value = try parseExpr()
+            entries.append(MapEntry(key: key, value: value))
+            if match(.comma) == nil { break }
+        }
+        let close = try expect(.rightBrace, "expected `,` or `}` in the map", opener: open)
+        return makeExpr(open.span.union(close.span), .map(entries))
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    fileprivate func trimmingSpaces() -> String {
+        let ws: Set<Character> = [" ", "\t", "\n", "\r"]
+        guard let first = firstIndex(where: { !ws.contains($0) }),
+            let last = lastIndex(where: { !ws.contains($0) })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

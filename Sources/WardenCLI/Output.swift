@@ -1,0 +1,144 @@
+import Warden
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Buffered standard output and unbuffered standard error for the CLI.
+enum Output {
+    nonisolated(unsafe) static var buffer: [UInt8] = []
+
+    static func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    static func line(_ s: String = "") { write(s + "\n") }
+
+    static func writeBytes(_ b: [UInt8]) {
+        if buffer.isEmpty && b.count >= 1 << 16 {
+            writeAll(1, b)
+            return
+        }
+        buffer.append(contentsOf: b)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    static func flush() {
+        guard !buffer.isEmpty else { return }
+        writeAll(1, buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes to standard error at once (after flushing standard output, to keep order on a terminal).
+    static func error(_ s: String) {
+        flush()
+        let text = s.hasSuffix("\n") ? s : s + "\n"
+        writeAll(2, Array(text.utf8))
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                guard let base = raw.baseAddress else { return }
+                let n = sysWrite(fd, base + off, raw.count - off)
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    return
+                }
+                off += n
+            }
+        }
+    }
+}
+
+/// `read(2)`, named apart from `Files.readAll`.
+private func sysRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { read(fd, p, n) }
+
+/// `write(2)`, named apart from `Output.write`.
+private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+
+/// Reading files as bytes (the library never reads files).
+enum Files {
+    /// The whole file, or a message saying why it cannot be read.
+    static func readAll(_ path: String) -> Result<[UInt8], CLIError> {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")) }
+        defer { if fd != 0 { close(fd) } }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            return .failure(CLIError("cannot read `\(path)`: it is a directory"))
+        }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))"))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return .success(out)
+    }
+
+    /// Streams a file (or `-`, standard input) in chunks.
+    static func stream(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) -> CLIError? {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { return CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))") }
+        defer { if fd != 0 { close(fd) } }
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return nil }
+            chunk.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+}
+
+/// A CLI-level failure with a message.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Compiles policy files for the commands, printing diagnostics.
+enum PolicyLoader {
+    /// Compiles a file; prints its diagnostics (errors and warnings) to standard error.
+    static func load(_ path: String, engine: Engine = Engine()) -> Program? {
+        switch Files.readAll(path) {
+        case .failure(let e):
+            Output.error("error: \(e)")
+            return nil
+        case .success(let bytes):
+            let source = SourceFile(name: path, bytes: bytes)
+            do {
+                let program = try engine.compile(source)
+                if !program.warnings.isEmpty {
+                    Output.error(program.warnings.map { $0.rendered(in: source) }.joined())
+                }
+                return program
+            } catch {
+                Output.error(error.rendered() + summary(error.diagnostics))
+                return nil
+            }
+        }
+    }
+
+    static func summary(_ d: [Diagnostic]) -> String {
+        let e = d.filter { $0.severity == .error }.count
+        let w = d.filter { $0.severity == .warning }.count
+        var parts: [String] = []
+        if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
+        if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        return parts.isEmpty ? "" : parts.joined(separator: " and ") + " generated.\n"
+    }
+}

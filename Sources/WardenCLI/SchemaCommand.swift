@@ -1,0 +1,25 @@
+import ArgumentParser
+import Warden
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Show the built-in schema: facts, Defender keys and enums, or one entry.")
+
+    @Argument(help: "A fact, key or enum name (all entries when omitted).")
+    var name: String?
+
+    func run() throws {
+        guard let name else {
+            Output.write(SchemaText.overview(Schema.builtIn))
+            return
+        }
+        guard let text = SchemaText.entry(name, in: Schema.builtIn) else {
+            var message = "error: no fact, key or enum named `\(name)`"
+            if let s = SchemaText.suggestion(name, in: Schema.builtIn) { message += "; did you mean `\(s)`?" }
+            Output.error(message)
+            throw ExitCode(1)
+        }
+        Output.write(text)
+    }
+}

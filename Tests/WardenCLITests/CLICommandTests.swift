@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+@Suite struct CLICommandTests {
+    @Test func checkAcceptsEverySample() throws {
+        let samples = try FileManager.default.contentsOfDirectory(atPath: CLI.packageRoot.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".warden") }.sorted()
+        #expect(samples.count >= 4)
+        for s in samples {
+            let r = try CLI.run(["check", "samples/\(s)"])
+            #expect(r.status == 0, "\(s): \(r.stderr)")
+            #expect(r.stdout.contains("ok"))
+        }
+    }
+
+    @Test func checkPrintsDiagnosticWithCaretAndSuggestion() throws {
+        let path = try CLI.temp("bad.warden", "rule \"x\" when threatLevl > medium then blockAccess\n")
+        let r = try CLI.run(["check", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.warden:1:15: error: unknown fact `threatLevl`; did you mean `threatLevel`?\n"
+            + "rule \"x\" when threatLevl > medium then blockAccess\n"
+            + "              ^~~~~~~~~~\n"))
+    }
+
+    @Test func checkReportsEveryErrorOfAFile() throws {
+        let path = try CLI.temp("many.warden", """
+            rule "a" when threatLevl > medium then blockAccess
+            rule "b" when rooted then
+            rule "c" when pinAttempts >= "five" then warn
+            rule "d" when rooted then wipeDta
+            """)
+        let r = try CLI.run(["check", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.components(separatedBy: ": error: ").count - 1 >= 3, "\(r.stderr)")
+    }
+
+    @Test func checkOnAMissingFileExitsOne() throws {
+        let r = try CLI.run(["check", "no/such/file.warden"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot read `no/such/file.warden`"))
+    }
+
+    @Test func unknownOptionIsAUsageErrorWithStatusTwo() throws {
+        let r = try CLI.run(["check", "--no-such-option", "x.warden"])
+        #expect(r.status == 2)
+    }
+
+    @Test func evalJSONFollowsTheDocumentedShape() throws {
+        let policy = try CLI.temp("p.warden", """
+            policy "p"
+            rule "high threat" when threatLevel > medium then blockAccess "Device is at risk"
+            """)
+        let facts = try CLI.temp("d.jsonl", "{\"id\":17,\"threatLevel\":\"high\"}\n")
+        let r = try CLI.run(["eval", policy, "--facts", facts, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == """
+            {"id":17,"action":"blockAccess","fired":[{"rule":"high threat","action":"blockAccess","message":"Device is at risk","line":2}],"errors":[],"warnings":[],"config":{"antiphishing":1,"vpn":1,"DefenderNetworkProtectionEnable":0,"DefenderCertificateDetection":1,"DefenderOpenNetworkDetection":0,"DefenderEndUserTrustFlowEnable":"false","DefenderNetworkProtectionAutoRemediation":"true","DefenderNetworkProtectionPrivacy":"true","DefenderExcludeURLInReport":0,"DefenderExcludeAppInReport":0,"DefenderOptionalVPN":0,"DefenderOptionalAccessibility":0,"DisableSignOut":0}}
+
+            """)
+    }
+
+    @Test func evalKeepsGoingPastBadLinesAndExitsOne() throws {
+        let policy = try CLI.temp("p2.warden", "policy \"p\" onError wipeData\nwhen rooted then warn\n")
+        var input: [UInt8] = Array("{\"id\":1,\"rooted\":true}\nnot json\n[1,2]\n".utf8)
+        input += [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D, 0x0A]  // invalid UTF-8
+        input += Array("{\"id\":5,\"rooted\":1}\n{\"id\":6,\"rooted\":false}".utf8)  // wrong type; no final newline
+        let r = try CLI.run(["eval", policy, "--facts", "-", "--format", "json"], stdinBytes: input)
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6)
+        #expect(lines[0].hasPrefix("{\"id\":1,\"action\":\"warn\""))
+        #expect(lines[1].hasPrefix("{\"line\":2,\"error\":\"invalid JSON"))
+        #expect(lines[1].hasSuffix("\"action\":\"wipeData\"}"))
+        #expect(lines[2].hasPrefix("{\"line\":3,\"error\":"))
+        #expect(lines[3].hasPrefix("{\"line\":4,\"error\":"))
+        #expect(lines[4].contains("\"fact\":\"rooted\""))
+        #expect(lines[4].contains("\"action\":\"wipeData\""))
+        #expect(lines[5].hasPrefix("{\"id\":6,\"action\":\"allow\""))
+    }
+
+    @Test func evalExplainShowsFiredRulesWithTheirSourceLines() throws {
+        let r = try CLI.run(["eval", "samples/outlook-conditional-launch.warden", "--facts", "samples/devices.jsonl",
+                             "--explain", "--today", "2024-10-01"])
+        #expect(r.status == 1)  // devices 11 and 12 are malformed on purpose
+        #expect(r.stdout.contains("device 2: blockAccess"))
+        #expect(r.stdout.contains("fired \"high threat\" → blockAccess: Defender rates this device at risk"))
+        #expect(r.stdout.contains("| rule \"high threat\""))
+        #expect(r.stdout.contains("device 4: wipeData"))
+    }
+
+    @Test func evalWarnsOnceAboutAnUnknownFact() throws {
+        let policy = try CLI.temp("p3.warden", "when rooted then warn\n")
+        let facts = try CLI.temp("d3.jsonl", "{\"rooted\":true,\"rootd\":1}\n{\"rooted\":false,\"rootd\":2}\n")
+        let r = try CLI.run(["eval", policy, "--facts", facts])
+        #expect(r.status == 0)
+        #expect(r.stderr.components(separatedBy: "unknown fact `rootd`").count == 2)
+        #expect(r.stderr.contains("did you mean `rooted`?"))
+    }
+
+    @Test func evalReadsAJSONArrayDocument() throws {
+        let policy = try CLI.temp("p4.warden", "when rooted then warn\n")
+        let facts = try CLI.temp("d4.json", "[{\"id\":\"a\",\"rooted\":true},{\"id\":\"b\",\"rooted\":false}]")
+        let r = try CLI.run(["eval", policy, "--facts", facts, "--format", "json"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("{\"id\":\"a\",\"action\":\"warn\""))
+        #expect(r.stdout.contains("{\"id\":\"b\",\"action\":\"allow\""))
+    }
+
+    @Test func schemaShowsOneKeyWithItsEditionNote() throws {
+        let r = try CLI.run(["schema", "DefenderCertificateDetection"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("default: 1"))
+        #expect(r.stdout.contains("0 disable, 1 audit, 2 enable"))
+        #expect(r.stdout.contains("later editions"))
+        let bad = try CLI.run(["schema", "threatLevl"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("did you mean `threatLevel`?"))
+    }
+}
