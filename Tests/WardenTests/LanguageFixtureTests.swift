@@ -69,8 +69,8 @@ import Testing
             if let idx {
                 unmatched.remove(at: idx)
             } else {
-                Issue.record("\(name): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n"
-                             + diagnostics.map { $0.rendered(in: source) }.joined())
+                let got = diagnostics.map { $0.rendered(in: source) }.joined()
+                Issue.record("\(name): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n\(got)")
             }
         }
         for d in unmatched {

@@ -124,9 +124,8 @@ final class Checker {
         for a in decl.actions {
             switch a {
             case .severity(let sev, let msg):
-                if action != nil {
-                    error("a rule takes at most one severity action; `\(sev.value.rawValue)` is a second one", sev.span)
-                } else {
+                // The parser reports a second severity action; keep the first.
+                if action == nil {
                     action = sev.value
                     message = msg?.value
                 }
