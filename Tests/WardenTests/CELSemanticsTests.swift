@@ -93,7 +93,9 @@ struct CELCase: Sendable, CustomTestStringConvertible {
         CELCase("1u < 1.5", .bool(true)),
         CELCase("-1 < 0u", .bool(true)),
         CELCase("18446744073709551615u > 9223372036854775807", .bool(true)),
-        CELCase("9223372036854775807 < 9223372036854775808.0", .bool(true)),
+        // cel-go converts the int to double here, and the conformance suite pins it.
+        CELCase("9223372036854775807 < 9223372036854775808.0", .bool(false)),
+        CELCase("9223372036854775807 < 1e19", .bool(true)),
         CELCase("2 > 1.5", .bool(true)),
         CELCase("1u <= 1.0", .bool(true)),
         CELCase("0.0/0.0 == 0.0/0.0", .bool(false)),
@@ -263,7 +265,8 @@ struct CELCase: Sendable, CustomTestStringConvertible {
         #expect(Arithmetic.compareNumbers(.int(Int64.max), .double(9_223_372_036_854_775_808.0)) == 0)
         #expect(Arithmetic.compareNumbers(.int(3), .double(3.5)) == -1)
         #expect(Arithmetic.compareNumbers(.uint(UInt64.max), .int(Int64.max)) == 1)
-        #expect(Arithmetic.compareNumbers(.uint(UInt64.max), .double(18_446_744_073_709_551_616.0)) == -1)
+        #expect(Arithmetic.compareNumbers(.uint(UInt64.max), .double(18_446_744_073_709_551_616.0)) == 0)
+        #expect(Arithmetic.compareNumbers(.uint(1), .double(-0.5)) == 1)
         #expect(Arithmetic.compareNumbers(.int(-1), .uint(0)) == -1)
         #expect(Arithmetic.compareNumbers(.double(.nan), .int(0)) == nil)
     }
