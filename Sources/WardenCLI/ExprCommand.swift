@@ -68,9 +68,66 @@ struct ExprCommand: ParsableCommand {
         }
     }
 
-    /// Typed mode (the schema's facts): the lead replaces this once the checker exists.
+    /// Typed mode: the schema's facts (from `--facts`: a `.json` object, or the first line of a JSON Lines file).
     func runTyped(source: String?, facts: String?, bindings: String?, json: Bool) throws {
-        Output.line("error: typed mode needs the checker")
-        throw ExitCode(1)
+        guard let source else {
+            Output.error("error: --batch needs --cel")
+            throw ValidationError("--batch needs --cel")
+        }
+        if bindings != nil {
+            Output.error("error: --bindings needs --cel (typed mode reads facts with --facts)")
+            throw ExitCode(2)
+        }
+        let engine = Engine()
+        var input = engine.schema.emptyInput()
+        if let facts {
+            let bytes: [UInt8]
+            switch Files.readAll(facts) {
+            case .success(let b): bytes = b
+            case .failure(let e):
+                Output.error("error: \(e)")
+                throw ExitCode(1)
+            }
+            let firstLine = facts.hasSuffix(".json") ? bytes : Array(bytes.prefix { $0 != 0x0A })
+            switch engine.schema.device(json: firstLine) {
+            case .success(let d):
+                input = d.input
+                for e in d.input.factErrors { Output.error("warning: \(facts): \(e.message)") }
+            case .failure(let e):
+                Output.error("error: \(facts): \(e.message)")
+                throw ExitCode(1)
+            }
+        }
+        let compiled: CompiledExpression
+        do {
+            compiled = try engine.compileExpression(source)
+        } catch {
+            if json {
+                Output.line("{\"error\":\(jsonQuote(error.diagnostics.first?.message ?? "compile error"))}")
+            }
+            Output.error(error.rendered())
+            throw ExitCode(1)
+        }
+        switch compiled.evaluate(input) {
+        case .success(let v):
+            Output.line(json ? v.typedJSON : "\(v.display) : \(compiled.type)")
+        case .failure(let e):
+            Output.line(json ? "{\"error\":\(jsonQuote(e.message))}" : "error: \(e.message)")
+            throw ExitCode(1)
+        }
+    }
+
+    func jsonQuote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default:
+                if u.value < 0x20 { out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
     }
 }
