@@ -72,7 +72,7 @@ public struct Completer {
     public func completions(for word: String, lineBefore: String) -> [String] {
         let before = lineBefore.drop(while: { $0 == " " || $0 == "\t" })
         if before.isEmpty && word.hasPrefix(":") {
-            return Session.commands.map { ":" + $0.name }.filter { $0.hasPrefix(word) }
+            return Session.commands.map { ":" + $0.name }.filter { $0.hasPrefix(word) }.sorted()
         }
         if before.hasPrefix(":") {
             let command = before.prefix(while: { $0 != " " && $0 != "\t" })
