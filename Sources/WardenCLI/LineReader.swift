@@ -68,6 +68,8 @@ struct ReadlineReader: LineReader {
     let historyPath: String?
     /// What readline returned after a Ctrl-C: given back on the next read, after `.interrupt`.
     var stashed: LineInput?
+    /// The entry recorded last.
+    var lastAdded: String?
 
     /// The history file: `WARDEN_HISTORY`, or `~/.warden_history`; nil when neither is known.
     static func defaultHistoryPath() -> String? {
@@ -122,6 +124,8 @@ struct ReadlineReader: LineReader {
     }
 
     mutating func addHistory(_ entry: String) {
+        if entry == lastAdded { return }  // the same entry twice in a row is recorded once
+        lastAdded = entry
         add_history(entry)
         if let historyPath { _ = write_history(historyPath) }
     }
