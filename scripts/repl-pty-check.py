@@ -83,6 +83,8 @@ except OSError as e:
 for entry in [":set threatLevel = high", "40 + 2", "[1,\n2]", "7"]:
     if entry.split("\n")[0] not in saved:
         failures.append(f"history lacks {entry!r}")
+if saved.count("40 + 2\n") != 1:
+    failures.append("a repeated entry was recorded twice in the history")
 if "[3," in saved:
     failures.append("history holds the entry dropped by Ctrl-C")
 
