@@ -3,7 +3,7 @@ import Testing
 @testable import Warden
 
 /// A line reader that plays a script (no terminal) and records prompts and history.
-struct ScriptedReader: LineReader {
+private struct ScriptedReader: LineReader {
     var inputs: [LineInput]
     var prompts: [String] = []
     var history: [String] = []
@@ -20,7 +20,7 @@ struct ScriptedReader: LineReader {
 }
 
 /// Runs a script through a fresh session; returns stdout, stderr, whether an entry failed, and the reader.
-func runSession(_ inputs: [LineInput], files: [String: String] = [:], session: Session = Session())
+private func runSession(_ inputs: [LineInput], files: [String: String] = [:], session: Session = Session())
     -> (out: String, err: String, failed: Bool, reader: ScriptedReader)
 {
     var s = session
@@ -35,7 +35,7 @@ func runSession(_ inputs: [LineInput], files: [String: String] = [:], session: S
     return (out, err, failed, reader)
 }
 
-func runSession(_ lines: [String], files: [String: String] = [:]) -> (out: String, err: String, failed: Bool, reader: ScriptedReader) {
+private func runSession(_ lines: [String], files: [String: String] = [:]) -> (out: String, err: String, failed: Bool, reader: ScriptedReader) {
     runSession(lines.map { .line($0) }, files: files)
 }
 
