@@ -32,14 +32,18 @@ import Testing
         let r = try CLI.run(["repl"], stdin: "threatLevl > low\n:nope\n2 * 21\n")
         #expect(r.status == 1)
         #expect(r.stdout == "42 : int\n")
-        #expect(r.stderr.contains("<repl>:1:1: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"))
+        #expect(
+            r.stderr.contains(
+                "<repl>:1:1: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
+            ))
         #expect(r.stderr.contains("error: unknown command `:nope`"))
     }
 
     @Test func continuationIsDecidedByTheParser() throws {
         let r = try CLI.run(
             ["repl"],
-            stdin: "size(\")\")\n1 # (\n\"\"\"[\n]\"\"\"\nconfig \"c\" {\n  DefenderMAMConfigs = 1\n}\ntrue &&\nfalse\n")
+            stdin: "size(\")\")\n1 # (\n\"\"\"[\n]\"\"\"\nconfig \"c\" {\n  DefenderMAMConfigs = 1\n}\ntrue &&\nfalse\n"
+        )
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "1 : int\n1 : int\n\"[\\n]\" : string\nconfig \"c\"\nfalse : bool\n")
     }
@@ -94,7 +98,8 @@ import Testing
                 """)
         #expect(r.status == 0, "\(r.stderr)")
         for piece in [
-            ":set FACT = VALUE", "enum ThreatLevel:", "version\n", "rooted = true : bool\n", "unset rooted\n", "no rules\n",
+            ":set FACT = VALUE", "enum ThreatLevel:", "version\n", "rooted = true : bool\n", "unset rooted\n",
+            "no rules\n",
             "no config blocks\n", "session cleared\n",
         ] {
             #expect(r.stdout.contains(piece), "\(piece)")

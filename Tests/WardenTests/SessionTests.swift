@@ -35,7 +35,9 @@ private func runSession(_ inputs: [LineInput], files: [String: String] = [:], se
     return (out, err, failed, reader)
 }
 
-private func runSession(_ lines: [String], files: [String: String] = [:]) -> (out: String, err: String, failed: Bool, reader: ScriptedReader) {
+private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
+    out: String, err: String, failed: Bool, reader: ScriptedReader
+) {
     runSession(lines.map { .line($0) }, files: files)
 }
 
@@ -43,10 +45,13 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
     // MARK: Expressions
 
     @Test func expressionPrintsValueAndType() {
-        let r = runSession(["medium < high", "1 + 2", "\"a\" + \"b\"", "[1, 2u]", "ThreatLevel.low", "version(\"13.0\")"])
+        let r = runSession([
+            "medium < high", "1 + 2", "\"a\" + \"b\"", "[1, 2u]", "ThreatLevel.low", "version(\"13.0\")",
+        ])
         #expect(
             r.out
-                == "true : bool\n3 : int\n\"ab\" : string\n[1, 2u] : list(dyn)\nThreatLevel.low : ThreatLevel\nversion(\"13.0\") : version\n")
+                == "true : bool\n3 : int\n\"ab\" : string\n[1, 2u] : list(dyn)\nThreatLevel.low : ThreatLevel\nversion(\"13.0\") : version\n"
+        )
         #expect(!r.failed)
         #expect(r.err == "")
     }
@@ -110,14 +115,20 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
 
     @Test func multiLineEntriesUseTheContinuationPrompt() {
         let r = runSession([
-            "size(\")\")", "1 # (", "\"\"\"abc [", "def\"\"\"", "config \"c\" {", "  DefenderMAMConfigs = 1", "  vpn = 0", "}", "true &&", "  false",
+            "size(\")\")", "1 # (", "\"\"\"abc [", "def\"\"\"", "config \"c\" {", "  DefenderMAMConfigs = 1",
+            "  vpn = 0", "}", "true &&", "  false",
         ])
         #expect(r.out == "1 : int\n1 : int\n\"abc [\\ndef\" : string\nconfig \"c\"\nfalse : bool\n")
         #expect(
             r.reader.prompts == [
-                "warden> ", "warden> ", "warden> ", "...> ", "warden> ", "...> ", "...> ", "...> ", "warden> ", "...> ", "warden> ",
+                "warden> ", "warden> ", "warden> ", "...> ", "warden> ", "...> ", "...> ", "...> ", "warden> ", "...> ",
+                "warden> ",
             ])
-        #expect(r.reader.history == ["size(\")\")", "1 # (", "\"\"\"abc [\ndef\"\"\"", "config \"c\" {\n  DefenderMAMConfigs = 1\n  vpn = 0\n}", "true &&\n  false"])
+        #expect(
+            r.reader.history == [
+                "size(\")\")", "1 # (", "\"\"\"abc [\ndef\"\"\"",
+                "config \"c\" {\n  DefenderMAMConfigs = 1\n  vpn = 0\n}", "true &&\n  false",
+            ])
         #expect(!r.failed)
     }
 
@@ -216,7 +227,9 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
     }
 
     @Test func unsetAndFacts() {
-        let r = runSession([":facts", ":set threatLevel = low", ":unset threatLevel", ":unset threatLevel", ":facts", ":unset"])
+        let r = runSession([
+            ":facts", ":set threatLevel = low", ":unset threatLevel", ":unset threatLevel", ":facts", ":unset",
+        ])
         #expect(
             r.out
                 == "no facts set (`:set FACT = VALUE` sets one)\nthreatLevel = ThreatLevel.low\nunset threatLevel\n`threatLevel` was not set\nno facts set (`:set FACT = VALUE` sets one)\n"
@@ -230,7 +243,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
             "config \"c\" {", "  DefenderMAMConfigs = 1", "  vpn = 0", "}",
             ":set threatLevel = high", ":eval",
         ])
-        #expect(r.out.contains("device session: blockAccess\n  fired \"hot\" → blockAccess: risk\n       1 | rule \"hot\""))
+        #expect(
+            r.out.contains("device session: blockAccess\n  fired \"hot\" → blockAccess: risk\n       1 | rule \"hot\""))
         #expect(r.out.contains("  config: "))
         #expect(r.out.contains("vpn = 0"))
     }
@@ -247,7 +261,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
             "good.warden": "policy \"g\"\nrule \"r\" when threatLevel > low then warn\n",
             "bad.warden": "rule \"x\" when true then warn\nrule \"y\" when threatLevl > low then warn\n",
         ]
-        let r = runSession([":load good.warden", ":load bad.warden", ":load missing.warden", ":load", ":rules"], files: files)
+        let r = runSession(
+            [":load good.warden", ":load bad.warden", ":load missing.warden", ":load", ":rules"], files: files)
         #expect(r.out.hasPrefix("loaded good.warden\npolicy \"g\" onError blockAccess\nrule \"r\" → warn\n"))
         #expect(r.err.contains("bad.warden:2:15: error: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
         #expect(r.err.contains("error: cannot read `missing.warden`"))
@@ -257,7 +272,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
 
     @Test func schemaTypeHelpResetQuit() {
         let r = runSession([
-            ":schema threatLevel", ":schema vpn", ":schema ThreatLevel", ":schema threatLevl", ":type osVersion < \"13\"",
+            ":schema threatLevel", ":schema vpn", ":schema ThreatLevel", ":schema threatLevl",
+            ":type osVersion < \"13\"",
             ":type 1 +", ":help", "rule \"a\" when true then warn", ":reset", ":rules", ":quit", "1",
         ])
         #expect(r.out.contains("fact threatLevel: ThreatLevel\n"))
@@ -286,7 +302,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (ou
     @Test func hostileEntriesNeverCrash() {
         let deep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
         let r = runSession([
-            deep, "9223372036854775807 + 1", "1 / 0", ":set", ":set =", ":set = 1", ":type", "\u{0}", "\"\\u{zz}\"", ":",
+            deep, "9223372036854775807 + 1", "1 / 0", ":set", ":set =", ":set = 1", ":type", "\u{0}", "\"\\u{zz}\"",
+            ":",
             "rule", "let", "}", "]", "\"\"\"", "\"\"\"",
         ])
         #expect(r.failed)

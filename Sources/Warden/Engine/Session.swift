@@ -79,7 +79,8 @@ public struct Completer {
             switch command {
             case ":load": return files(word)
             case ":schema":
-                return matching(word, schema.facts.map(\.name) + schema.keys.map(\.name) + EnumType.allCases.map(\.rawValue))
+                return matching(
+                    word, schema.facts.map(\.name) + schema.keys.map(\.name) + EnumType.allCases.map(\.rawValue))
             case ":set", ":unset":
                 if !before.contains("=") { return matching(word, schema.facts.map(\.name)) }
                 return expressionWords(word)
@@ -330,16 +331,20 @@ public struct Session {
             nextID = Parser.parseFile(sessionSource, options: engine.syntaxOptions).nextID
             var r = Reply.out(summary(of: range, isHeader: isHeader))
             let warnings = compiled.warnings.filter { range.contains($0.span.start) }
-            r.errors = warnings.map { render($0, entry: entrySource, shift: offset, range: range, session: sessionSource) }
-                .joined()
+            r.errors = warnings.map {
+                render($0, entry: entrySource, shift: offset, range: range, session: sessionSource)
+            }
+            .joined()
             return r
         } catch {
             let inEntry = error.diagnostics.filter { range.contains($0.span.start) }
             var r = Reply()
             r.failed = true
             if inEntry.contains(where: { $0.severity == .error }) {
-                r.errors = inEntry.map { render($0, entry: entrySource, shift: offset, range: range, session: sessionSource) }
-                    .joined()
+                r.errors = inEntry.map {
+                    render($0, entry: entrySource, shift: offset, range: range, session: sessionSource)
+                }
+                .joined()
             } else {
                 r.errors = error.rendered()
             }
@@ -355,8 +360,12 @@ public struct Session {
         for r in p.rules where range.contains(r.span.start) {
             lines.append((r.span.start, "rule \(JSONText.quote(r.name)) → \(r.action?.rawValue ?? "allow")"))
         }
-        for c in p.configs where range.contains(c.span.start) { lines.append((c.span.start, "config \(JSONText.quote(c.name))")) }
-        for t in p.tests where range.contains(t.span.start) { lines.append((t.span.start, "test \(JSONText.quote(t.name))")) }
+        for c in p.configs where range.contains(c.span.start) {
+            lines.append((c.span.start, "config \(JSONText.quote(c.name))"))
+        }
+        for t in p.tests where range.contains(t.span.start) {
+            lines.append((t.span.start, "test \(JSONText.quote(t.name))"))
+        }
         if isHeader, let name = p.name {
             lines.append((-1, "policy \(JSONText.quote(name)) onError \(p.onError.rawValue)"))
         }
@@ -374,7 +383,9 @@ public struct Session {
             : session.render(d.severity.rawValue, d.message, d.span)
         for note in d.notes {
             if let s = note.span {
-                out += range.contains(s.start) ? entry.render("note", note.message, moved(s)) : session.render("note", note.message, s)
+                out +=
+                    range.contains(s.start)
+                    ? entry.render("note", note.message, moved(s)) : session.render("note", note.message, s)
             } else {
                 out += "note: \(note.message)\n"
             }
@@ -408,7 +419,8 @@ public struct Session {
         let parsed = Parser.parseExpression(source, options: options)
         let checker = Checker(schema: engine.schema, source: source, hostFunctions: engine.functions)
         checker.lets = program.policy.lets
-        checker.letIndex = Dictionary(program.policy.lets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        checker.letIndex = Dictionary(
+            program.policy.lets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         checker.resolutions = program.policy.resolutions
         var diagnostics = parsed.diagnostics
         var type = WardenType.error
@@ -440,7 +452,8 @@ public struct Session {
             guard let span = err.span else { return .failure(.fail("error: \(err.message)")) }
             if span.start >= pad {
                 let entry = SourceFile(name: "<repl>", text: line)
-                return .failure(.fail(entry.render("error", err.message, SourceSpan(start: span.start - pad, end: span.end - pad))))
+                return .failure(
+                    .fail(entry.render("error", err.message, SourceSpan(start: span.start - pad, end: span.end - pad))))
             }
             return .failure(.fail(program.source.render("error", err.message, span)))
         }
@@ -480,7 +493,8 @@ public struct Session {
         let column = text.utf8.count - trimmed.utf8.count + 1 + name.utf8.count
         let rawArgument = String(trimmed.dropFirst(1 + name.count))
         let argument = rawArgument.trimmingBlanks()
-        let argumentColumn = column + (rawArgument.utf8.count - rawArgument.drop(while: { $0 == " " || $0 == "\t" }).utf8.count)
+        let argumentColumn =
+            column + (rawArgument.utf8.count - rawArgument.drop(while: { $0 == " " || $0 == "\t" }).utf8.count)
         switch name {
         case "quit", "q", "exit":
             var r = Reply()
@@ -573,10 +587,12 @@ public struct Session {
             case .success(let v):
                 guard v.conforms(to: fact.type) else {
                     let start = valueColumn + (valueText.utf8.count - valueText.drop(while: { $0 == " " }).utf8.count)
-                    let span = SourceSpan(start: start, end: valueColumn + valueText.trimmingTrailingSpaces().utf8.count)
+                    let span = SourceSpan(
+                        start: start, end: valueColumn + valueText.trimmingTrailingSpaces().utf8.count)
                     return .fail(
                         SourceFile(name: "<repl>", text: line).render(
-                            "error", "fact `\(name)` is `\(fact.type)`, not `\(c.type.isDynamic ? v.type : c.type)`", span))
+                            "error", "fact `\(name)` is `\(fact.type)`, not `\(c.type.isDynamic ? v.type : c.type)`",
+                            span))
                 }
                 facts[slot] = v
                 var r = Reply.out("\(name) = \(ValuePrinter.display(v))")
