@@ -25,7 +25,7 @@ struct REPLCommand: ParsableCommand {
     func run() throws {
         var session = Session()
         session.today = EvalCommand.currentUTCDate()
-        session.readFile = { path in Files.readAll(path).mapError { Session.CompileFailure($0.description) } }
+        session.readFile = { path in Files.readAll(path).mapError { Session.ReadFailure($0.description) } }
         session.listDirectory = REPLCommand.list
         var hadError = false
         for path in files {

@@ -26,7 +26,7 @@ private func runSession(_ inputs: [LineInput], files: [String: String] = [:], se
     var s = session
     s.readFile = { path in
         if let t = files[path] { return .success(Array(t.utf8)) }
-        return .failure(Session.CompileFailure("cannot read `\(path)`: No such file or directory"))
+        return .failure(Session.ReadFailure("cannot read `\(path)`: No such file or directory"))
     }
     var reader = ScriptedReader(inputs)
     var out = ""

@@ -168,14 +168,12 @@ public struct Session {
     /// The `today` fact where the session does not set it (the CLI passes the current date).
     public var today: Day?
     /// Reads a file for `:load`: its bytes, or a message saying why it cannot be read.
-    public var readFile: (String) -> Result<[UInt8], CompileFailure>
+    public var readFile: (String) -> Result<[UInt8], ReadFailure>
     /// Lists a directory for completion after `:load` (directories with a trailing `/`).
     public var listDirectory: (String) -> [String]?
-    /// Entries handled so far (numbers the `<repl>` sources).
-    var entryCount = 0
 
     /// Why a file could not be read, for `readFile`.
-    public struct CompileFailure: Error, Sendable {
+    public struct ReadFailure: Error, Sendable {
         /// The message shown after `error: `.
         public var message: String
         /// Creates a failure with a message.
@@ -185,7 +183,7 @@ public struct Session {
     /// Creates an empty session. Files cannot be read until the host sets `readFile`.
     public init(engine: Engine = Engine()) {
         self.engine = engine
-        self.readFile = { path in .failure(CompileFailure("cannot read `\(path)`: no file access")) }
+        self.readFile = { path in .failure(ReadFailure("cannot read `\(path)`: no file access")) }
         self.listDirectory = { _ in nil }
         // An empty policy always compiles; the fallback keeps this initialiser total.
         self.program =
@@ -285,7 +283,6 @@ public struct Session {
 
     /// Handles one complete entry: statements, an expression, or a `:`-command.
     public mutating func handle(_ text: String) -> Reply {
-        entryCount += 1
         switch kind(of: text) {
         case .empty: return Reply()
         case .command: return command(text)
@@ -543,7 +540,6 @@ public struct Session {
         today = old.today
         readFile = old.readFile
         listDirectory = old.listDirectory
-        entryCount = old.entryCount
     }
 
     func help() -> String {
