@@ -17,6 +17,11 @@ public struct Limits: Sendable, Hashable {
     /// The defaults.
     public static let `default` = Limits()
 
+    /// Deepest nesting of comprehension macros (`all`, `exists`, `map`, ...) inside one another.
+    /// Fixed: each level costs several stack frames, and this bound keeps evaluation within a
+    /// 512 KiB thread stack in a debug build.
+    public static let maxComprehensionNesting = 16
+
     /// Creates limits with the defaults.
     public init() {}
 

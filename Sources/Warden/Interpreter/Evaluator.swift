@@ -654,6 +654,14 @@ struct Evaluator: Sendable {
 
     /// Evaluates a macro body with the variable bound, always unbinding it afterwards.
     func step(_ body: Expr, _ v: String, _ item: Value, _ s: inout EvalState) -> Result<Value, EvalError> {
+        // Each nested comprehension costs several debug-build frames: bound them so evaluation
+        // stays within a 512 KiB thread stack (the checker reports this at compile time too).
+        guard s.scopes.count < Limits.maxComprehensionNesting else {
+            return .failure(
+                EvalError(
+                    .limitExceeded,
+                    "comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))"))
+        }
         s.scopes.append((v, item))
         let r = attempt(body, &s)
         s.scopes.removeLast()
