@@ -99,12 +99,25 @@ public struct Program: Sendable {
                         action: policy.onError))
                 if policy.onError > action { action = policy.onError }
             case .failure(let err):
-                errors.append(.rule(name: rule.name, message: err.message, line: rule.line, action: policy.onError))
+                errors.append(
+                    .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
                 if policy.onError > action { action = policy.onError }
             }
         }
         let config = effectiveConfiguration(input, setters: setters, warnings: &warnings)
         return Decision(action: action, fired: fired, errors: errors, warnings: warnings, config: config)
+    }
+
+    /// The error's message, with a note when it arose inside a `let` the rule uses.
+    func message(for err: EvalError, in rule: CheckedRule) -> String {
+        guard let span = err.span, !rule.lets.isEmpty else { return err.message }
+        for i in rule.lets where i < policy.lets.count {
+            let l = policy.lets[i]
+            if span.start >= l.expr.span.start && span.end <= l.expr.span.end {
+                return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
+            }
+        }
+        return err.message
     }
 
     /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
