@@ -101,7 +101,7 @@ public enum TestText {
         if passed {
             if !r.decision.errors.isEmpty {
                 out += "  the decision has errors (they fail the test under --strict):\n"
-                out += errorLines(r.decision, program: program)
+                out += errorLines(r.decision)
             }
             return out
         }
@@ -130,13 +130,13 @@ public enum TestText {
         return out
     }
 
-    static func errorLines(_ d: Decision, program: Program) -> String {
+    /// One line per error of a decision, with its source line number.
+    static func errorLines(_ d: Decision) -> String {
         var out = ""
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
-                out += "  error in \(JSONText.quote(name)) → \(action.rawValue) (onError): \(message)\n"
-                out += DecisionText.sourceLine(program, line)
+                out += "  error in \(JSONText.quote(name)) (line \(line)) → \(action.rawValue) (onError): \(message)\n"
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"
             }

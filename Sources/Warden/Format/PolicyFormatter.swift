@@ -603,7 +603,7 @@ struct FormatterCore {
             startLine(2)
             switch tokens[s].kind {
             case .keyword(.given):
-                formatGiven(t, s...max(s, end))
+                formatFilled(s...max(s, end), indent: 2)
             case .keyword(.config):
                 if let cOpen = nextCode(after: s), tokens[cOpen].kind == .leftBrace, cOpen <= end {
                     emit(s...cOpen, cont: 4)
@@ -611,6 +611,8 @@ struct FormatterCore {
                 } else {
                     emit(s...max(s, end), cont: 4)
                 }
+            case .identifier:
+                formatFilled(s...max(s, end), indent: 2)
             default:
                 emit(s...max(s, end), cont: 4)
             }
@@ -620,33 +622,33 @@ struct FormatterCore {
         emit(r.upperBound...r.upperBound, cont: 0)
     }
 
-    /// `given { fact: value, ... }` on one line when it fits, else filled: as many facts per line as
-    /// fit, continuation lines aligned after `given { `.
-    mutating func formatGiven(_ t: TestDecl, _ r: ClosedRange<Int>) {
-        let indent = 2
-        if fits(r, at: indent) || t.given.isEmpty {
-            emit(r, cont: indent + 8)
+    /// `given { fact: value, ... }` or `fired [...]` on one line when it fits, else filled: as many
+    /// items per line as fit, continuation lines aligned after the opening bracket and its space.
+    mutating func formatFilled(_ r: ClosedRange<Int>, indent: Int) {
+        guard !fits(r, at: indent), let open = nextCode(after: r.lowerBound), open < r.upperBound,
+            let close = matching(open), close <= r.upperBound, let firstItem = nextCode(after: open), firstItem < close
+        else {
+            emit(r, cont: indent + 4)
             return
         }
-        guard let open = nextCode(after: r.lowerBound), open < r.upperBound else {
-            emit(r, cont: indent + 8)
-            return
+        let cont = indent + widths[r.lowerBound] + 1 + widths[open] + spaceBefore[firstItem]
+        // Items start after the opening bracket and after each comma at its level.
+        var starts = [firstItem]
+        for i in topLevel((open + 1)...(close - 1)) where tokens[i].kind == .comma {
+            if let n = nextCode(after: i), n < close { starts.append(n) }
         }
-        let cont = indent + widths[r.lowerBound] + 1 + widths[open] + 1
-        // Groups: each fact with its comma; the last fact with the closing `}`.
-        var groupStarts: [Int] = []
-        for g in t.given { if let s = byStart[g.fact.span.start] { groupStarts.append(s) } }
         emit(r.lowerBound...open, cont: cont)
-        for (n, s) in groupStarts.enumerated() {
-            let end = n + 1 < groupStarts.count ? (previousCode(before: groupStarts[n + 1]) ?? s) : r.upperBound
-            let groupRange = s...max(s, end)
-            if n > 0, lineHasText, !fits(groupRange, at: column + spaceBefore[s]) {
+        for (n, s) in starts.enumerated() {
+            // Each item with its comma; the last one with everything to the end of the part.
+            let end = n + 1 < starts.count ? (previousCode(before: starts[n + 1]) ?? s) : r.upperBound
+            let group = s...max(s, end)
+            if n > 0, lineHasText, !fits(group, at: column + spaceBefore[s]) {
                 startLine(cont)
             }
-            emit(groupRange, cont: cont)
-            // Comments between this group and the next.
-            if n + 1 < groupStarts.count {
-                for i in (groupRange.upperBound + 1)..<groupStarts[n + 1] where tokens[i].kind == .comment {
+            emit(group, cont: cont)
+            // Comments between this item and the next.
+            if n + 1 < starts.count {
+                for i in (group.upperBound + 1)..<starts[n + 1] where tokens[i].kind == .comment {
                     comment(i, indent: cont, allowBlank: false)
                 }
             }
