@@ -220,4 +220,21 @@ struct MiniTextMate {
             rule "r" when not (tags.exists(t, t in ["a"])) and true or null == null then allow # done
             """, name: "literals")
     }
+
+    /// The scanner itself: the scopes of one line, outermost matches in order.
+    @Test func scannerFindsTheExpectedScopes() throws {
+        let scanner = try MiniTextMate(grammarJSON: try Data(contentsOf: Self.grammarURL))
+        let text = "rule \"x\" when a.let > 0x1F && threatLevel in [high] then warn # c"
+        let got = scanner.scan(text).map { (text as NSString).substring(with: $0.range) + "=" + $0.name }
+        #expect(
+            got == [
+                "rule=keyword.control.warden", "\"x\"=string.quoted.double.warden", "when=keyword.control.warden",
+                ".let=meta.member-access.warden", ">=keyword.operator.warden", "0x1F=constant.numeric.hex.warden",
+                "&&=keyword.operator.warden", "threatLevel=variable.other.fact.warden",
+                "in=keyword.operator.word.warden", "[=punctuation.separator.warden",
+                "high=support.constant.enum-member.warden", "]=punctuation.separator.warden",
+                "then=keyword.control.warden", "warn=keyword.other.action.warden",
+                "# c=comment.line.number-sign.warden",
+            ])
+    }
 }

@@ -253,7 +253,7 @@ struct FormatterCore {
                 put(texts[i], width: widths[i], space: 0, indent: indent)
             }
         } else {
-            if allowBlank && newlines(written, t.span.start) >= 2 && !lines.isEmpty {
+            if allowBlank && newlines(written, t.span.start) >= 2 {
                 blankLine()
             } else {
                 endLine()
@@ -428,7 +428,7 @@ struct FormatterCore {
             guard let last = next.flatMap({ previousCode(before: $0) }) ?? lastCode, last >= first else { continue }
             let start = tokens[first].span.start
             gap(from: written, to: start, indent: 0, allowBlank: true)
-            if !lines.isEmpty && newlines(written, start) >= 2 { blankLine() }
+            if newlines(written, start) >= 2 { blankLine() }
             startLine(0)
             let r = first...last
             switch item {
