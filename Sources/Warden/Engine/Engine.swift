@@ -92,7 +92,8 @@ public struct Engine: Sendable {
         let checker = Checker(schema: schema, source: source, hostFunctions: functions)
         var diagnostics = parsed.diagnostics
         // The statements that parsed are checked too, so one run reports every error of the file.
-        let policy = checker.check(parsed.file)
+        var policy = checker.check(parsed.file)
+        policy.nextID = parsed.nextID
         diagnostics += checker.diagnostics
         diagnostics = cap(sortDiagnostics(diagnostics))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {

@@ -463,14 +463,16 @@ struct Evaluator: Sendable {
             try charge(pattern.utf8.count, &s)
             switch Regex.compile(pattern) {
             case .success(let r): re = r
-            case .failure(let err): throw EvalError(.invalidArgument, "invalid regular expression: \(err)")
+            case .failure(let err): throw EvalError(.invalidArgument, "invalid regular expression: \(err.message)")
             }
             s.regexCache[pattern] = re
         }
-        var budget = max(0, s.limits.maxSteps - s.steps)
+        // The matcher's steps (states × scalars) are cheap: eight of them cost one evaluation step.
+        let remaining = max(0, s.limits.maxSteps - s.steps)
+        var budget = remaining.multipliedReportingOverflow(by: 8).overflow ? Int.max : remaining * 8
         let before = budget
         let r = re.search(str, budget: &budget)
-        try charge(max(0, before - budget), &s)
+        try charge(max(0, before - budget) / 8, &s)
         guard let found = r else { throw .limit(s.limits.maxSteps) }
         return found
     }
