@@ -38,14 +38,16 @@ import Testing
         let r = try CLI.run(["test", path])
         #expect(r.status == 1)
         #expect(r.stdout.contains("PASS \(path): high threat is blocked\n"))
-        #expect(r.stdout.contains("""
-            FAIL \(path): rooted is only warned
-              expected warn, got wipeData
-              decision: wipeData
-              fired "rooted" → wipeData
-                   3 | rule "rooted" when rooted then wipeData
+        #expect(
+            r.stdout.contains(
+                """
+                FAIL \(path): rooted is only warned
+                  expected warn, got wipeData
+                  decision: wipeData
+                  fired "rooted" → wipeData
+                       3 | rule "rooted" when rooted then wipeData
 
-            """))
+                """))
         #expect(r.stdout.hasSuffix("2 passed, 1 failed\n"))
     }
 
@@ -57,7 +59,8 @@ import Testing
         #expect(r.stdout.hasSuffix("0 passed, 1 failed\n"))
         let lax = try CLI.run(["test", "--filter", "missing", path])
         #expect(lax.status == 0)
-        #expect(lax.stdout.contains("error in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
+        #expect(
+            lax.stdout.contains("error in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
         #expect(lax.stdout.hasSuffix("1 passed, 0 failed\n"))
     }
 
@@ -65,12 +68,14 @@ import Testing
         let path = try CLI.temp("coverage.warden", Self.failing)
         let r = try CLI.run(["test", "--coverage", "--filter", "high", path])
         #expect(r.status == 0)
-        #expect(r.stdout.hasSuffix("""
-            coverage \(path) ("p"): 1 of 2 rules fired by tests; never fired:
-              "rooted" (line 3)
-            1 passed, 0 failed
+        #expect(
+            r.stdout.hasSuffix(
+                """
+                coverage \(path) ("p"): 1 of 2 rules fired by tests; never fired:
+                  "rooted" (line 3)
+                1 passed, 0 failed
 
-            """))
+                """))
     }
 
     @Test func aFileWithErrorsFailsTheRun() throws {
@@ -81,7 +86,8 @@ import Testing
         #expect(r.stdout.hasSuffix("0 passed, 0 failed\n"))
     }
 
-    static let messy = "policy   \"p\"\nrule \"a\"when rooted then warn # why\n\n\n\nwhen pinAttempts>3 then blockAccess\n"
+    static let messy =
+        "policy   \"p\"\nrule \"a\"when rooted then warn # why\n\n\n\nwhen pinAttempts>3 then blockAccess\n"
     static let tidy = "policy \"p\"\nrule \"a\" when rooted then warn # why\n\nwhen pinAttempts > 3 then blockAccess\n"
 
     @Test func fmtPrintsTheFormattedFile() throws {

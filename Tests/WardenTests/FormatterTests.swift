@@ -152,11 +152,14 @@ import Testing
         #expect(try Self.format("when a&&b then warn") == "when a && b then warn\n")
         #expect(try Self.format("let x=-1-(-2)*f( a,b )[0].c") == "let x = -1 - (-2) * f(a, b)[0].c\n")
         #expect(try Self.format("let m={ 'a' :1,\"b\":c?1:2 }") == "let m = {'a': 1, \"b\": c ? 1 : 2}\n")
-        #expect(try Self.format("rule \"a\" when x then warn\n\n\n\nrule \"bb\" when y then warn")
-            == "rule \"a\" when x then warn\n\nrule \"bb\" when y then warn\n")
-        #expect(try Self.format("rule \"a\" when x then warn\nrule \"bb\" when y then warn")
-            == "rule \"a\"  when x then warn\nrule \"bb\" when y then warn\n")
-        #expect(try Self.format("config \"c\" for groups[\"G\"]apps [\"a\"] { vpn=1 antiphishing = 0 }")
-            == "config \"c\" for groups [\"G\"] apps [\"a\"] {\n  vpn          = 1\n  antiphishing = 0\n}\n")
+        #expect(
+            try Self.format("rule \"a\" when x then warn\n\n\n\nrule \"bb\" when y then warn")
+                == "rule \"a\" when x then warn\n\nrule \"bb\" when y then warn\n")
+        #expect(
+            try Self.format("rule \"a\" when x then warn\nrule \"bb\" when y then warn")
+                == "rule \"a\"  when x then warn\nrule \"bb\" when y then warn\n")
+        #expect(
+            try Self.format("config \"c\" for groups[\"G\"]apps [\"a\"] { vpn=1 antiphishing = 0 }")
+                == "config \"c\" for groups [\"G\"] apps [\"a\"] {\n  vpn          = 1\n  antiphishing = 0\n}\n")
     }
 }

@@ -49,10 +49,11 @@ import Testing
 
     @Test func runsEveryTestInSourceOrder() throws {
         let results = try Self.program().runTests()
-        #expect(results.map(\.name) == [
-            "high threat", "wrong action", "wrong fired list", "config matches", "config differs",
-            "missing facts fail closed",
-        ])
+        #expect(
+            results.map(\.name) == [
+                "high threat", "wrong action", "wrong fired list", "config matches", "config differs",
+                "missing facts fail closed",
+            ])
         #expect(results.map { $0.passed() } == [true, false, false, true, false, true])
     }
 
@@ -123,12 +124,14 @@ import Testing
 
     @Test func coverageText() throws {
         let p = try Self.program()
-        #expect(TestText.coverage(p.runTests(), file: "p.warden", program: p)
-            == "coverage p.warden (\"p\"): 3 of 4 rules fired by tests; never fired:\n  \"rule#4\" (line 5)\n")
+        #expect(
+            TestText.coverage(p.runTests(), file: "p.warden", program: p)
+                == "coverage p.warden (\"p\"): 3 of 4 rules fired by tests; never fired:\n  \"rule#4\" (line 5)\n")
     }
 
     @Test func givenValuesAtTheEdgeOfTheirTypeWork() throws {
-        let p = try Engine().compile("""
+        let p = try Engine().compile(
+            """
             when pinAttempts > 3 then warn
             test "t" { given { pinAttempts: 9223372036854775807 } expect warn }
             """)

@@ -49,7 +49,8 @@ struct MiniTextMate {
     {
         var best: (Int, NSTextCheckingResult)?
         for (i, r) in list.enumerated() {
-            guard let r, let m = r.firstMatch(in: text, options: [], range: NSRange(location: from, length: length - from))
+            guard let r,
+                let m = r.firstMatch(in: text, options: [], range: NSRange(location: from, length: length - from))
             else { continue }
             if best == nil || m.range.location < (best?.1.range.location ?? Int.max) { best = (i, m) }
         }
@@ -81,7 +82,8 @@ struct MiniTextMate {
                 }
                 q = max(e.range.location + e.range.length, e.range.location + 1)
             }
-            out.append(Scoped(range: NSRange(location: m.range.location, length: endPos - m.range.location), name: p.name))
+            out.append(
+                Scoped(range: NSRange(location: m.range.location, length: endPos - m.range.location), name: p.name))
             pos = max(endPos, m.range.location + 1)
         }
         return out
@@ -187,7 +189,8 @@ struct MiniTextMate {
             let covering = scoped.first { $0.range.location <= start && start < $0.range.location + $0.range.length }
             let got = covering.map { TextMateGrammar.category(ofScope: $0.name) } ?? .other
             let tokenText = source.text(t.span)
-            #expect(got == expected, "\(name): `\(tokenText)` at byte \(t.span.start): lexer \(expected), grammar \(got)")
+            #expect(
+                got == expected, "\(name): `\(tokenText)` at byte \(t.span.start): lexer \(expected), grammar \(got)")
             if expected != .other, let c = covering {
                 #expect(
                     c.range.location == start && c.range.length == end - start,

@@ -78,7 +78,8 @@ extension Program {
             let actual = decision.config.first { $0.key == k.name }
             if actual?.value != s.value {
                 mismatches.append(
-                    "expected config \(k.name) = \(k.displayText(s.value)), got \(actual.map(\.jsonText) ?? "no value")")
+                    "expected config \(k.name) = \(k.displayText(s.value)), got \(actual.map(\.jsonText) ?? "no value")"
+                )
             }
         }
         return TestResult(

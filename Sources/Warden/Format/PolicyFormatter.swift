@@ -53,7 +53,9 @@ public enum PolicyFormatter {
             }
         guard same else {
             throw CompileError(
-                diagnostics: [.error("internal formatter error: the layout would change the tokens; file left as is", .at(0))],
+                diagnostics: [
+                    .error("internal formatter error: the layout would change the tokens; file left as is", .at(0))
+                ],
                 source: source)
         }
         return text
@@ -597,7 +599,9 @@ struct FormatterCore {
             }
         }
         for (n, s) in starts.enumerated() {
-            let end = n + 1 < starts.count ? (previousCode(before: starts[n + 1]) ?? s) : (previousCode(before: r.upperBound) ?? s)
+            let end =
+                n + 1 < starts.count
+                ? (previousCode(before: starts[n + 1]) ?? s) : (previousCode(before: r.upperBound) ?? s)
             gap(from: written, to: tokens[s].span.start, indent: 2, allowBlank: n > 0)
             if n > 0 && newlines(written, tokens[s].span.start) >= 2 { blankLine() }
             startLine(2)

@@ -86,7 +86,9 @@ enum TextMateGrammar {
             Rule(key: "number-hex", name: "constant.numeric.hex.warden", match: "\\b0[xX][0-9a-fA-F]+[uU]?\\b"),
             Rule(
                 key: "number-double", name: "constant.numeric.float.warden",
-                match: "\\b[0-9]+\\.[0-9]+(?:[eE][+-]?[0-9]+)?\\b|\\b[0-9]+[eE][+-]?[0-9]+\\b|\\.[0-9]+(?:[eE][+-]?[0-9]+)?\\b"),
+                match:
+                    "\\b[0-9]+\\.[0-9]+(?:[eE][+-]?[0-9]+)?\\b|\\b[0-9]+[eE][+-]?[0-9]+\\b|\\.[0-9]+(?:[eE][+-]?[0-9]+)?\\b"
+            ),
             Rule(key: "number-int", name: "constant.numeric.integer.warden", match: "\\b[0-9]+[uU]?\\b"),
             Rule(
                 key: "member", name: "meta.member-access.warden", match: "(\\.)\\s*([A-Za-z_][A-Za-z0-9_]*)",
