@@ -12,9 +12,9 @@ struct FmtCommand: ParsableCommand {
         commandName: "fmt",
         abstract: "Print, check or rewrite policy files in the canonical layout.",
         discussion: """
-            Without a flag, prints each file formatted. --check lists the files that are not formatted and
-            exits 1 if there are any; --write rewrites them in place. Formatting changes only whitespace:
-            comments stay where they are and the result is idempotent. A file with syntax errors is left
+            Without a flag, prints each file formatted. --check lists the files that are not formatted and \
+            exits 1 if there are any; --write rewrites them in place. Formatting changes only whitespace: \
+            comments stay where they are and the result is idempotent. A file with syntax errors is left \
             untouched and its diagnostics are printed (exit status 1).
             """)
 

@@ -6,8 +6,8 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run the `test` blocks of policy files.",
         discussion: """
-            Prints `PASS file: name` or `FAIL file: name` per test; a failure shows what was expected and the
-            decision with its explanation. The last line is `N passed, M failed`. Facts a test does not give
+            Prints `PASS file: name` or `FAIL file: name` per test; a failure shows what was expected and the \
+            decision with its explanation. The last line is `N passed, M failed`. Facts a test does not give \
             are missing, as in `eval`. Exit status 1 when a test failed or a file has errors.
             """)
 
