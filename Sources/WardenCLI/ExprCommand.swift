@@ -103,7 +103,7 @@ struct ExprCommand: ParsableCommand {
             compiled = try engine.compileExpression(source)
         } catch {
             if json {
-                Output.line("{\"error\":\(jsonQuote(error.diagnostics.first?.message ?? "compile error"))}")
+                Output.line(error.typedJSON)
             }
             Output.error(error.rendered())
             throw ExitCode(1)
@@ -112,22 +112,8 @@ struct ExprCommand: ParsableCommand {
         case .success(let v):
             Output.line(json ? v.typedJSON : "\(v.display) : \(compiled.type)")
         case .failure(let e):
-            Output.line(json ? "{\"error\":\(jsonQuote(e.message))}" : "error: \(e.message)")
+            Output.line(json ? e.typedJSON : "error: \(e.message)")
             throw ExitCode(1)
         }
-    }
-
-    func jsonQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if u.value < 0x20 { out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

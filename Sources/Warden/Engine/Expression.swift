@@ -55,6 +55,18 @@ extension Value {
     public var display: String { ValuePrinter.display(self) }
 }
 
+extension EvalError {
+    /// `{"error":"..."}`, the typed-value JSON of an evaluation error.
+    public var typedJSON: String { TypedJSON.error(message) }
+}
+
+extension CompileError {
+    /// `{"error":"..."}` with the first error's message.
+    public var typedJSON: String {
+        TypedJSON.error(diagnostics.first { $0.severity == .error }?.message ?? "compile error")
+    }
+}
+
 extension Schema {
     /// An input with no facts.
     public func emptyInput() -> Input { Input(slots: facts.count) }

@@ -355,16 +355,16 @@ public struct Session {
         var lines: [(Int, String)] = []
         for l in p.lets where range.contains(l.span.start) { lines.append((l.span.start, "let \(l.name) : \(l.type)")) }
         for r in p.rules where range.contains(r.span.start) {
-            lines.append((r.span.start, "rule \(JSONText.quote(r.name)) → \(r.action?.rawValue ?? "allow")"))
+            lines.append((r.span.start, "rule \(ValuePrinter.quote(r.name)) → \(r.action?.rawValue ?? "allow")"))
         }
         for c in p.configs where range.contains(c.span.start) {
-            lines.append((c.span.start, "config \(JSONText.quote(c.name))"))
+            lines.append((c.span.start, "config \(ValuePrinter.quote(c.name))"))
         }
         for t in p.tests where range.contains(t.span.start) {
-            lines.append((t.span.start, "test \(JSONText.quote(t.name))"))
+            lines.append((t.span.start, "test \(ValuePrinter.quote(t.name))"))
         }
         if isHeader, let name = p.name {
-            lines.append((-1, "policy \(JSONText.quote(name)) onError \(p.onError.rawValue)"))
+            lines.append((-1, "policy \(ValuePrinter.quote(name)) onError \(p.onError.rawValue)"))
         }
         return lines.sorted { $0.0 < $1.0 }.map { $0.1 + "\n" }.joined()
     }
@@ -624,7 +624,7 @@ public struct Session {
         if rules.isEmpty { return .out("no rules") }
         var out = ""
         for r in rules {
-            out += "\(JSONText.quote(r.name)) → \(r.action?.rawValue ?? "allow")\n"
+            out += "\(ValuePrinter.quote(r.name)) → \(r.action?.rawValue ?? "allow")\n"
             out += DecisionText.sourceLine(program, r.line)
         }
         return .out(out)
@@ -635,10 +635,10 @@ public struct Session {
         var out = ""
         if p.configs.isEmpty { out += "no config blocks\n" }
         for c in p.configs {
-            var head = "config \(JSONText.quote(c.name)) route \(c.route.rawValue)"
-            if let apps = c.apps { head += " for apps [\(apps.sorted().map(JSONText.quote).joined(separator: ", "))]" }
+            var head = "config \(ValuePrinter.quote(c.name)) route \(c.route.rawValue)"
+            if let apps = c.apps { head += " for apps [\(apps.sorted().map(ValuePrinter.quote).joined(separator: ", "))]" }
             if let groups = c.groups {
-                head += " for groups [\(groups.sorted().map(JSONText.quote).joined(separator: ", "))]"
+                head += " for groups [\(groups.sorted().map(ValuePrinter.quote).joined(separator: ", "))]"
             }
             if c.isOverride { head += " override" }
             out += head + "\n"

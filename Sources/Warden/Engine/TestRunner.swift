@@ -88,7 +88,7 @@ extension Program {
     }
 
     static func list(_ names: [String]) -> String {
-        "[" + names.map { JSONText.quote($0) }.joined(separator: ", ") + "]"
+        "[" + names.map { ValuePrinter.quote($0) }.joined(separator: ", ") + "]"
     }
 }
 
@@ -119,14 +119,14 @@ public enum TestText {
     public static func coverage(_ results: [TestResult], file: String, program: Program) -> String {
         let all = program.ruleNames
         let missing = program.rulesNotFired(by: results)
-        let title = program.name.map { "\(file) (\(JSONText.quote($0)))" } ?? file
+        let title = program.name.map { "\(file) (\(ValuePrinter.quote($0)))" } ?? file
         let fired = all.count - missing.count
         var out = "coverage \(title): \(fired) of \(all.count) rule\(all.count == 1 ? "" : "s") fired by tests"
         if missing.isEmpty { return out + "\n" }
         out += "; never fired:\n"
         for m in missing {
             let line = program.policy.rules.first { $0.name == m }?.line ?? 0
-            out += "  \(JSONText.quote(m)) (line \(line))\n"
+            out += "  \(ValuePrinter.quote(m)) (line \(line))\n"
         }
         return out
     }
@@ -137,7 +137,7 @@ public enum TestText {
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
-                out += "  error in \(JSONText.quote(name)) (line \(line)) → \(action.rawValue) (onError): \(message)\n"
+                out += "  error in \(ValuePrinter.quote(name)) (line \(line)) → \(action.rawValue) (onError): \(message)\n"
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"
             }
