@@ -16,7 +16,7 @@ struct WardenCommand: ParsableCommand {
             Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
             """,
         subcommands: [
-            CheckCommand.self, EvalCommand.self, SchemaCommand.self, ExprCommand.self,
+            CheckCommand.self, EvalCommand.self, SchemaCommand.self, BenchCommand.self, ExprCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.

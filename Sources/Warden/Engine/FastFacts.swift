@@ -16,25 +16,16 @@
 // another type set through the host API) is `present` but not `fast`: the compiled code then
 // hands the rule to the reference evaluator, which reads the `Value`.
 
-/// The state and word of one fact slot.
-struct FastSlot: Sendable, Hashable {
-    /// `missing`, `fast` (the word is valid) or `slow` (present; read the `Value`).
-    var state: UInt8
-    var word: Int64
-
-    static let missing: UInt8 = 0
-    static let fast: UInt8 = 1
-    static let slow: UInt8 = 2
-
-    static let empty = FastSlot(state: FastSlot.missing, word: 0)
-}
-
 /// How a slot's values are encoded, from the schema type.
 enum FastEncoding: Sendable, Hashable {
     case bool, int, date, version, string, stringList
     case enumeration(EnumType)
 
-    init?(_ type: WardenType) {
+    /// Slots at or above this are never read fast (their presence bits would not fit one word).
+    static let maxSlots = 64
+
+    init?(_ type: WardenType, slot: Int) {
+        guard slot >= 0, slot < FastEncoding.maxSlots else { return nil }
         switch type {
         case .bool: self = .bool
         case .int: self = .int
@@ -113,66 +104,159 @@ enum FastWords {
     }
 }
 
-/// The typed slots of one input, kept in step with `Input.facts`.
-struct FastFacts: Sendable {
-    var slots: [FastSlot]
-    /// Element words of list facts.
-    var pool: [Int64] = []
+/// The storage of one input: its `Value` facts and, in the same heap object, one word per slot
+/// (below 64) followed by the element words of list facts, plus two bit sets saying which slots are
+/// present and which words are valid. One object, so a decision touches one region of memory and
+/// copying an input retains one reference. Copy-on-write like the standard collections.
+struct FastFacts: @unchecked Sendable {
+    // @unchecked: the buffer is only mutated after `makeUnique()`, so a shared buffer is never written.
+    struct Header {
+        var facts: [Value?]
+        var present: UInt64 = 0
+        var fast: UInt64 = 0
+        var wordCount: Int
+        var poolCount: Int = 0
+        /// `facts.count`, kept here so a decision does not touch the facts array.
+        var slotCount: Int
+    }
 
-    init(slots n: Int) { slots = Array(repeating: .empty, count: n) }
+    var buffer: ManagedBuffer<Header, Int64>
 
-    /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).
-    mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
-        guard slot >= 0, slot < slots.count else { return }
-        guard let value else {
-            slots[slot] = .empty
-            return
+    init(slots n: Int) {
+        let words = min(max(0, n), FastEncoding.maxSlots)
+        buffer = ManagedBuffer<Header, Int64>.create(minimumCapacity: words + 8) { _ in
+            Header(facts: Array(repeating: nil, count: max(0, n)), wordCount: words, slotCount: max(0, n))
         }
-        guard let enc = encoding else {
-            slots[slot] = FastSlot(state: FastSlot.slow, word: 0)
-            return
-        }
-        if enc == .stringList {
-            guard case .list(let items) = value, pool.count < Int(Int32.max) - items.count else {
-                slots[slot] = FastSlot(state: FastSlot.slow, word: 0)
-                return
-            }
-            let offset = pool.count
-            for item in items {
-                guard case .string(let s) = item else {
-                    pool.removeSubrange(offset...)
-                    slots[slot] = FastSlot(state: FastSlot.slow, word: 0)
-                    return
-                }
-                pool.append(FastWords.string(s))
-            }
-            slots[slot] = FastSlot(state: FastSlot.fast, word: Int64(offset) << 32 | Int64(items.count))
-            return
-        }
-        if let w = FastWords.scalar(value, enc) {
-            slots[slot] = FastSlot(state: FastSlot.fast, word: w)
-        } else {
-            slots[slot] = FastSlot(state: FastSlot.slow, word: 0)
+        buffer.withUnsafeMutablePointerToElements { $0.initialize(repeating: 0, count: words) }
+    }
+
+    var facts: [Value?] {
+        get { buffer.header.facts }
+        _modify {
+            makeUnique()
+            yield &buffer.header.facts
+            buffer.header.slotCount = buffer.header.facts.count
         }
     }
 
-    /// Empties every slot, keeping capacity.
-    mutating func clear() {
-        for i in slots.indices { slots[i] = .empty }
-        pool.removeAll(keepingCapacity: true)
+    var slotCount: Int { buffer.header.slotCount }
+
+    var present: UInt64 { buffer.header.present }
+    var fastBits: UInt64 { buffer.header.fast }
+    var wordCount: Int { buffer.header.wordCount }
+    var poolCount: Int { buffer.header.poolCount }
+
+    mutating func makeUnique(extra: Int = 0) {
+        let h = buffer.header
+        let used = h.wordCount + h.poolCount
+        if isKnownUniquelyReferenced(&buffer) && buffer.capacity >= used + extra { return }
+        let old = buffer
+        let capacity = max(used + extra, used * 2, h.wordCount + 8)
+        buffer = ManagedBuffer<Header, Int64>.create(minimumCapacity: capacity) { _ in h }
+        buffer.withUnsafeMutablePointerToElements { dst in
+            old.withUnsafeMutablePointerToElements { src in dst.initialize(from: src, count: used) }
+        }
+    }
+
+    /// The slot words and the pool, for reading.
+    /// Reads through raw pointers: no copies, no exclusivity checks in the hot path.
+    @inline(__always)
+    func withWords<R>(
+        _ body: (UnsafePointer<Header>, UnsafeBufferPointer<Int64>, UnsafeBufferPointer<Int64>) -> R
+    ) -> R {
+        buffer.withUnsafeMutablePointers { h, p in
+            let wc = h.pointee.wordCount
+            return body(
+                UnsafePointer(h), UnsafeBufferPointer(start: p, count: wc),
+                UnsafeBufferPointer(start: p + wc, count: h.pointee.poolCount))
+        }
+    }
+
+    mutating func setMissing(_ slot: Int) {
+        guard slot >= 0, slot < wordCount else { return }
+        makeUnique()
+        let bit: UInt64 = 1 << UInt64(slot)
+        buffer.header.present &= ~bit
+        buffer.header.fast &= ~bit
+    }
+
+    mutating func setFast(_ slot: Int, _ word: Int64) {
+        guard slot >= 0, slot < wordCount else { return }
+        makeUnique()
+        let bit: UInt64 = 1 << UInt64(slot)
+        buffer.header.present |= bit
+        buffer.header.fast |= bit
+        buffer.withUnsafeMutablePointerToElements { $0[slot] = word }
+    }
+
+    mutating func setSlow(_ slot: Int) {
+        guard slot >= 0, slot < wordCount else { return }
+        makeUnique()
+        let bit: UInt64 = 1 << UInt64(slot)
+        buffer.header.present |= bit
+        buffer.header.fast &= ~bit
+    }
+
+    mutating func poolAppend(_ word: Int64) {
+        makeUnique(extra: 1)
+        let at = buffer.header.wordCount + buffer.header.poolCount
+        buffer.withUnsafeMutablePointerToElements { ($0 + at).initialize(to: word) }
+        buffer.header.poolCount += 1
+    }
+
+    mutating func poolTruncate(_ count: Int) {
+        guard count >= 0, count < poolCount else { return }
+        makeUnique()
+        buffer.header.poolCount = count
+    }
+
+    /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).
+    mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
+        guard let value else {
+            setMissing(slot)
+            return
+        }
+        guard let enc = encoding else {
+            setSlow(slot)
+            return
+        }
+        if enc == .stringList {
+            guard case .list(let items) = value, poolCount < Int(Int32.max) - items.count else {
+                setSlow(slot)
+                return
+            }
+            let offset = poolCount
+            for item in items {
+                guard case .string(let s) = item else {
+                    poolTruncate(offset)
+                    setSlow(slot)
+                    return
+                }
+                poolAppend(FastWords.string(s))
+            }
+            setFast(slot, Int64(offset) << 32 | Int64(items.count))
+            return
+        }
+        if let w = FastWords.scalar(value, enc) {
+            setFast(slot, w)
+        } else {
+            setSlow(slot)
+        }
     }
 }
 
 extension Schema {
     /// The fast encoding of every slot.
-    var fastEncodings: [FastEncoding?] { facts.map { FastEncoding($0.type) } }
+    var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
 }
 
 extension Input {
     /// Re-encodes every slot from `facts` (after facts were written directly).
     mutating func encodeAll(_ encodings: [FastEncoding?]) {
-        var f = FastFacts(slots: facts.count)
-        for i in facts.indices { f.encode(i, facts[i], i < encodings.count ? encodings[i] : nil) }
+        let values = facts
+        var f = FastFacts(slots: values.count)
+        f.facts = values
+        for i in values.indices { f.encode(i, values[i], i < encodings.count ? encodings[i] : nil) }
         fast = f
         fastValid = true
     }

@@ -3,9 +3,14 @@
 public struct Input: Sendable {
     /// Facts by slot; `nil` is missing. Writing here directly marks the typed slots stale.
     var facts: [Value?] {
-        didSet { fastValid = false }
+        get { fast.facts }
+        _modify {
+            fastValid = false
+            yield &fast.facts
+        }
     }
-    /// The facts in typed slots for the compiled engine (FastFacts.swift), valid when `fastValid`.
+    /// The facts' storage, with the typed slots for the compiled engine (FastFacts.swift), which
+    /// are valid when `fastValid`.
     var fast: FastFacts
     /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
     var fastValid = true
@@ -15,7 +20,6 @@ public struct Input: Sendable {
     public internal(set) var unknownNames: [String] = []
 
     init(slots: Int) {
-        facts = Array(repeating: nil, count: slots)
         fast = FastFacts(slots: slots)
     }
 
@@ -26,16 +30,14 @@ public struct Input: Sendable {
 
     /// Sets a fact by slot (host fast path), keeping the typed slot in step.
     mutating func set(slot: Int, _ value: Value?, encoding: FastEncoding?) {
-        let valid = fastValid
-        facts[slot] = value
+        fast.facts[slot] = value
         fast.encode(slot, value, encoding)
-        fastValid = valid
     }
 
     /// Sets a fact when it is absent (`--today` fills `today` only where the device does not).
     public mutating func setIfMissing(_ name: String, _ value: Value, in schema: Schema) {
         guard let slot = schema.slot(ofFact: name), facts[slot] == nil else { return }
-        set(slot: slot, value, encoding: FastEncoding(schema.facts[slot].type))
+        set(slot: slot, value, encoding: FastEncoding(schema.facts[slot].type, slot: slot))
     }
 }
 
@@ -119,13 +121,13 @@ public struct Program: Sendable {
     /// Evaluates the policy for one device into `decision`, reusing its arrays' capacity: for a
     /// policy of comparisons, constant lists and boolean logic (and no config blocks or `set`s), a
     /// decision then allocates nothing once the arrays have grown. Same result as `evaluate(_:)`.
-    public func evaluate(_ input: Input, into decision: inout Decision) {
-        guard input.facts.count == compiled.slotCount, input.fast.slots.count == compiled.slotCount else {
+    public func evaluate(_ input: borrowing Input, into decision: inout Decision) {
+        guard input.fast.slotCount == compiled.slotCount else {
             decision = referenceEvaluate(input)
             return
         }
         guard input.fastValid else {
-            var encoded = input
+            var encoded = copy input
             encoded.encodeAll(encodings)
             evaluate(encoded, into: &decision)
             return
@@ -138,9 +140,10 @@ public struct Program: Sendable {
         var setters: [(rule: Int, setting: KeySetting)] = []
         let compiled = self.compiled
         let limits = engine.limits.evalLimits
-        input.fast.slots.withUnsafeBufferPointer { slots in
-            input.fast.pool.withUnsafeBufferPointer { pool in
-                var run = CompiledRun(slots: slots, pool: pool, state: nil)
+        input.fast.withWords { header, words, pool in
+            do {
+                var run = CompiledRun(
+                    present: header.pointee.present, fast: header.pointee.fast, words: words, pool: pool, state: nil)
                 for (ri, root) in compiled.roots.enumerated() {
                     run.state?.steps = 0
                     let outcome = compiled.eval(root, &run, input, evaluator, limits)

@@ -60,7 +60,9 @@ struct CNode: Sendable {
 
 /// Per-decision state of the compiled interpreter.
 struct CompiledRun {
-    let slots: UnsafeBufferPointer<FastSlot>
+    let present: UInt64
+    let fast: UInt64
+    let words: UnsafeBufferPointer<Int64>
     let pool: UnsafeBufferPointer<Int64>
     /// The reference evaluator's state, created on the first fallback of the decision.
     var state: EvalState?
@@ -121,30 +123,27 @@ final class CompiledPolicy: @unchecked Sendable {
         case .constant:
             return n.k != 0 ? .yes : .no
         case .factBool:
-            let s = r.slots[Int(n.slot)]
-            guard s.state == FastSlot.fast else { return .unknown }
-            return s.word != 0 ? .yes : .no
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            return r.words[Int(n.slot)] != 0 ? .yes : .no
         case .cmpConst:
-            let s = r.slots[Int(n.slot)]
-            guard s.state == FastSlot.fast else { return .unknown }
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
             if n.c >= 0 && (n.cmp == CCmp.eq || n.cmp == CCmp.ne) {
-                var eq = s.word == n.k
+                var eq = word == n.k
                 if eq { eq = confirm(input, slot: Int(n.slot), element: nil, long: Int(n.c)) }
                 return (eq == (n.cmp == CCmp.eq)) ? .yes : .no
             }
-            return compare(s.word, n.k, n.cmp) ? .yes : .no
+            return compare(word, n.k, n.cmp) ? .yes : .no
         case .cmpSlots:
-            let s = r.slots[Int(n.slot)]
-            let t = r.slots[Int(n.a)]
-            guard s.state == FastSlot.fast, t.state == FastSlot.fast else { return .unknown }
-            return compare(s.word, t.word, n.cmp) ? .yes : .no
+            guard r.fast >> UInt64(n.slot) & 1 != 0, r.fast >> UInt64(n.a) & 1 != 0 else { return .unknown }
+            return compare(r.words[Int(n.slot)], r.words[Int(n.a)], n.cmp) ? .yes : .no
         case .inConsts:
-            let s = r.slots[Int(n.slot)]
-            guard s.state == FastSlot.fast else { return .unknown }
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
             var j = Int(n.a)
             let end = Int(n.b)
             while j < end {
-                if consts[j] == s.word {
+                if consts[j] == word {
                     let long = Int(constLong[j])
                     if long < 0 || confirm(input, slot: Int(n.slot), element: nil, long: long) { return .yes }
                 }
@@ -152,10 +151,10 @@ final class CompiledPolicy: @unchecked Sendable {
             }
             return .no
         case .listHasConst:
-            let s = r.slots[Int(n.slot)]
-            guard s.state == FastSlot.fast else { return .unknown }
-            let off = Int(truncatingIfNeeded: s.word >> 32)
-            let cnt = Int(truncatingIfNeeded: s.word & 0xFFFF_FFFF)
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
+            let off = Int(truncatingIfNeeded: word >> 32)
+            let cnt = Int(truncatingIfNeeded: word & 0xFFFF_FFFF)
             guard off >= 0, cnt >= 0, off <= r.pool.count - cnt else { return .unknown }
             var j = off
             while j < off + cnt {
@@ -166,7 +165,7 @@ final class CompiledPolicy: @unchecked Sendable {
             }
             return .no
         case .has:
-            return r.slots[Int(n.slot)].state != FastSlot.missing ? .yes : .no
+            return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
         case .not:
             switch eval(n.a, &r, input, evaluator, limits) {
             case .yes: return .no

@@ -120,7 +120,7 @@ struct Compiler {
                 }
                 return fallback(e)
             case .hasFact(let slot):
-                guard slot >= 0, slot < encodings.count else { return fallback(e) }
+                guard slot >= 0, slot < min(encodings.count, FastEncoding.maxSlots) else { return fallback(e) }
                 return emit(CNode(op: .has, slot: Int32(slot)))
             case .letValue(let i):
                 return letPred(i, e)
