@@ -13,8 +13,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the evaluation of a policy over a facts file (the evaluation loop only).",
         discussion: """
-            Loads and converts every device first (JSON Lines), then times `Program.evaluate(_:into:)` over
-            all of them: a warm-up pass, then several samples of whole passes; the median is reported.
+            Loads and converts every device first (JSON Lines) into a `DeviceBatch`, then times
+            `Program.evaluate(_:at:into:)` over all of them: a warm-up pass, then several samples of whole passes; the median is reported.
             Prints ns per decision, decisions per second, compile time, the count of each action and the
             SHA-256 of the projected decisions, one `{"id":..,"decision":..,"fired":[..]}` line per device
             (the reference format of Benchmarks/compare.sh), so a wrong fast engine is caught.
@@ -72,11 +72,13 @@ struct BenchCommand: ParsableCommand {
             Output.error("error: \(facts): no devices")
             throw ExitCode(1)
         }
-        let inputs = devices.map(\.input)
+        var batch = DeviceBatch(program: program)
+        batch.reserveCapacity(devices.count)
+        for d in devices { batch.append(d.input) }
 
         var decision = Decision()
         var sink = 0
-        func pass() { sink &+= BenchCommand.pass(program, inputs, &decision) }
+        func pass() { sink &+= BenchCommand.pass(program, batch, &decision) }
         let t0 = BenchCommand.now()
         pass()  // warm-up
         let first = max(BenchCommand.now() - t0, 1)
@@ -85,15 +87,15 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<samples {
             let s = BenchCommand.now()
             for _ in 0..<passes { pass() }
-            perDecision.append(Double(BenchCommand.now() - s) / Double(passes * inputs.count))
+            perDecision.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
         }
         let ns = perDecision.sorted()[perDecision.count / 2]
 
         // The projected decisions, digested (outside the timed loop).
         var sha = SHA256()
         var counts: [Action: Int] = [:]
-        for d in devices {
-            program.evaluate(d.input, into: &decision)
+        for (i, d) in devices.enumerated() {
+            program.evaluate(batch, at: i, into: &decision)
             counts[decision.action, default: 0] += 1
             sha.update("{\"id\":\(d.idJSON ?? "null"),\"decision\":\"\(decision.action.rawValue)\",\"fired\":[")
             for (i, f) in decision.fired.enumerated() {
@@ -126,15 +128,13 @@ struct BenchCommand: ParsableCommand {
         if sink == -1 { Output.line("") }
     }
 
-    /// One evaluation of every input, through the public API.
+    /// One evaluation of every device of the batch, through the public API.
     @inline(never)
-    static func pass(_ program: Program, _ inputs: [Input], _ decision: inout Decision) -> Int {
+    static func pass(_ program: Program, _ batch: DeviceBatch, _ decision: inout Decision) -> Int {
         var fired = 0
-        inputs.withUnsafeBufferPointer { ib in
-            for i in ib.indices {
-                program.evaluate(ib[i], into: &decision)
-                fired &+= decision.fired.count
-            }
+        for i in 0..<batch.count {
+            program.evaluate(batch, at: i, into: &decision)
+            fired &+= decision.fired.count
         }
         return fired
     }

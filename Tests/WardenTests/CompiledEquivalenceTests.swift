@@ -87,6 +87,105 @@ import Testing
         #expect(compiledFiles >= 8)
     }
 
+    /// Decides every device line through a `DeviceBatch` (inputs from both readers, one reused
+    /// decision) and returns a description of the first difference from the reference.
+    static func batchDifference(_ program: Program, _ lines: [String]) -> String? {
+        var batch = DeviceBatch(program: program)
+        var bySchema = DeviceBatch(schema: program.schema)
+        for line in lines {
+            let bytes = Array(line.utf8)
+            if case .success(let d) = program.device(json: bytes) {
+                batch.append(d.input)
+                bySchema.append(d.input)
+            }
+            if case .success(let d) = bytes.withUnsafeBufferPointer({ program.fastDevice(json: $0) }) {
+                batch.append(d.input)
+                bySchema.append(d.input)
+            }
+        }
+        guard batch.count == bySchema.count else { return "batch counts differ" }
+        var reused = Decision()
+        for i in 0..<batch.count {
+            let reference = program.referenceEvaluate(batch[i])
+            program.evaluate(batch, at: i, into: &reused)
+            if reused != reference { return "batch device \(i): \(reference) vs \(reused)" }
+            var fresh = Decision()
+            program.evaluate(bySchema, at: i, into: &fresh)
+            if fresh != reference { return "schema batch device \(i): \(reference) vs \(fresh)" }
+        }
+        return nil
+    }
+
+    @Test func batchDecidesAsTheReferenceOnGeneratedPolicies() throws {
+        var rng = SplitMix(seed: 20_240_501)
+        let devices = (0..<10_000).map { _ in Generator.device(&rng) }
+        for (n, rules) in [30, 50, 60].enumerated() {
+            let text = Generator.policy(&rng, rules: rules, name: "generated-\(n)")
+            let program = try Engine().compile(text)
+            if let d = CompiledEquivalenceTests.batchDifference(program, devices) {
+                Issue.record("policy \(n): \(d)\n\(text)")
+            }
+        }
+    }
+
+    @Test func batchDecidesAsTheReferenceOnFixturesAndSamples() throws {
+        let root = CompiledEquivalenceTests.root
+        let deviceText = try String(contentsOf: root.appendingPathComponent("samples/devices.jsonl"), encoding: .utf8)
+        var rng = SplitMix(seed: 7)
+        let lines = deviceText.split(separator: "\n").map(String.init) + (0..<300).map { _ in Generator.device(&rng) }
+        var compiledFiles = 0
+        for dir in ["Tests/WardenTests/Fixtures/language", "samples"] {
+            let d = root.appendingPathComponent(dir)
+            for f in try FileManager.default.contentsOfDirectory(atPath: d.path) where f.hasSuffix(".warden") {
+                let text = try String(contentsOf: d.appendingPathComponent(f), encoding: .utf8)
+                guard let program = try? Engine().compile(text, name: f) else { continue }
+                compiledFiles += 1
+                if let diff = CompiledEquivalenceTests.batchDifference(program, lines) {
+                    Issue.record("\(f): \(diff)")
+                }
+            }
+        }
+        #expect(compiledFiles >= 8)
+    }
+
+    @Test func batchTakesHostInputsStaleSlotsAndForeignInputs() throws {
+        let program = try Engine().compile(
+            """
+            rule "a" when threatLevel > medium and not ("Finance" in tags) then blockAccess
+            rule "b" when osVersion < "11.0" or manufacturer in ["acme", "a much longer manufacturer name"] then warn
+            rule "c" when has(patchLevel) ? patchLevel < "2024-01-01" : pinAttempts >= 5 then wipeData
+            rule "d" when "a much longer tag than seven bytes" in tags then warn
+            """)
+        var input = program.input([
+            "threatLevel": .enumMember(.threatLevel, 3),
+            "tags": .list([.string("BYOD"), .string("a much longer tag than seven bytes")]),
+            "manufacturer": .string("a much longer manufacturer name"),
+            "osVersion": .version(try #require(Version("10.99999.1"))),  // does not pack: slow slot
+            "rooted": .string("yes"),  // a fact error
+        ])
+        var batch = DeviceBatch(program: program)
+        batch.append(input)
+        input.setIfMissing("pinAttempts", .int(7), in: program.schema)
+        batch.append(input)
+        input.facts[program.schema.slot(ofFact: "tags") ?? 0] = .list([.string("Finance")])  // typed slots now stale
+        #expect(!input.fastValid)
+        batch.append(input)
+        batch.append(Input(slots: 2))  // not of this schema: the reference path
+        batch.append(program.input([:]))
+        #expect(batch.count == 5)
+        var decision = Decision()
+        for i in 0..<batch.count {
+            program.evaluate(batch, at: i, into: &decision)
+            #expect(decision == program.evaluate(batch[i]), "device \(i)")
+            #expect(decision == program.referenceEvaluate(batch[i]), "device \(i)")
+        }
+        program.evaluate(batch, at: 0, into: &decision)
+        #expect(decision.fired.map(\.name) == ["a", "b", "d"])
+        #expect(!decision.errors.isEmpty)
+        program.evaluate(batch, at: 2, into: &decision)
+        #expect(decision.fired.map(\.name) == ["b", "c"])
+    }
+
     @Test func hostInputsAndStaleSlotsDecideAsTheReference() throws {
         let program = try Engine().compile(
             """

@@ -56,6 +56,8 @@ public struct Program: Sendable {
     let firedTemplates: [FiredRule]
     /// The configuration of every decision when the policy has no config blocks and no `set`s.
     let constantConfig: [ConfigEntry]?
+    /// Whether any rule has `set`s (else firing a rule never records setters).
+    let hasSets: Bool
     /// The engine that compiled it (schema, functions, limits).
     public let engine: Engine
     /// The source it was compiled from.
@@ -77,7 +79,8 @@ public struct Program: Sendable {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
         }
         var constant: [ConfigEntry]?
-        if policy.configs.isEmpty && !policy.rules.contains(where: { !$0.sets.isEmpty }) {
+        self.hasSets = policy.rules.contains(where: { !$0.sets.isEmpty })
+        if policy.configs.isEmpty && !hasSets {
             var ignored: [String] = []
             constant = Program.configuration(
                 policy, engine.schema, Input(slots: engine.schema.facts.count), setters: [], warnings: &ignored)
@@ -126,7 +129,7 @@ public struct Program: Sendable {
     /// decision then allocates nothing once the arrays have grown. Same result as `evaluate(_:)`.
     public func evaluate(_ input: borrowing Input, into decision: inout Decision) {
         guard input.fast.slotCount == compiled.slotCount else {
-            decision = referenceEvaluate(input)
+            decision = referenceEvaluate(copy input)
             return
         }
         guard input.fastValid else {
@@ -135,39 +138,59 @@ public struct Program: Sendable {
             evaluate(encoded, into: &decision)
             return
         }
+        withUnsafePointer(to: input) { p in
+            p.pointee.fast.withWords { header, words, pool in
+                var run = CompiledRun(
+                    present: header.pointee.present, fast: header.pointee.fast, words: words, pool: pool, input: p,
+                    state: nil)
+                decide(&run, factErrors: !p.pointee.factErrors.isEmpty, into: &decision)
+            }
+        }
+    }
+
+    /// The compiled decision over one device's typed words (from its `Input` or a `DeviceBatch` row).
+    /// Reads `run.input` only when a rule, a fact error or a non-constant configuration needs it.
+    @inline(__always)
+    func decide(_ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
         decision.action = .allow
-        decision.fired.removeAll(keepingCapacity: true)
-        decision.errors.removeAll(keepingCapacity: true)
-        if !input.factErrors.isEmpty { decision.errors.append(contentsOf: input.factErrors) }
-        decision.warnings.removeAll(keepingCapacity: true)
+        if !decision.fired.isEmpty { decision.fired.removeAll(keepingCapacity: true) }
+        if !decision.errors.isEmpty { decision.errors.removeAll(keepingCapacity: true) }
+        if factErrors { decision.errors.append(contentsOf: run.input.pointee.factErrors) }
+        if !decision.warnings.isEmpty { decision.warnings.removeAll(keepingCapacity: true) }
         var setters: [(rule: Int, setting: KeySetting)] = []
         let compiled = self.compiled
         let limits = engine.limits.evalLimits
-        input.fast.withWords { header, words, pool in
-            do {
-                var run = CompiledRun(
-                    present: header.pointee.present, fast: header.pointee.fast, words: words, pool: pool, state: nil)
-                for (ri, root) in compiled.roots.enumerated() {
-                    run.state?.steps = 0
-                    let outcome = compiled.eval(root, &run, input, evaluator, limits)
-                    if outcome == .yes || outcome == .no {
-                        if outcome == .yes { fire(ri, &decision, &setters) }
-                        continue
-                    }
-                    // The reference evaluator decides this rule, with the decision's shared state.
-                    var state = run.state ?? EvalState(facts: input.facts, limits: limits)
-                    run.state = nil
-                    state.steps = 0
-                    referenceRule(ri, &state, &decision, &setters)
-                    run.state = state
+        compiled.roots.withUnsafeBufferPointer { roots in
+            for ri in roots.indices {
+                run.state?.steps = 0
+                let outcome = compiled.eval(roots[ri], &run, evaluator, limits)
+                if outcome == .yes || outcome == .no {
+                    if outcome == .yes { fire(ri, &decision, &setters) }
+                    continue
                 }
+                // The reference evaluator decides this rule, with the decision's shared state.
+                var state = run.state ?? EvalState(facts: run.input.pointee.facts, limits: limits)
+                run.state = nil
+                state.steps = 0
+                referenceRule(ri, &state, &decision, &setters)
+                run.state = state
             }
         }
         if let constantConfig {
-            decision.config = constantConfig
+            // Assign only when it differs from the constant's storage: no retain/release per decision.
+            if !Program.sameStorage(decision.config, constantConfig) { decision.config = constantConfig }
         } else {
-            decision.config = effectiveConfiguration(input, setters: setters, warnings: &decision.warnings)
+            decision.config = effectiveConfiguration(
+                run.input.pointee, setters: setters, warnings: &decision.warnings)
         }
+    }
+
+    /// Whether two arrays are equal because they share storage (or are both empty).
+    @inline(__always)
+    static func sameStorage<T>(_ a: [T], _ b: [T]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 
     @inline(__always)
@@ -175,9 +198,9 @@ public struct Program: Sendable {
         let f = firedTemplates[ri]
         decision.fired.append(f)
         if f.action > decision.action { decision.action = f.action }
-        let rule = policy.rules[ri]
-        if !rule.sets.isEmpty {
-            for s in rule.sets { setters.append((ri, s)) }
+        if hasSets {
+            let sets = policy.rules[ri].sets
+            for s in sets { setters.append((ri, s)) }
         }
     }
 

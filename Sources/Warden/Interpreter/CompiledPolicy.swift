@@ -58,12 +58,16 @@ struct CNode: Sendable {
     var k: Int64 = 0
 }
 
-/// Per-decision state of the compiled interpreter.
+/// Per-decision state of the compiled interpreter: the device's typed words (from its own
+/// `FastFacts` or from a `DeviceBatch` row) and, for the rare nodes that need the `Value`s (a long
+/// string to confirm, a fallback), a pointer to the device's `Input`, read only on demand, so the
+/// common path neither copies nor retains it. The pointer is valid for the run's lifetime.
 struct CompiledRun {
     let present: UInt64
     let fast: UInt64
     let words: UnsafeBufferPointer<Int64>
     let pool: UnsafeBufferPointer<Int64>
+    let input: UnsafePointer<Input>
     /// The reference evaluator's state, created on the first fallback of the decision.
     var state: EvalState?
 }
@@ -117,7 +121,7 @@ final class CompiledPolicy: @unchecked Sendable {
     var fallbackCount: Int { fallbacks.count }
 
     /// Evaluates node `i`. Recursion follows the AST's nesting, which the parser bounds.
-    func eval(_ i: Int32, _ r: inout CompiledRun, _ input: Input, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
+    func eval(_ i: Int32, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
         let n = nodes[Int(i)]
         switch n.op {
         case .constant:
@@ -130,7 +134,7 @@ final class CompiledPolicy: @unchecked Sendable {
             let word = r.words[Int(n.slot)]
             if n.c >= 0 && (n.cmp == CCmp.eq || n.cmp == CCmp.ne) {
                 var eq = word == n.k
-                if eq { eq = confirm(input, slot: Int(n.slot), element: nil, long: Int(n.c)) }
+                if eq { eq = confirm(r.input, slot: Int(n.slot), element: nil, long: Int(n.c)) }
                 return (eq == (n.cmp == CCmp.eq)) ? .yes : .no
             }
             return compare(word, n.k, n.cmp) ? .yes : .no
@@ -145,7 +149,7 @@ final class CompiledPolicy: @unchecked Sendable {
             while j < end {
                 if consts[j] == word {
                     let long = Int(constLong[j])
-                    if long < 0 || confirm(input, slot: Int(n.slot), element: nil, long: long) { return .yes }
+                    if long < 0 || confirm(r.input, slot: Int(n.slot), element: nil, long: long) { return .yes }
                 }
                 j += 1
             }
@@ -159,7 +163,7 @@ final class CompiledPolicy: @unchecked Sendable {
             var j = off
             while j < off + cnt {
                 if r.pool[j] == n.k {
-                    if n.c < 0 || confirm(input, slot: Int(n.slot), element: j - off, long: Int(n.c)) { return .yes }
+                    if n.c < 0 || confirm(r.input, slot: Int(n.slot), element: j - off, long: Int(n.c)) { return .yes }
                 }
                 j += 1
             }
@@ -167,7 +171,7 @@ final class CompiledPolicy: @unchecked Sendable {
         case .has:
             return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
         case .not:
-            switch eval(n.a, &r, input, evaluator, limits) {
+            switch eval(n.a, &r, evaluator, limits) {
             case .yes: return .no
             case .no: return .yes
             case let other: return other
@@ -177,20 +181,20 @@ final class CompiledPolicy: @unchecked Sendable {
             var sawUnknown = false
             var j = Int(n.a)
             while j < Int(n.b) {
-                let v = eval(kids[j], &r, input, evaluator, limits)
+                let v = eval(kids[j], &r, evaluator, limits)
                 if v == absorbing || v == .abort { return v }
                 if v == .unknown { sawUnknown = true }
                 j += 1
             }
             return sawUnknown ? .unknown : (n.op == .and ? .yes : .no)
         case .cond:
-            switch eval(n.a, &r, input, evaluator, limits) {
-            case .yes: return eval(n.b, &r, input, evaluator, limits)
-            case .no: return eval(n.c, &r, input, evaluator, limits)
+            switch eval(n.a, &r, evaluator, limits) {
+            case .yes: return eval(n.b, &r, evaluator, limits)
+            case .no: return eval(n.c, &r, evaluator, limits)
             case let other: return other
             }
         case .fallback:
-            if r.state == nil { r.state = EvalState(facts: input.facts, limits: limits) }
+            if r.state == nil { r.state = EvalState(facts: r.input.pointee.facts, limits: limits) }
             guard var st = r.state else { return .unknown }
             r.state = nil  // keep `st` uniquely referenced while it is mutated
             let result = evaluator.evaluate(fallbacks[Int(n.a)], &st)
@@ -228,8 +232,9 @@ final class CompiledPolicy: @unchecked Sendable {
     }
 
     /// Confirms that a long string fact (or list element) equals a long constant, byte for byte.
-    func confirm(_ input: Input, slot: Int, element: Int?, long: Int) -> Bool {
-        guard slot < input.facts.count, long >= 0, long < longStrings.count, let v = input.facts[slot] else {
+    func confirm(_ input: UnsafePointer<Input>, slot: Int, element: Int?, long: Int) -> Bool {
+        let facts = input.pointee.facts
+        guard slot >= 0, slot < facts.count, long >= 0, long < longStrings.count, let v = facts[slot] else {
             return false
         }
         let want = longStrings[long]
