@@ -163,7 +163,7 @@ public struct Program: Sendable {
         compiled.roots.withUnsafeBufferPointer { roots in
             for ri in roots.indices {
                 run.state?.steps = 0
-                let outcome = compiled.eval(roots[ri], &run, evaluator, limits)
+                let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
                 if outcome == .yes || outcome == .no {
                     if outcome == .yes { fire(ri, &decision, &setters) }
                     continue

@@ -120,6 +120,24 @@ final class CompiledPolicy: @unchecked Sendable {
     /// Number of fallback subtrees.
     var fallbackCount: Int { fallbacks.count }
 
+    /// Evaluates a rule's root: the common leaves inline, anything else through `eval`.
+    @inline(__always)
+    func evalRoot(_ i: Int32, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
+        let n = nodes[Int(i)]
+        switch n.op {
+        case .factBool:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            return r.words[Int(n.slot)] != 0 ? .yes : .no
+        case .cmpConst where n.c < 0:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            return compare(r.words[Int(n.slot)], n.k, n.cmp) ? .yes : .no
+        case .has:
+            return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
+        default:
+            return eval(i, &r, evaluator, limits)
+        }
+    }
+
     /// Evaluates node `i`. Recursion follows the AST's nesting, which the parser bounds.
     func eval(_ i: Int32, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
         let n = nodes[Int(i)]
@@ -194,16 +212,23 @@ final class CompiledPolicy: @unchecked Sendable {
             case let other: return other
             }
         case .fallback:
-            if r.state == nil { r.state = EvalState(facts: r.input.pointee.facts, limits: limits) }
-            guard var st = r.state else { return .unknown }
-            r.state = nil  // keep `st` uniquely referenced while it is mutated
-            let result = evaluator.evaluate(fallbacks[Int(n.a)], &st)
-            r.state = st
-            switch result {
-            case .success(.bool(let b)): return b ? .yes : .no
-            case .success: return .unknown
-            case .failure(let err): return err.kind == .limitExceeded ? .abort : .unknown
-            }
+            return fallback(Int(n.a), &r, evaluator, limits)
+        }
+    }
+
+    /// A fallback subtree through the reference evaluator. Kept out of line so that `eval`, which
+    /// recurses per node, keeps a small stack frame.
+    @inline(never)
+    func fallback(_ index: Int, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
+        if r.state == nil { r.state = EvalState(facts: r.input.pointee.facts, limits: limits) }
+        guard var st = r.state else { return .unknown }
+        r.state = nil  // keep `st` uniquely referenced while it is mutated
+        let result = evaluator.evaluate(fallbacks[index], &st)
+        r.state = st
+        switch result {
+        case .success(.bool(let b)): return b ? .yes : .no
+        case .success: return .unknown
+        case .failure(let err): return err.kind == .limitExceeded ? .abort : .unknown
         }
     }
 
@@ -232,6 +257,7 @@ final class CompiledPolicy: @unchecked Sendable {
     }
 
     /// Confirms that a long string fact (or list element) equals a long constant, byte for byte.
+    @inline(never)
     func confirm(_ input: UnsafePointer<Input>, slot: Int, element: Int?, long: Int) -> Bool {
         let facts = input.pointee.facts
         guard slot >= 0, slot < facts.count, long >= 0, long < longStrings.count, let v = facts[slot] else {
