@@ -21,6 +21,11 @@ let package = Package(
                 "Warden", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // libFuzzer harnesses (Fuzz/run.sh builds them with -sanitize=fuzzer,address; a plain build
+        // makes do-nothing executables).
+        .executableTarget(name: "WardenFuzzCompile", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzFacts", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzExpr", dependencies: ["Warden"]),
         .testTarget(name: "WardenTests", dependencies: ["Warden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WardenCLITests", dependencies: ["Warden"]),
     ]
