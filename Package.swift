@@ -12,7 +12,9 @@ let package = Package(
     ],
     targets: [
         // The library: no dependencies beyond the standard library and Foundation.
-        .target(name: "Warden"),
+        // libm: `rounded()` etc. lower to libm calls, and a host executable that imports neither
+        // Foundation nor Glibc (the fuzz harnesses) otherwise fails to link.
+        .target(name: "Warden", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // GNU readline, linked by the executable only (readline is GPL; the library stays free of it).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(

@@ -122,13 +122,17 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The nearest candidate to `name`, if it is close enough to be a plausible typo.
 func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, min(3, (name.count + 2) / 3))
+    let length = name.lowercased().unicodeScalars.count
     var best: (String, Int)?
     for c in candidates {
+        // The distance is at least the difference in length: skip hopeless candidates without the
+        // quadratic comparison (a 1 MB identifier took a minute against the fact names).
+        if abs(c.lowercased().unicodeScalars.count - length) > limit { continue }
         let d = editDistance(name, c)
         if let b = best, b.1 <= d { continue }
         best = (c, d)
     }
     guard let (cand, d) = best else { return nil }
-    let limit = max(1, min(3, (name.count + 2) / 3))
     return d <= limit ? cand : nil
 }
