@@ -49,6 +49,7 @@ struct EvalCommand: ParsableCommand {
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false
         var unknownReported: Set<String> = []
+        var unknownCapped = false
 
         func handle(_ n: Int, _ line: DeviceLine) {
             switch line {
@@ -56,7 +57,13 @@ struct EvalCommand: ParsableCommand {
                 hadError = true
                 printer.invalid(line: n, message: e.message)
             case .device(var d):
-                for name in d.input.unknownNames where unknownReported.insert(name).inserted {
+                for name in d.input.unknownNames where !unknownCapped && unknownReported.insert(name).inserted {
+                    // A device with 100,000 unknown keys must not print (and look up) 100,000 warnings.
+                    if unknownReported.count > 20 {
+                        unknownCapped = true
+                        Output.error("warning: \(facts):\(n): more unknown facts; not reported")
+                        break
+                    }
                     var m = "warning: \(facts):\(n): unknown fact `\(name)` (reported once)"
                     if let s = SchemaText.suggestion(name, in: program.schema) { m += "; did you mean `\(s)`?" }
                     Output.error(m)

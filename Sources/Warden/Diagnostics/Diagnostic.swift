@@ -128,7 +128,8 @@ func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
     for c in candidates {
         // The distance is at least the difference in length: skip hopeless candidates without the
         // quadratic comparison (a 1 MB identifier took a minute against the fact names).
-        if abs(c.lowercased().unicodeScalars.count - length) > limit { continue }
+        let count = c.utf8.allSatisfy { $0 < 0x80 } ? c.utf8.count : c.lowercased().unicodeScalars.count
+        if abs(count - length) > limit { continue }
         let d = editDistance(name, c)
         if let b = best, b.1 <= d { continue }
         best = (c, d)
