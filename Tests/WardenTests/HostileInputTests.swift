@@ -279,6 +279,25 @@ enum FuzzEntry {
         #expect(m == "evaluation cost limit exceeded (10000 steps)")
     }
 
+    @Test func substringSearchIsLinear() throws {
+        // The naive scan made this about 2.5 x 10^11 byte comparisons.
+        let hay = String(repeating: "a", count: 1 << 20)
+        let needle = String(repeating: "a", count: 1 << 19) + "b"
+        let clock = ContinuousClock()
+        var r: (Decision, String?)?
+        let t = try clock.measure {
+            r = try Self.ruleError(Engine(), "model.contains(manufacturer) || manufacturer.contains(model)", [
+                "model": .string(hay), "manufacturer": .string(needle),
+            ])
+        }
+        #expect(t < .seconds(10))
+        #expect(r?.0.errors.isEmpty == true && r?.0.action == .allow)
+        for (h, n, want) in [("abcabd", "abd", true), ("aab", "ab", true), ("abab", "abb", false), ("x", "", true), ("", "x", false),
+                             ("ababcabab", "abcab", true), ("héllo", "él", true)] {
+            #expect(Builtins.stringContains(h, n) == want, "\(h) contains \(n)")
+        }
+    }
+
     @Test func regexPatternsThatCompileHugeAreRejected() throws {
         let (d, m) = try Self.ruleError(Engine(), "model.matches(manufacturer)", [
             "model": .string("x"), "manufacturer": .string("((a{1000}){1000}){1000}"),
