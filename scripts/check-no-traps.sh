@@ -41,6 +41,18 @@ while (my $file = <STDIN>) {
     my $evalLayer = ($file =~ m{/(Interpreter|Engine|Checker)/} && $file !~ m{/Interpreter/Arithmetic\.swift$}) ? 1 : 0;
     my ($inBlock, $inMulti) = (0, 0);
     my $n = 0;
+    # Names bound to Int64/UInt64 values anywhere in the file (`.int(let x)`, `x: Int64`): raw
+    # arithmetic on them is flagged (file-wide, so a name reused for an Int may need an entry).
+    my %wide;
+    if ($evalLayer) {
+        my @all = <$fh>;
+        for (@all) {
+            $wide{$1} = 1 while /\.u?int\(let (\w+)\)/g;
+            $wide{$1} = 1 while /\b(\w+)\s*:\s*U?Int64\b/g;
+        }
+        seek($fh, 0, 0);
+    }
+    my $wideRe = %wide ? join("|", map { quotemeta } sort keys %wide) : "(?!)";
     while (my $raw = <$fh>) {
         $n++;
         chomp $raw;
@@ -66,9 +78,13 @@ while (my $file = <STDIN>) {
             if ($arg =~ /\b(Double|Float|rounded|floor|ceil|trunc|sqrt|pow)\b/) { push @hits, "float-to-int"; last }
             if ($evalLayer && $arg !~ /^\s*\)/) { push @hits, "conversion"; last }
         }
-        if ($evalLayer && $code =~ /\b(U?Int64)\b|\.u?int\(/ && $code =~ /[\w\)\]]\s*[-+*]=?\s*[\w\(]/ && $code !~ /^\s*(case|import)\b.*:$/) {
-            my $c = $code; $c =~ s/&[-+*]//g; $c =~ s/->//g;
-            push @hits, "raw-arithmetic" if $c =~ /[\w\)\]]\s+[-+*]=?\s+[\w\(\.]/ || $c =~ /[\w\)\]][-+*]=\s*[\w\(]/;
+        if ($evalLayer) {
+            my $c = $code; $c =~ s/&[-+*]=?//g; $c =~ s/->//g;
+            my $arith = qr/\s[-+*]=?\s/;
+            if (($c =~ /\b(U?Int64)\b|\.u?int\(/ && $c =~ /[\w\)\]]$arith[\w\(\.]/)
+                || $c =~ /(?<![\w.])(?:$wideRe)\b$arith/ || $c =~ /$arith(?:$wideRe)\b(?!\s*[:(])/) {
+                push @hits, "raw-arithmetic";
+            }
         }
         push @hits, "index" if $code =~ /\w\[0\]/ || $code =~ /\w\[[^\[\]]*\s[-+]\s*[\w.]+\]/;
         next unless @hits;
