@@ -37,6 +37,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     func validate() throws {
         if let today, Day(today) == nil {
             throw ValidationError("--today takes a calendar date YYYY-MM-DD, not `\(today)`")
@@ -44,7 +46,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let program = PolicyLoader.load(file) else { throw ExitCode(1) }
+        guard let program = PolicyLoader.load(file, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false

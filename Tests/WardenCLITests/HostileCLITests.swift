@@ -179,6 +179,29 @@ import Testing
         #expect(o.out.contains("line 4"))
     }
 
+    // MARK: - Limits on the command line
+
+    @Test func limitOptionsReachTheEngine() throws {
+        let policy = try Self.file("l.warden", Array("rule \"r\" when tags.all(a, tags.all(b, a != b + \"!\")) then warn\n".utf8))
+        let device = Array("{\"tags\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}\n".utf8)
+        let capped = try Self.run(["eval", policy, "--facts", "-", "--format", "json", "--max-steps", "50"], stdin: device)
+        #expect(capped.out.contains("\"message\":\"evaluation cost limit exceeded (50 steps)\""), "\(capped.out)")
+        #expect(capped.out.hasPrefix("{\"action\":\"blockAccess\""))
+        let fine = try Self.run(["eval", policy, "--facts", "-", "--format", "json"], stdin: device)
+        #expect(fine.out.hasPrefix("{\"action\":\"warn\""))
+        let nesting = try Self.run(["check", policy, "--max-nesting", "2"])
+        #expect(nesting.status == 1)
+        #expect(nesting.stderr.contains("error: expression is nested too deeply (limit 2)"))
+        let size = try Self.run(["check", policy, "--max-source-bytes", "10"])
+        #expect(size.stderr.contains("over the limit of 10"))
+        let strings = try Self.run(
+            ["eval", policy, "--facts", "-", "--format", "json", "--max-string-bytes", "1"], stdin: device)
+        #expect(strings.out.contains("string longer than the limit of 1 bytes"))
+        let bad = try Self.run(["eval", policy, "--facts", "-", "--max-steps", "0"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-steps takes a positive number, not 0"))
+    }
+
     // MARK: - No signal, no hang, no silent failure
 
     static func nested(_ open: String, _ close: String, _ n: Int, _ inner: String = "rooted") -> String {
