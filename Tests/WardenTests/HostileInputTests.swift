@@ -242,6 +242,17 @@ enum FuzzEntry {
 
     static func manyTags(_ n: Int) -> Value { .list((0..<n).map { .string("t\($0)") }) }
 
+    @Test func listConcatenationCostsOneStepPerElement() throws {
+        // Memory built by concatenation is bounded by the step budget: a 4-line policy used to
+        // hold 500 MB (`tags.map(t, l + l)` with l of 48,000 elements, 2,000 tags).
+        let small = Self.limits { $0.maxSteps = 50_000 }
+        let (d, m) = try Self.ruleError(small, "size(tags + tags) > 0", ["tags": Self.manyTags(30_000)])
+        #expect(d.action == .blockAccess)
+        #expect(m == "evaluation cost limit exceeded (50000 steps)")
+        let (d2, _) = try Self.ruleError(small, "size(tags + tags) > 0", ["tags": Self.manyTags(20_000)])
+        #expect(d2.errors.isEmpty && d2.action == .warn)
+    }
+
     @Test func comprehensionCostIsBounded() throws {
         // 3,000 x 3,000 iterations: far over one million steps, stopped quickly.
         let clock = ContinuousClock()
