@@ -53,12 +53,15 @@ struct EvalCommand: ParsableCommand {
         var unknownReported: Set<String> = []
         var unknownCapped = false
 
-        func handle(_ n: Int, _ line: DeviceLine) {
+        var decision = Decision()
+
+        /// `today` is already filled in by the streaming reader; the document path fills it here.
+        func handle(_ n: Int, _ line: DeviceLine, fillToday: Bool) {
             switch line {
             case .invalid(let e):
                 hadError = true
                 printer.invalid(line: n, message: e.message)
-            case .device(var d):
+            case .device(let d):
                 for name in d.input.unknownNames where !unknownCapped && unknownReported.insert(name).inserted {
                     // A device with 100,000 unknown keys must not print (and look up) 100,000 warnings.
                     if unknownReported.count > 20 {
@@ -71,8 +74,14 @@ struct EvalCommand: ParsableCommand {
                     Output.error(m)
                 }
                 if !d.input.factErrors.isEmpty { hadError = true }
-                d.input.setIfMissing("today", todayValue, in: program.schema)
-                printer.decision(program.evaluate(d.input), id: d.idJSON, line: n)
+                if fillToday {
+                    var input = d.input
+                    input.setIfMissing("today", todayValue, in: program.schema)
+                    program.evaluate(input, into: &decision)
+                } else {
+                    program.evaluate(d.input, into: &decision)
+                }
+                printer.decision(decision, id: d.idJSON, line: n)
             }
         }
 
@@ -87,16 +96,18 @@ struct EvalCommand: ParsableCommand {
                     Output.error("error: \(facts): \(e.message)")
                     throw ExitCode(1)
                 case .success(let lines):
-                    for (i, l) in lines.enumerated() { handle(i + 1, l) }
+                    for (i, l) in lines.enumerated() { handle(i + 1, l, fillToday: true) }
                 }
             }
         } else {
-            var stream = DeviceStream(program: program)
-            if let e = Files.stream(facts, { chunk in stream.feed(chunk, handle) }) {
+            // JSON Lines: read and converted in one pass into typed fact slots (FastDeviceStream).
+            var stream = FastDeviceStream(program: program)
+            stream.setDefault("today", todayValue)
+            if let e = Files.stream(facts, { chunk in stream.feed(chunk) { handle($0, $1, fillToday: false) } }) {
                 Output.error("error: \(e)")
                 throw ExitCode(1)
             }
-            stream.finish(handle)
+            stream.finish { handle($0, $1, fillToday: false) }
         }
         printer.finish()
         if hadError { throw ExitCode(1) }

@@ -16,7 +16,8 @@ struct WardenCommand: ParsableCommand {
             Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
             """,
         subcommands: [
-            CheckCommand.self, EvalCommand.self, SchemaCommand.self,
+            CheckCommand.self, EvalCommand.self, ExprCommand.self, TestCommand.self, FmtCommand.self,
+            REPLCommand.self, SchemaCommand.self, BenchCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.

@@ -116,4 +116,27 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("did you mean `threatLevel`?"))
     }
+
+    @Test func exprPrintsValueAndTypeInTypedMode() throws {
+        let r = try CLI.run(["expr", "--", "medium < high"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "true : bool\n")
+        let facts = try CLI.temp("f.json", "{\"osVersion\": \"10.1\", \"threatLevel\": \"high\"}")
+        let j = try CLI.run(["expr", "--facts", facts, "--json", "--", "threatLevel"])
+        #expect(j.stdout == "{\"enum\":\"ThreatLevel.high\"}\n")
+        let missing = try CLI.run(["expr", "--json", "--", "osVersion < \"11\""])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("fact `osVersion` is missing"))
+        let bad = try CLI.run(["expr", "--", "threatLevl"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("did you mean `threatLevel`?"))
+    }
+
+    @Test func exprCELModeFollowsTheConformanceProtocol() throws {
+        let r = try CLI.run(["expr", "--json", "--cel", "--bindings", "{\"x\": {\"int\": \"5\"}}", "--", "x * 2"])
+        #expect(r.stdout == "{\"int\":\"10\"}\n")
+        let e = try CLI.run(["expr", "--json", "--cel", "--", "1 / 0"])
+        #expect(e.status != 0)
+        #expect(e.stdout.hasPrefix("{\"error\":"))
+    }
 }

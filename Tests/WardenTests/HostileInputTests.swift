@@ -136,7 +136,7 @@ enum FuzzEntry {
     @Test func defaultsAreFarAboveRealPolicies() {
         let l = Limits.default
         #expect(l.maxSourceBytes == 4 << 20)
-        #expect(l.maxNesting == 200)
+        #expect(l.maxNesting == 100)
         #expect(l.maxDiagnostics == 100)
         #expect(l.maxSteps == 1_000_000)
         #expect(l.maxStringBytes == 1 << 20)
@@ -163,10 +163,11 @@ enum FuzzEntry {
         ("{1: ", "}"), ("true ? 1 : ", ""), ("pinAttempts.", ""),
     ])
     func nestingOverTheLimitIsOneClearError(_ open: String, _ close: String) throws {
-        for depth in [201, 100_000] {
+        let limit = Limits.default.maxNesting
+        for depth in [limit + 1, 100_000] {
             let expr = String(repeating: open, count: depth) + "pinAttempts" + String(repeating: close, count: depth)
             let err = try #require(Self.compileError(Engine(), "let x = \(expr)\nrule \"r\" when rooted then warn"))
-            #expect(err.diagnostics.contains { $0.message == "expression is nested too deeply (limit 200)" }, "\(open)")
+            #expect(err.diagnostics.contains { $0.message == "expression is nested too deeply (limit \(limit))" }, "\(open)")
             #expect(err.diagnostics.count <= 3, "\(open) x\(depth): \(err.diagnostics.map(\.message))")
         }
     }
@@ -217,7 +218,7 @@ enum FuzzEntry {
         let program = try Engine().compile(lets + "rule \"r\" when size(s21) > 0 then warn")
         let d = program.evaluate(program.input([:]))
         #expect(d.action == .blockAccess)
-        #expect(d.errors.first?.message == "string longer than the limit of 1048576 bytes")
+        #expect(d.errors.first?.message.hasPrefix("string longer than the limit of 1048576 bytes") == true)
         let small = Self.limits { $0.maxStringBytes = 10 }
         let (d2, m2) = try Self.ruleError(small, "model + model == \"\"", ["model": .string("abcdef")])
         #expect(d2.action == .blockAccess)
@@ -232,7 +233,7 @@ enum FuzzEntry {
         let program = try Engine().compile(lets + "rule \"r\" when size(l17) > 0 then warn")
         let d = program.evaluate(program.input([:]))
         #expect(d.action == .blockAccess)
-        #expect(d.errors.first?.message == "list longer than the limit of 100000 elements")
+        #expect(d.errors.first?.message.hasPrefix("list longer than the limit of 100000 elements") == true)
         let small = Self.limits { $0.maxListLength = 3 }
         let (_, m) = try Self.ruleError(small, "size(tags + tags) > 0", ["tags": .list([.string("a"), .string("b")])])
         #expect(m == "list longer than the limit of 3 elements")

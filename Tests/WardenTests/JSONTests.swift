@@ -6,7 +6,7 @@ private func parse(_ s: String) -> Result<JSONValue, JSONError> { JSONParser.par
 private func parse(bytes: [UInt8], maxDepth: Int = 256) -> Result<JSONValue, JSONError> {
     bytes.withUnsafeBufferPointer { JSONParser.parse($0, maxDepth: maxDepth) }
 }
-private func value(_ s: String) -> JSONValue? { try? parse(s).get() }
+private func jsonValue(_ s: String) -> JSONValue? { try? parse(s).get() }
 private func error(_ s: String) -> JSONError? {
     if case .failure(let e) = parse(s) { return e }
     return nil
@@ -41,63 +41,63 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
     // MARK: valid documents
 
     @Test func parsesScalarsAndContainers() {
-        #expect(value("null") == .null)
-        #expect(value(" true ") == .bool(true))
-        #expect(value("\t\r\nfalse\n") == .bool(false))
-        #expect(value("0") == .int(0))
-        #expect(value("-0") == .int(0))
-        #expect(value("42") == .int(42))
-        #expect(value("-17") == .int(-17))
-        #expect(value("1.5") == .double(1.5))
-        #expect(value("-0.0") == .double(-0.0))
-        #expect(value("1e3") == .double(1000))
-        #expect(value("1E+2") == .double(100))
-        #expect(value("2.5e-1") == .double(0.25))
-        #expect(value("\"hi\"") == .string("hi"))
-        #expect(value("[]") == .array([]))
-        #expect(value("{}") == .object([]))
+        #expect(jsonValue("null") == .null)
+        #expect(jsonValue(" true ") == .bool(true))
+        #expect(jsonValue("\t\r\nfalse\n") == .bool(false))
+        #expect(jsonValue("0") == .int(0))
+        #expect(jsonValue("-0") == .int(0))
+        #expect(jsonValue("42") == .int(42))
+        #expect(jsonValue("-17") == .int(-17))
+        #expect(jsonValue("1.5") == .double(1.5))
+        #expect(jsonValue("-0.0") == .double(-0.0))
+        #expect(jsonValue("1e3") == .double(1000))
+        #expect(jsonValue("1E+2") == .double(100))
+        #expect(jsonValue("2.5e-1") == .double(0.25))
+        #expect(jsonValue("\"hi\"") == .string("hi"))
+        #expect(jsonValue("[]") == .array([]))
+        #expect(jsonValue("{}") == .object([]))
         #expect(
-            value("[1, [2, []], {\"a\": null}]")
+            jsonValue("[1, [2, []], {\"a\": null}]")
                 == .array([.int(1), .array([.int(2), .array([])]), .object([("a", .null)])]))
-        #expect(value(" { \"a\" : 1 , \"b\" : [ true ] } ") == .object([("a", .int(1)), ("b", .array([.bool(true)]))]))
+        #expect(jsonValue(" { \"a\" : 1 , \"b\" : [ true ] } ") == .object([("a", .int(1)), ("b", .array([.bool(true)]))]))
     }
 
     @Test func objectsKeepOrderAndDuplicates() {
-        let v = value("{\"b\":1,\"a\":2,\"b\":3}")
+        let v = jsonValue("{\"b\":1,\"a\":2,\"b\":3}")
         #expect(v == .object([("b", .int(1)), ("a", .int(2)), ("b", .int(3))]))
         #expect(v?["b"] == .int(1))
         #expect(v?["c"] == nil)
-        #expect(value("{\"a\":1,\"b\":2}") != value("{\"b\":2,\"a\":1}"))
+        #expect(jsonValue("{\"a\":1,\"b\":2}") != jsonValue("{\"b\":2,\"a\":1}"))
     }
 
     @Test func integersThatFitAreIntAndOthersAreDouble() {
-        #expect(value("9223372036854775807") == .int(Int64.max))
-        #expect(value("-9223372036854775808") == .int(Int64.min))
-        #expect(value("9223372036854775808") == .double(9223372036854775808.0))
-        #expect(value("-9223372036854775809") == .double(-9223372036854775809.0))
-        #expect(value("18446744073709551616") == .double(18446744073709551616.0))
-        #expect(value("123456789012345678901234567890") == .double(1.2345678901234568e29))
-        #expect(value("1.0") == .double(1.0))
-        #expect(value("1e0") == .double(1.0))
+        #expect(jsonValue("9223372036854775807") == .int(Int64.max))
+        #expect(jsonValue("-9223372036854775808") == .int(Int64.min))
+        #expect(jsonValue("9223372036854775808") == .double(9223372036854775808.0))
+        #expect(jsonValue("-9223372036854775809") == .double(-9223372036854775809.0))
+        #expect(jsonValue("18446744073709551616") == .double(18446744073709551616.0))
+        #expect(jsonValue("123456789012345678901234567890") == .double(1.2345678901234568e29))
+        #expect(jsonValue("1.0") == .double(1.0))
+        #expect(jsonValue("1e0") == .double(1.0))
     }
 
     @Test func decimalToDoubleIsCorrectlyRounded() {
-        #expect(value("0.1") == .double(0.1))
-        #expect(value("2.2250738585072014e-308") == .double(2.2250738585072014e-308))
-        #expect(value("5e-324") == .double(.leastNonzeroMagnitude))
-        #expect(value("1e-400") == .double(0))
-        #expect(value("1.7976931348623157e308") == .double(1.7976931348623157e308))
-        #expect(value("9007199254740993.0") == .double(9007199254740992.0))
+        #expect(jsonValue("0.1") == .double(0.1))
+        #expect(jsonValue("2.2250738585072014e-308") == .double(2.2250738585072014e-308))
+        #expect(jsonValue("5e-324") == .double(.leastNonzeroMagnitude))
+        #expect(jsonValue("1e-400") == .double(0))
+        #expect(jsonValue("1.7976931348623157e308") == .double(1.7976931348623157e308))
+        #expect(jsonValue("9007199254740993.0") == .double(9007199254740992.0))
     }
 
     @Test func stringEscapesAndUnicode() {
-        #expect(value(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
-        #expect(value(#""\u0041\u00e9\u20AC""#) == .string("Aé€"))
-        #expect(value(#""\ud83d\ude00""#) == .string("😀"))
-        #expect(value(#""\u0000""#) == .string("\u{0}"))
-        #expect(value("\"héllo 😀 €\"") == .string("héllo 😀 €"))
-        #expect(value(#""x\u0041y""#) == .string("xAy"))
-        #expect(value("\"\u{7F}\"") == .string("\u{7F}"))
+        #expect(jsonValue(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
+        #expect(jsonValue(#""\u0041\u00e9\u20AC""#) == .string("Aé€"))
+        #expect(jsonValue(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(jsonValue(#""\u0000""#) == .string("\u{0}"))
+        #expect(jsonValue("\"héllo 😀 €\"") == .string("héllo 😀 €"))
+        #expect(jsonValue(#""x\u0041y""#) == .string("xAy"))
+        #expect(jsonValue("\"\u{7F}\"") == .string("\u{7F}"))
     }
 
     // MARK: strictness, with messages and offsets

@@ -289,3 +289,139 @@ func diagnostics(_ text: String, file: Bool = true, cel: Bool = false) -> [Diagn
         #expect(dumpExpr("a and b") == "(&& a b)")
     }
 }
+
+/// Runs `body` on a thread with a 512 KiB stack (smaller than the main thread's) and waits.
+final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+    init() {}
+}
+
+func onSmallStack<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        box.value = body()
+        done.signal()
+    }
+    thread.stackSize = 512 * 1024
+    thread.start()
+    done.wait()
+    guard let v = box.value else { fatalError("thread produced no value") }
+    return v
+}
+
+/// A recursive walk like the checker's or the evaluator's: the tree's depth.
+func treeDepth(_ e: Expr) -> Int {
+    switch e.kind {
+    case .literal, .ident: return 1
+    case .select(let x, _, _), .unary(_, let x): return 1 + treeDepth(x)
+    case .call(_, let target, let args, _):
+        var m = target.map(treeDepth) ?? 0
+        for a in args { m = max(m, treeDepth(a)) }
+        return 1 + m
+    case .index(let a, let b): return 1 + max(treeDepth(a), treeDepth(b))
+    case .list(let xs), .and(let xs), .or(let xs): return 1 + (xs.map(treeDepth).max() ?? 0)
+    case .map(let entries): return 1 + (entries.map { max(treeDepth($0.key), treeDepth($0.value)) }.max() ?? 0)
+    case .binary(let first, let links): return 1 + max(treeDepth(first), links.map { treeDepth($0.rhs) }.max() ?? 0)
+    case .conditional(let a, let b, let c): return 1 + max(treeDepth(a), treeDepth(b), treeDepth(c))
+    }
+}
+
+@Suite struct ParserDepthTests {
+    static let limit = SyntaxOptions().maxNesting
+
+    /// Sources nested exactly `n` levels deep, by kind.
+    static func nested(_ kind: String, _ n: Int) -> String {
+        switch kind {
+        case "parens": return String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n)
+        case "lists": return String(repeating: "[", count: n) + String(repeating: "]", count: n)
+        case "maps": return String(repeating: "{1: ", count: n) + "2" + String(repeating: "}", count: n)
+        case "bangs": return String(repeating: "!", count: n) + "x"
+        case "negations": return String(repeating: "-", count: n) + "x"
+        case "calls": return String(repeating: "f(", count: n) + "1" + String(repeating: ")", count: n)
+        case "members": return "a" + String(repeating: ".b", count: n)
+        case "indexes": return "a" + String(repeating: "[0]", count: n)
+        case "methods": return "a" + String(repeating: ".m()", count: n)
+        case "conditionals": return String(repeating: "a ? b : ", count: n) + "c"
+        case "nots": return String(repeating: "not ", count: n) + "x"
+        default: return ""
+        }
+    }
+
+    static let kinds = ["parens", "lists", "maps", "bangs", "negations", "calls", "members", "indexes", "methods",
+                        "conditionals", "nots"]
+
+    @Test(arguments: kinds)
+    func parsesAndWalksAtExactlyTheLimitOnA512KiBStack(kind: String) {
+        let text = Self.nested(kind, Self.limit)
+        let result = onSmallStack { () -> String in
+            let r = Parser.parseExpression(SourceFile(name: "t", text: text))
+            guard r.diagnostics.isEmpty, let e = r.expr else { return "error: \(r.diagnostics)" }
+            // The dump and three more recursive walks, as the checker, compiler and evaluator would.
+            let dump = ASTDumper.dump(e)
+            let depths = (0..<3).map { _ in treeDepth(e) }
+            return "\(dump.count > 0) \(depths[0] <= Self.limit + 2)"
+        }
+        #expect(result == "true true")
+    }
+
+    @Test(arguments: kinds)
+    func oneLevelPastTheLimitIsADiagnostic(kind: String) {
+        let text = Self.nested(kind, Self.limit + 1)
+        let r = Parser.parseExpression(SourceFile(name: "t", text: text))
+        #expect(r.expr == nil)
+        #expect(r.diagnostics.map(\.message) == ["expression is nested too deeply (limit \(Self.limit))"])
+        #expect(r.diagnostics.allSatisfy { !$0.isIncomplete })
+    }
+
+    @Test(arguments: [("parens", 100_000), ("bangs", 100_000), ("lists", 50_000), ("maps", 50_000),
+                      ("calls", 50_000), ("members", 100_000), ("conditionals", 50_000), ("nots", 100_000)])
+    func veryDeepInputIsADiagnosticNotACrash(kind: String, n: Int) {
+        let text = Self.nested(kind, n)
+        let messages = onSmallStack { () -> [String] in
+            let r = Parser.parseExpression(SourceFile(name: "t", text: text))
+            return r.diagnostics.map(\.message)
+        }
+        #expect(messages == ["expression is nested too deeply (limit \(Self.limit))"])
+    }
+
+    @Test func mixedOperatorsCountTowardTheLimit() {
+        let text = String(repeating: "a || b && not c == d + e * -f(", count: 1000) + "1" + String(repeating: ")", count: 1000)
+        let messages = onSmallStack { Parser.parseExpression(SourceFile(name: "t", text: text)).diagnostics.map(\.message) }
+        #expect(messages == ["expression is nested too deeply (limit \(Self.limit))"])
+    }
+
+    @Test func deepStatementsRecoverAndReportOnce() {
+        let text = "when " + Self.nested("parens", 5000) + " then warn\nwhen x then allow\n"
+        let r = onSmallStack { () -> (Int, [String]) in
+            let r = Parser.parseFile(SourceFile(name: "t", text: text))
+            return (r.file.statements.count, r.diagnostics.map(\.message))
+        }
+        #expect(r.0 == 1)
+        #expect(r.1 == ["expression is nested too deeply (limit \(Self.limit))"])
+    }
+
+    @Test(arguments: ["||", "or", "&&", "+", "-", "*", "==", "in"])
+    func longChainsAreFlatAndParseOnASmallStack(op: String) {
+        let terms = 20_000
+        let text = (0..<terms).map { "x\($0)" }.joined(separator: " \(op) ")
+        let result = onSmallStack { () -> String in
+            let r = Parser.parseExpression(SourceFile(name: "t", text: text))
+            guard r.diagnostics.isEmpty, let e = r.expr else { return "error: \(r.diagnostics.first?.message ?? "")" }
+            let count: Int
+            switch e.kind {
+            case .or(let xs), .and(let xs): count = xs.count
+            case .binary(_, let links): count = links.count + 1
+            default: count = 0
+            }
+            let dump = ASTDumper.dump(e)
+            return "\(count) \(treeDepth(e)) \(dump.hasSuffix("x19999)") || dump.hasSuffix("x19999)"))"
+        }
+        #expect(result == "\(terms) 2 true")
+    }
+
+    @Test func customLimitIsHonoured() {
+        let r = Parser.parseExpression(SourceFile(name: "t", text: "((((1))))"), options: SyntaxOptions(maxNesting: 3))
+        #expect(r.diagnostics.first?.message == "expression is nested too deeply (limit 3)")
+    }
+}

@@ -87,4 +87,6 @@ struct CheckedPolicy: Sendable {
     var configs: [CheckedConfig] = []
     var tests: [CheckedTest] = []
     var resolutions = Resolutions()
+    /// The first node id not used by the policy (expressions compiled in its context start here).
+    var nextID = 0
 }

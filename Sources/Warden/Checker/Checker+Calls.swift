@@ -167,6 +167,10 @@ extension Checker {
             error("`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
             return .error
         }
+        if scopes.count >= Limits.maxComprehensionNesting {
+            error("comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))", nameSpan)
+            return .error
+        }
         scopes.append((variable, vt))
         defer { scopes.removeLast() }
         resolutions.types[args[0].id] = vt

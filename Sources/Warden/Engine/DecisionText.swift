@@ -15,14 +15,14 @@ public enum DecisionText {
             out += "  no rule fired\n"
         }
         for f in d.fired {
-            out += "  fired \(JSONText.quote(f.name)) → \(f.action.rawValue)"
+            out += "  fired \(ValuePrinter.quote(f.name)) → \(f.action.rawValue)"
             if let m = f.message { out += ": \(m)" }
             out += "\n" + sourceLine(program, f.line)
         }
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
-                out += "  error in \(JSONText.quote(name)) → \(action.rawValue) (onError): \(message)\n"
+                out += "  error in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
                 out += sourceLine(program, line)
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"

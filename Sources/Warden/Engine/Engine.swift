@@ -17,6 +17,11 @@ public struct Limits: Sendable, Hashable {
     /// The defaults.
     public static let `default` = Limits()
 
+    /// Deepest nesting of comprehension macros (`all`, `exists`, `map`, ...) inside one another.
+    /// Fixed: each level costs several stack frames, and this bound keeps evaluation within a
+    /// 512 KiB thread stack in a debug build.
+    public static let maxComprehensionNesting = 16
+
     /// Creates limits with the defaults.
     public init() {}
 
@@ -92,7 +97,8 @@ public struct Engine: Sendable {
         let checker = Checker(schema: schema, source: source, hostFunctions: functions)
         var diagnostics = parsed.diagnostics
         // The statements that parsed are checked too, so one run reports every error of the file.
-        let policy = checker.check(parsed.file)
+        var policy = checker.check(parsed.file)
+        policy.nextID = parsed.nextID
         diagnostics += checker.diagnostics
         diagnostics = cap(sortDiagnostics(diagnostics))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {

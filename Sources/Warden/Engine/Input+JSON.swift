@@ -30,7 +30,21 @@ extension Program {
     }
 
     /// Converts a parsed JSON object into a device.
+    func device(json value: JSONValue) -> Result<JSONDevice, FactsError> { schema.device(json: value) }
+}
+
+extension Schema {
+    /// Reads one device from the bytes of a JSON object, against this schema.
+    public func device(json bytes: [UInt8]) -> Result<JSONDevice, FactsError> {
+        switch JSONParser.parse(bytes) {
+        case .failure(let e): return .failure(FactsError(message: "invalid JSON: \(e.message) at byte \(e.offset + 1)"))
+        case .success(let v): return device(json: v)
+        }
+    }
+
+    /// Converts a parsed JSON object into a device.
     func device(json value: JSONValue) -> Result<JSONDevice, FactsError> {
+        let schema = self
         guard case .object(let fields) = value else {
             return .failure(FactsError(message: "a device must be a JSON object, not a JSON \(value.kindName)"))
         }
@@ -52,7 +66,7 @@ extension Program {
                 input.facts[slot] = nil
                 continue
             }
-            switch Program.convert(v, to: schema.facts[slot].type) {
+            switch Schema.convert(v, to: schema.facts[slot].type) {
             case .success(let value): input.facts[slot] = value
             case .failure(let why):
                 input.factErrors.append(.fact(name: key, message: "fact `\(key)` \(why.message); it counts as missing"))

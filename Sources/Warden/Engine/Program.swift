@@ -1,27 +1,46 @@
 /// The facts of one device, in the schema's slot order. Build it with `Program.input(_:)` or
 /// `Program.input(json:)`; facts given badly are recorded as fact errors and count as missing.
 public struct Input: Sendable {
-    /// Facts by slot; `nil` is missing.
-    var facts: [Value?]
+    /// Facts by slot; `nil` is missing. Writing here directly marks the typed slots stale.
+    var facts: [Value?] {
+        get { fast.facts }
+        _modify {
+            fastValid = false
+            yield &fast.facts
+        }
+    }
+    /// The facts' storage, with the typed slots for the compiled engine (FastFacts.swift), which
+    /// are valid when `fastValid`.
+    var fast: FastFacts
+    /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
+    var fastValid = true
     /// Facts that were given badly.
     public internal(set) var factErrors: [DecisionError] = []
     /// Names that are not facts (`id` excluded).
     public internal(set) var unknownNames: [String] = []
 
-    init(slots: Int) { facts = Array(repeating: nil, count: slots) }
+    init(slots: Int) {
+        fast = FastFacts(slots: slots)
+    }
 
     /// The value of a fact, if present.
     public func fact(_ name: String, in schema: Schema) -> Value? {
         schema.slot(ofFact: name).flatMap { facts[$0] }
     }
 
-    /// Sets a fact by slot (host fast path).
+    /// Sets a fact by slot; the typed slots are re-encoded before the next evaluation.
     mutating func set(slot: Int, _ value: Value?) { facts[slot] = value }
+
+    /// Sets a fact by slot (host fast path), keeping the typed slot in step.
+    mutating func set(slot: Int, _ value: Value?, encoding: FastEncoding?) {
+        fast.facts[slot] = value
+        fast.encode(slot, value, encoding)
+    }
 
     /// Sets a fact when it is absent (`--today` fills `today` only where the device does not).
     public mutating func setIfMissing(_ name: String, _ value: Value, in schema: Schema) {
         guard let slot = schema.slot(ofFact: name), facts[slot] == nil else { return }
-        facts[slot] = value
+        set(slot: slot, value, encoding: FastEncoding(schema.facts[slot].type, slot: slot))
     }
 }
 
@@ -29,6 +48,14 @@ public struct Input: Sendable {
 public struct Program: Sendable {
     let policy: CheckedPolicy
     let evaluator: Evaluator
+    /// The rule conditions compiled over typed fact slots (Compiler.swift).
+    let compiled: CompiledPolicy
+    /// Each slot's typed encoding.
+    let encodings: [FastEncoding?]
+    /// A fired-rule entry per rule, built once.
+    let firedTemplates: [FiredRule]
+    /// The configuration of every decision when the policy has no config blocks and no `set`s.
+    let constantConfig: [ConfigEntry]?
     /// The engine that compiled it (schema, functions, limits).
     public let engine: Engine
     /// The source it was compiled from.
@@ -44,6 +71,18 @@ public struct Program: Sendable {
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
+        self.compiled = Compiler.compile(policy, schema: engine.schema)
+        self.encodings = engine.schema.fastEncodings
+        self.firedTemplates = policy.rules.map {
+            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
+        }
+        var constant: [ConfigEntry]?
+        if policy.configs.isEmpty && !policy.rules.contains(where: { !$0.sets.isEmpty }) {
+            var ignored: [String] = []
+            constant = Program.configuration(
+                policy, engine.schema, Input(slots: engine.schema.facts.count), setters: [], warnings: &ignored)
+        }
+        self.constantConfig = constant
     }
 
     /// The policy's name from its header, if any.
@@ -70,48 +109,135 @@ public struct Program: Sendable {
                 input.factErrors.append(.fact(name: name, message: "fact `\(name)` must be `\(type)`, not `\(value.type)`"))
             }
         }
+        input.encodeAll(encodings)
         return input
     }
 
     /// Evaluates the policy for one device. Never throws: errors become part of the decision,
     /// and fail closed through the policy's `onError` action.
     public func evaluate(_ input: Input) -> Decision {
-        var fired: [FiredRule] = []
-        var errors: [DecisionError] = input.factErrors
-        var warnings: [String] = []
-        var action = Action.allow
-        var state = EvalState(facts: input.facts, limits: engine.limits.evalLimits)
+        var d = Decision()
+        evaluate(input, into: &d)
+        return d
+    }
+
+    /// Evaluates the policy for one device into `decision`, reusing its arrays' capacity: for a
+    /// policy of comparisons, constant lists and boolean logic (and no config blocks or `set`s), a
+    /// decision then allocates nothing once the arrays have grown. Same result as `evaluate(_:)`.
+    public func evaluate(_ input: borrowing Input, into decision: inout Decision) {
+        guard input.fast.slotCount == compiled.slotCount else {
+            decision = referenceEvaluate(input)
+            return
+        }
+        guard input.fastValid else {
+            var encoded = copy input
+            encoded.encodeAll(encodings)
+            evaluate(encoded, into: &decision)
+            return
+        }
+        decision.action = .allow
+        decision.fired.removeAll(keepingCapacity: true)
+        decision.errors.removeAll(keepingCapacity: true)
+        if !input.factErrors.isEmpty { decision.errors.append(contentsOf: input.factErrors) }
+        decision.warnings.removeAll(keepingCapacity: true)
         var setters: [(rule: Int, setting: KeySetting)] = []
-        for (ri, rule) in policy.rules.enumerated() {
-            state.steps = 0
-            switch evaluator.evaluate(rule.condition, &state) {
-            case .success(.bool(true)):
-                let a = rule.action ?? .allow
-                fired.append(FiredRule(name: rule.name, action: a, message: rule.message, line: rule.line))
-                if a > action { action = a }
-                for s in rule.sets { setters.append((ri, s)) }
-            case .success(.bool(false)):
-                break
-            case .success(let other):
-                errors.append(
-                    .rule(
-                        name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                        action: policy.onError))
-                if policy.onError > action { action = policy.onError }
-            case .failure(let err):
-                errors.append(.rule(name: rule.name, message: err.message, line: rule.line, action: policy.onError))
-                if policy.onError > action { action = policy.onError }
+        let compiled = self.compiled
+        let limits = engine.limits.evalLimits
+        input.fast.withWords { header, words, pool in
+            do {
+                var run = CompiledRun(
+                    present: header.pointee.present, fast: header.pointee.fast, words: words, pool: pool, state: nil)
+                for (ri, root) in compiled.roots.enumerated() {
+                    run.state?.steps = 0
+                    let outcome = compiled.eval(root, &run, input, evaluator, limits)
+                    if outcome == .yes || outcome == .no {
+                        if outcome == .yes { fire(ri, &decision, &setters) }
+                        continue
+                    }
+                    // The reference evaluator decides this rule, with the decision's shared state.
+                    var state = run.state ?? EvalState(facts: input.facts, limits: limits)
+                    run.state = nil
+                    state.steps = 0
+                    referenceRule(ri, &state, &decision, &setters)
+                    run.state = state
+                }
             }
         }
-        let config = effectiveConfiguration(input, setters: setters, warnings: &warnings)
-        return Decision(action: action, fired: fired, errors: errors, warnings: warnings, config: config)
+        if let constantConfig {
+            decision.config = constantConfig
+        } else {
+            decision.config = effectiveConfiguration(input, setters: setters, warnings: &decision.warnings)
+        }
+    }
+
+    @inline(__always)
+    func fire(_ ri: Int, _ decision: inout Decision, _ setters: inout [(rule: Int, setting: KeySetting)]) {
+        let f = firedTemplates[ri]
+        decision.fired.append(f)
+        if f.action > decision.action { decision.action = f.action }
+        let rule = policy.rules[ri]
+        if !rule.sets.isEmpty {
+            for s in rule.sets { setters.append((ri, s)) }
+        }
+    }
+
+    /// One rule through the reference evaluator (the tree-walking interpreter).
+    func referenceRule(
+        _ ri: Int, _ state: inout EvalState, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)]
+    ) {
+        let rule = policy.rules[ri]
+        switch evaluator.evaluate(rule.condition, &state) {
+        case .success(.bool(true)):
+            fire(ri, &decision, &setters)
+        case .success(.bool(false)):
+            break
+        case .success(let other):
+            decision.errors.append(
+                .rule(
+                    name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
+                    action: policy.onError))
+            if policy.onError > decision.action { decision.action = policy.onError }
+        case .failure(let err):
+            decision.errors.append(
+                .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
+            if policy.onError > decision.action { decision.action = policy.onError }
+        }
+    }
+
+    /// The decision of the straightforward interpretation: every rule through the reference
+    /// evaluator (what the compiled path must equal; used for inputs of another schema and in tests).
+    func referenceEvaluate(_ input: Input) -> Decision {
+        var decision = Decision()
+        decision.errors = input.factErrors
+        var state = EvalState(facts: input.facts, limits: engine.limits.evalLimits)
+        var setters: [(rule: Int, setting: KeySetting)] = []
+        for ri in policy.rules.indices {
+            state.steps = 0
+            referenceRule(ri, &state, &decision, &setters)
+        }
+        decision.config = effectiveConfiguration(input, setters: setters, warnings: &decision.warnings)
+        return decision
+    }
+
+    /// The error's message, with a note when it arose inside a `let` the rule uses.
+    func message(for err: EvalError, in rule: CheckedRule) -> String {
+        guard let span = err.span, !rule.lets.isEmpty else { return err.message }
+        for i in rule.lets where i < policy.lets.count {
+            let l = policy.lets[i]
+            if span.start >= l.expr.span.start && span.end <= l.expr.span.end {
+                return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
+            }
+        }
+        return err.message
     }
 
     /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
     /// to every device, the managedDevices route to enrolled ones (`management` is not `unmanaged`);
     /// the device's `appId` must be in the block's apps and its `groups` must meet the block's groups.
-    func applies(_ c: CheckedConfig, to input: Input) -> Bool {
-        let schema = self.schema
+    func applies(_ c: CheckedConfig, to input: Input) -> Bool { Program.applies(c, schema, input) }
+
+    static func applies(_ c: CheckedConfig, _ schema: Schema, _ input: Input) -> Bool {
         if c.route == .managedDevices {
             guard let slot = schema.slot(ofFact: "management"), case .enumMember(_, let o)? = input.facts[slot],
                 o != 0
@@ -133,6 +259,13 @@ public struct Program: Sendable {
     func effectiveConfiguration(_ input: Input, setters: [(rule: Int, setting: KeySetting)], warnings: inout [String])
         -> [ConfigEntry]
     {
+        Program.configuration(policy, schema, input, setters: setters, warnings: &warnings)
+    }
+
+    static func configuration(
+        _ policy: CheckedPolicy, _ schema: Schema, _ input: Input, setters: [(rule: Int, setting: KeySetting)],
+        warnings: inout [String]
+    ) -> [ConfigEntry] {
         let keys = schema.keys
         var values: [ConfigValue?] = keys.map(\.defaultValue)
         // managedApps blocks first, then managedDevices; within a route, override blocks last so they win.
@@ -140,7 +273,7 @@ public struct Program: Sendable {
             ($0.element.route == .managedDevices ? 1 : 0, $0.element.isOverride ? 1 : 0, $0.offset)
                 < ($1.element.route == .managedDevices ? 1 : 0, $1.element.isOverride ? 1 : 0, $1.offset)
         }
-        for (_, c) in order where applies(c, to: input) {
+        for (_, c) in order where applies(c, schema, input) {
             for s in c.settings { values[s.key] = s.value }
         }
         var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]

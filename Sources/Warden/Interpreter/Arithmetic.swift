@@ -131,9 +131,10 @@ enum Arithmetic {
         }
     }
 
-    // MARK: - Numeric comparison (exact, across int, uint and double)
+    // MARK: - Numeric comparison (across int, uint and double, as cel-go)
 
-    /// -1, 0 or 1 comparing two numbers by exact value; nil when either is NaN or not a number.
+    /// -1, 0 or 1 comparing two numbers by value (int and uint exactly, against doubles as cel-go);
+    /// nil when either is NaN or not a number.
     static func compareNumbers(_ a: Value, _ b: Value) -> Int? {
         switch (a, b) {
         case (.int(let x), .int(let y)): return cmp(x, y)
@@ -160,26 +161,24 @@ enum Arithmetic {
 
     static func cmp<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
 
-    /// Compares an int with a double exactly.
+    /// Compares an int with a double as cel-go does: out-of-range doubles are beyond every
+    /// int, otherwise the int is converted to double (so `9223372036854775807 == 2.0^63`, as
+    /// the conformance suite expects).
     static func compareInt(_ i: Int64, _ d: Double) -> Int? {
         if d.isNaN { return nil }
-        if d >= 9_223_372_036_854_775_808.0 { return -1 }
         if d < -9_223_372_036_854_775_808.0 { return 1 }
-        let t = d.rounded(.towardZero)
-        guard let ti = Int64(exactly: t) else { return nil }
-        if i != ti { return i < ti ? -1 : 1 }
-        return d > t ? -1 : (d < t ? 1 : 0)
+        if d > 9_223_372_036_854_775_808.0 { return -1 }
+        let x = Double(i)
+        return x < d ? -1 : (x > d ? 1 : 0)
     }
 
-    /// Compares a uint with a double exactly.
+    /// Compares a uint with a double, the same way.
     static func compareUInt(_ u: UInt64, _ d: Double) -> Int? {
         if d.isNaN { return nil }
-        if d >= 18_446_744_073_709_551_616.0 { return -1 }
         if d < 0 { return 1 }
-        let t = d.rounded(.towardZero)
-        guard let tu = UInt64(exactly: t) else { return nil }
-        if u != tu { return u < tu ? -1 : 1 }
-        return d > t ? -1 : 0
+        if d > 18_446_744_073_709_551_616.0 { return -1 }
+        let x = Double(u)
+        return x < d ? -1 : (x > d ? 1 : 0)
     }
 
     // MARK: - Conversions

@@ -92,14 +92,20 @@ struct Evaluator: Sendable {
     func eval(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
         do {
             try charge(1, &s)
-            if let r = resolutions[e.id] { return try resolved(r, e, &s) }
+            if resolutions.byID[e.id] != nil { return try resolvedNode(e, &s) }
             return try evalKind(e, &s)
         } catch {
-            if error.span != nil { throw error }
-            var err = error
-            err.span = e.span
-            throw err
+            throw Evaluator.located(error, e.span)
         }
+    }
+
+    /// The error, with the node's span unless it already has a more precise one.
+    @inline(never)
+    static func located(_ error: EvalError, _ span: SourceSpan) -> EvalError {
+        if error.span != nil { return error }
+        var err = error
+        err.span = span
+        return err
     }
 
     /// Evaluates without throwing, for the operators that absorb errors.
@@ -111,77 +117,139 @@ struct Evaluator: Sendable {
         }
     }
 
+    // Each node kind has its own small function: in debug builds a frame holds every local of
+    // its function, and one big switch would make each nesting level cost kilobytes of stack.
     func evalKind(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        // No payload bindings here: each case's function extracts its own.
         switch e.kind {
-        case .literal(let lit):
-            return literal(lit)
-        case .ident(let name):
-            return try lookup(name, &s)
-        case .select(let operand, let field, _):
-            let v = try eval(operand, &s)
-            return try select(v, field)
-        case .call(let name, let target, let args, _):
-            return try call(name, target, args, e, &s)
-        case .index(let a, let b):
-            let container = try eval(a, &s)
-            let idx = try eval(b, &s)
-            return try Builtins.index(container, idx)
-        case .list(let items):
-            try checkList(items.count, s)
-            var out: [Value] = []
-            out.reserveCapacity(items.count)
-            for item in items { out.append(try eval(item, &s)) }
-            return .list(out)
-        case .map(let entries):
-            try checkList(entries.count, s)
-            var m = MapValue()
-            for entry in entries {
-                let k = try eval(entry.key, &s)
-                let v = try eval(entry.value, &s)
-                guard Builtins.isKeyKind(k) else {
-                    throw EvalError(.invalidArgument, "unsupported key type '\(k.type.typeName)'")
-                }
-                try charge(m.count / 8, &s)
-                if Builtins.find(k, in: m) != nil {
-                    throw EvalError(.invalidArgument, "failed with repeated key: \(k)")
-                }
-                m.append(k, v)
-            }
-            return .map(m)
-        case .unary(let op, let operand):
-            let v = try eval(operand, &s)
-            switch op {
-            case .negate:
-                return try Arithmetic.negate(v)
-            case .bang, .not:
-                guard case .bool(let b) = v else { throw .noOverload("!_", [v]) }
-                return .bool(!b)
-            }
-        case .binary(let first, let links):
-            var acc = try eval(first, &s)
-            for link in links {
-                let rhs = try eval(link.rhs, &s)
-                do {
-                    acc = try binary(link.op, acc, rhs, &s)
-                } catch {
-                    if error.span != nil { throw error }
-                    var err = error
-                    err.span = SourceSpan(start: e.span.start, end: link.rhs.span.end)
-                    throw err
-                }
-            }
-            return acc
-        case .and(let operands):
-            return try logical(operands, absorbing: false, &s)
-        case .or(let operands):
-            return try logical(operands, absorbing: true, &s)
-        case .conditional(let c, let a, let b):
-            let cv = try eval(c, &s)
-            guard case .bool(let cond) = cv else {
-                throw EvalError(.noSuchOverload, "no matching overload for '_?_:_' applied to '(\(cv.type.typeName), ...)'")
-            }
-            return try eval(cond ? a : b, &s)
+        case .literal: return evalLiteral(e)
+        case .ident: return try evalIdent(e, &s)
+        case .select: return try evalSelect(e, &s)
+        case .call: return try evalCall(e, &s)
+        case .index: return try evalIndex(e, &s)
+        case .list: return try evalList(e, &s)
+        case .map: return try evalMap(e, &s)
+        case .unary: return try evalUnary(e, &s)
+        case .binary: return try evalBinary(e, &s)
+        case .and: return try evalLogical(e, absorbing: false, &s)
+        case .or: return try evalLogical(e, absorbing: true, &s)
+        case .conditional: return try evalConditional(e, &s)
         }
+    }
+
+    @inline(never)
+    func resolvedNode(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard let r = resolutions.byID[e.id] else { return try evalKind(e, &s) }
+        return try resolved(r, e, &s)
+    }
+
+    @inline(never)
+    func evalLiteral(_ e: Expr) -> Value {
+        guard case .literal(let lit) = e.kind else { return .null }
+        return literal(lit)
+    }
+
+    @inline(never)
+    func evalIdent(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .ident(let name) = e.kind else { return .null }
+        return try lookup(name, &s)
+    }
+
+    @inline(never)
+    func evalCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .call(let name, let target, let args, _) = e.kind else { return .null }
+        return try call(name, target, args, e, &s)
+    }
+
+    @inline(never)
+    func evalLogical(_ e: Expr, absorbing: Bool, _ s: inout EvalState) throws(EvalError) -> Value {
+        switch e.kind {
+        case .and(let operands), .or(let operands): return try logical(operands, absorbing: absorbing, &s)
+        default: return .null
+        }
+    }
+
+    @inline(never)
+    func evalSelect(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .select(let operand, let field, _) = e.kind else { return .null }
+        let v = try eval(operand, &s)
+        return try select(v, field)
+    }
+
+    @inline(never)
+    func evalIndex(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .index(let a, let b) = e.kind else { return .null }
+        let container = try eval(a, &s)
+        let idx = try eval(b, &s)
+        return try Builtins.index(container, idx)
+    }
+
+    @inline(never)
+    func evalList(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .list(let items) = e.kind else { return .null }
+        try checkList(items.count, s)
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for item in items { out.append(try eval(item, &s)) }
+        return .list(out)
+    }
+
+    @inline(never)
+    func evalMap(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .map(let entries) = e.kind else { return .null }
+        try checkList(entries.count, s)
+        var m = MapValue()
+        for entry in entries {
+            let k = try eval(entry.key, &s)
+            let v = try eval(entry.value, &s)
+            guard Builtins.isKeyKind(k) else {
+                throw EvalError(.invalidArgument, "unsupported key type '\(k.type.typeName)'")
+            }
+            try charge(m.count / 8, &s)
+            if Builtins.find(k, in: m) != nil {
+                throw EvalError(.invalidArgument, "failed with repeated key: \(k)")
+            }
+            m.append(k, v)
+        }
+        return .map(m)
+    }
+
+    @inline(never)
+    func evalUnary(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .unary(let op, let operand) = e.kind else { return .null }
+        let v = try eval(operand, &s)
+        switch op {
+        case .negate:
+            return try Arithmetic.negate(v)
+        case .bang, .not:
+            guard case .bool(let b) = v else { throw .noOverload("!_", [v]) }
+            return .bool(!b)
+        }
+    }
+
+    @inline(never)
+    func evalBinary(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .binary(let first, let links) = e.kind else { return .null }
+        var acc = try eval(first, &s)
+        for link in links {
+            let rhs = try eval(link.rhs, &s)
+            do {
+                acc = try binary(link.op, acc, rhs, &s)
+            } catch {
+                throw Evaluator.located(error, SourceSpan(start: e.span.start, end: link.rhs.span.end))
+            }
+        }
+        return acc
+    }
+
+    @inline(never)
+    func evalConditional(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .conditional(let c, let a, let b) = e.kind else { return .null }
+        let cv = try eval(c, &s)
+        guard case .bool(let cond) = cv else {
+            throw EvalError(.noSuchOverload, "no matching overload for '_?_:_' applied to '(\(cv.type.typeName), ...)'")
+        }
+        return try eval(cond ? a : b, &s)
     }
 
     func literal(_ lit: Literal) -> Value {
@@ -381,19 +449,37 @@ struct Evaluator: Sendable {
     static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
 
     func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        if let t = target, Evaluator.macroNames.contains(name), let first = args.first, case .ident(let v) = first.kind {
-            return try comprehension(name, t, v, Array(args.dropFirst()), &s)
+        if target != nil, Evaluator.macroNames.contains(name), let first = args.first, case .ident = first.kind {
+            return try macroCall(e, &s)
         }
-        if name == "has" && target == nil && args.count == 1 {
-            guard case .select(let operand, let field, _) = args[0].kind else {
-                throw EvalError(.invalidArgument, "invalid argument to has() macro")
-            }
-            let v = try eval(operand, &s)
-            guard case .map(let m) = v else {
-                throw EvalError(.noSuchField, "type '\(v.type.typeName)' does not support field selection")
-            }
-            return .bool(Builtins.find(.string(field), in: m) != nil)
+        if name == "has" && target == nil && args.count == 1 { return try hasMacro(args[0], &s) }
+        return try functionCall(e, &s)
+    }
+
+    @inline(never)
+    func macroCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .call(let name, .some(let t), let args, _) = e.kind, let first = args.first,
+            case .ident(let v) = first.kind
+        else { return .null }
+        let range = try eval(t, &s)
+        return try comprehension(name, range, v, Array(args.dropFirst()), &s)
+    }
+
+    @inline(never)
+    func hasMacro(_ arg: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .select(let operand, let field, _) = arg.kind else {
+            throw EvalError(.invalidArgument, "invalid argument to has() macro")
         }
+        let v = try eval(operand, &s)
+        guard case .map(let m) = v else {
+            throw EvalError(.noSuchField, "type '\(v.type.typeName)' does not support field selection")
+        }
+        return .bool(Builtins.find(.string(field), in: m) != nil)
+    }
+
+    @inline(never)
+    func functionCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        guard case .call(let name, let target, let args, _) = e.kind else { return .null }
         var argv: [Value] = []
         argv.reserveCapacity(args.count)
         var t: Value?
@@ -464,24 +550,25 @@ struct Evaluator: Sendable {
             try charge(pattern.utf8.count, &s)
             switch Regex.compile(pattern) {
             case .success(let r): re = r
-            case .failure(let err): throw EvalError(.invalidArgument, "invalid regular expression: \(err)")
+            case .failure(let err): throw EvalError(.invalidArgument, "invalid regular expression: \(err.message)")
             }
             s.regexCache[pattern] = re
         }
-        var budget = max(0, s.limits.maxSteps - s.steps)
+        // The matcher's steps (states × scalars) are cheap: eight of them cost one evaluation step.
+        let remaining = max(0, s.limits.maxSteps - s.steps)
+        var budget = remaining.multipliedReportingOverflow(by: 8).overflow ? Int.max : remaining * 8
         let before = budget
         let r = re.search(str, budget: &budget)
-        try charge(max(0, before - budget), &s)
+        try charge(max(0, before - budget) / 8, &s)
         guard let found = r else { throw .limit(s.limits.maxSteps) }
         return found
     }
 
     // MARK: - Macros
 
-    func comprehension(_ name: String, _ rangeExpr: Expr, _ v: String, _ body: [Expr], _ s: inout EvalState) throws(EvalError) -> Value {
+    func comprehension(_ name: String, _ range: Value, _ v: String, _ body: [Expr], _ s: inout EvalState) throws(EvalError) -> Value {
         let valid = name == "map" ? (body.count == 1 || body.count == 2) : body.count == 1
         guard valid else { throw EvalError(.noSuchOverload, "wrong number of arguments to the `\(name)` macro") }
-        let range = try eval(rangeExpr, &s)
         let items: [Value]
         switch range {
         case .list(let l): items = l
@@ -489,67 +576,93 @@ struct Evaluator: Sendable {
         default: throw .noOverload(name, [range])
         }
         switch name {
-        case "all", "exists":
-            let absorbing = name == "exists"
-            var firstError: EvalError?
-            for item in items {
-                try charge(1, &s)
-                switch step(body[0], v, item, &s) {
-                case .success(.bool(let b)):
-                    if b == absorbing { return .bool(absorbing) }
-                case .success(let other):
-                    if firstError == nil { firstError = .noOverload(name, [other]) }
-                case .failure(let err):
-                    if err.kind == .limitExceeded { throw err }
-                    if firstError == nil { firstError = err }
-                }
-            }
-            if let err = firstError { throw err }
-            return .bool(!absorbing)
-        case "exists_one":
-            var count = 0
-            for item in items {
-                try charge(1, &s)
-                switch step(body[0], v, item, &s) {
-                case .success(.bool(let b)): if b { count += 1 }
-                case .success(let other): throw .noOverload(name, [other])
-                case .failure(let err): throw err
-                }
-            }
-            return .bool(count == 1)
-        case "map":
-            var out: [Value] = []
-            for item in items {
-                try charge(1, &s)
-                if body.count == 2 {
-                    switch step(body[0], v, item, &s) {
-                    case .success(.bool(let keep)): if !keep { continue }
-                    case .success(let other): throw .noOverload(name, [other])
-                    case .failure(let err): throw err
-                    }
-                }
-                switch step(body[body.count - 1], v, item, &s) {
-                case .success(let r): out.append(r)
-                case .failure(let err): throw err
-                }
-            }
-            return .list(out)
-        default:  // filter
-            var out: [Value] = []
-            for item in items {
-                try charge(1, &s)
-                switch step(body[0], v, item, &s) {
-                case .success(.bool(let keep)): if keep { out.append(item) }
-                case .success(let other): throw .noOverload(name, [other])
-                case .failure(let err): throw err
-                }
-            }
-            return .list(out)
+        case "all": return try quantifier(name, items, v, body[0], absorbing: false, &s)
+        case "exists": return try quantifier(name, items, v, body[0], absorbing: true, &s)
+        case "exists_one": return try existsOne(items, v, body[0], &s)
+        case "map": return try mapMacro(items, v, body, &s)
+        default: return try filterMacro(items, v, body[0], &s)
         }
+    }
+
+    /// `all` (absorbing `false`) and `exists` (absorbing `true`): the absorbing value wins over
+    /// errors; otherwise the first error propagates.
+    @inline(never)
+    func quantifier(_ name: String, _ items: [Value], _ v: String, _ body: Expr, absorbing: Bool, _ s: inout EvalState) throws(EvalError) -> Value {
+        var firstError: EvalError?
+        for item in items {
+            try charge(1, &s)
+            switch step(body, v, item, &s) {
+            case .success(.bool(let b)):
+                if b == absorbing { return .bool(absorbing) }
+            case .success(let other):
+                if firstError == nil { firstError = .noOverload(name, [other]) }
+            case .failure(let err):
+                if err.kind == .limitExceeded { throw err }
+                if firstError == nil { firstError = err }
+            }
+        }
+        if let err = firstError { throw err }
+        return .bool(!absorbing)
+    }
+
+    @inline(never)
+    func existsOne(_ items: [Value], _ v: String, _ body: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        var count = 0
+        for item in items {
+            try charge(1, &s)
+            switch step(body, v, item, &s) {
+            case .success(.bool(let b)): if b { count += 1 }
+            case .success(let other): throw .noOverload("exists_one", [other])
+            case .failure(let err): throw err
+            }
+        }
+        return .bool(count == 1)
+    }
+
+    @inline(never)
+    func mapMacro(_ items: [Value], _ v: String, _ body: [Expr], _ s: inout EvalState) throws(EvalError) -> Value {
+        var out: [Value] = []
+        for item in items {
+            try charge(1, &s)
+            if body.count == 2 {
+                switch step(body[0], v, item, &s) {
+                case .success(.bool(let keep)): if !keep { continue }
+                case .success(let other): throw .noOverload("map", [other])
+                case .failure(let err): throw err
+                }
+            }
+            switch step(body[body.count - 1], v, item, &s) {
+            case .success(let r): out.append(r)
+            case .failure(let err): throw err
+            }
+        }
+        return .list(out)
+    }
+
+    @inline(never)
+    func filterMacro(_ items: [Value], _ v: String, _ body: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+        var out: [Value] = []
+        for item in items {
+            try charge(1, &s)
+            switch step(body, v, item, &s) {
+            case .success(.bool(let keep)): if keep { out.append(item) }
+            case .success(let other): throw .noOverload("filter", [other])
+            case .failure(let err): throw err
+            }
+        }
+        return .list(out)
     }
 
     /// Evaluates a macro body with the variable bound, always unbinding it afterwards.
     func step(_ body: Expr, _ v: String, _ item: Value, _ s: inout EvalState) -> Result<Value, EvalError> {
+        // Each nested comprehension costs several debug-build frames: bound them so evaluation
+        // stays within a 512 KiB thread stack (the checker reports this at compile time too).
+        guard s.scopes.count < Limits.maxComprehensionNesting else {
+            return .failure(
+                EvalError(
+                    .limitExceeded,
+                    "comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))"))
+        }
         s.scopes.append((v, item))
         let r = attempt(body, &s)
         s.scopes.removeLast()

@@ -225,36 +225,12 @@ extension KeyDefinition {
         case (.stringBool, .bool(let b)): b ? "\"true\"" : "\"false\""
         case (_, .bool(let b)): b ? "1" : "0"
         case (_, .int(let i)): String(i)
-        case (_, .text(let s)): JSONText.quote(s)
+        case (_, .text(let s)): JSONWriter.quoted(s)
         }
     }
 
     /// How a value is shown to people (`1`, `"true"`, `0`, `"text"`).
     func displayText(_ v: ConfigValue) -> String { jsonText(v) }
-}
-
-/// Minimal JSON string quoting for the library's own output (the JSON layer has the fast writer).
-enum JSONText {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// Why a value does not fit a key.

@@ -71,78 +71,121 @@ enum ASTDumper {
     // MARK: - Expressions
 
     /// Recursive, which is safe because the parser bounds the tree's depth; chains are loops.
+    /// Each case is a separate function so that this recursive frame stays small.
     private static func write(_ e: Expr, to out: inout String) {
         switch e.kind {
-        case .literal(let l):
-            out += literal(l)
-        case .ident(let name):
-            out += name
-        case .select(let operand, let field, _):
-            out += "(. "
-            write(operand, to: &out)
-            out += " \(field))"
-        case .call(let name, let target, let args, _):
-            out += target == nil ? "(\(name)" : "(.\(name)"
-            if let target {
-                out += " "
-                write(target, to: &out)
-            }
-            for a in args {
-                out += " "
-                write(a, to: &out)
-            }
-            out += ")"
-        case .index(let operand, let index):
-            out += "([] "
-            write(operand, to: &out)
+        case .literal(let l): out += literal(l)
+        case .ident(let name): out += name
+        case .select: writeSelect(e, to: &out)
+        case .call: writeCall(e, to: &out)
+        case .index: writeIndex(e, to: &out)
+        case .list: writeList(e, to: &out)
+        case .map: writeMap(e, to: &out)
+        case .unary: writeUnary(e, to: &out)
+        case .binary: writeBinary(e, to: &out)
+        case .and, .or: writeLogical(e, to: &out)
+        case .conditional: writeConditional(e, to: &out)
+        }
+    }
+
+    private static func writeSelect(_ e: Expr, to out: inout String) {
+        guard case .select(let operand, let field, _) = e.kind else { return }
+        out += "(. "
+        write(operand, to: &out)
+        out += " \(field))"
+    }
+
+    private static func writeCall(_ e: Expr, to out: inout String) {
+        guard case .call(let name, let target, let args, _) = e.kind else { return }
+        out += target == nil ? "(\(name)" : "(.\(name)"
+        if let target {
             out += " "
-            write(index, to: &out)
-            out += ")"
-        case .list(let elements):
-            out += "["
-            for (i, x) in elements.enumerated() {
-                if i > 0 { out += " " }
-                write(x, to: &out)
-            }
-            out += "]"
-        case .map(let entries):
-            out += "{"
-            for (i, entry) in entries.enumerated() {
-                out += i > 0 ? " (" : "("
-                write(entry.key, to: &out)
-                out += " "
-                write(entry.value, to: &out)
-                out += ")"
-            }
-            out += "}"
-        case .unary(let op, let operand):
-            out += "(\(op.rawValue) "
-            write(operand, to: &out)
-            out += ")"
-        case .binary(let first, let links):
-            for link in links.reversed() { out += "(\(link.op.rawValue) " }
-            write(first, to: &out)
-            for link in links {
-                out += " "
-                write(link.rhs, to: &out)
-                out += ")"
-            }
-        case .and(let operands), .or(let operands):
-            if case .and = e.kind { out += "(&&" } else { out += "(||" }
-            for x in operands {
-                out += " "
-                write(x, to: &out)
-            }
-            out += ")"
-        case .conditional(let c, let a, let b):
-            out += "(?: "
-            write(c, to: &out)
+            write(target, to: &out)
+        }
+        for a in args {
             out += " "
             write(a, to: &out)
+        }
+        out += ")"
+    }
+
+    private static func writeIndex(_ e: Expr, to out: inout String) {
+        guard case .index(let operand, let index) = e.kind else { return }
+        out += "([] "
+        write(operand, to: &out)
+        out += " "
+        write(index, to: &out)
+        out += ")"
+    }
+
+    private static func writeList(_ e: Expr, to out: inout String) {
+        guard case .list(let elements) = e.kind else { return }
+        out += "["
+        for (i, x) in elements.enumerated() {
+            if i > 0 { out += " " }
+            write(x, to: &out)
+        }
+        out += "]"
+    }
+
+    private static func writeMap(_ e: Expr, to out: inout String) {
+        guard case .map(let entries) = e.kind else { return }
+        out += "{"
+        for (i, entry) in entries.enumerated() {
+            out += i > 0 ? " (" : "("
+            write(entry.key, to: &out)
             out += " "
-            write(b, to: &out)
+            write(entry.value, to: &out)
             out += ")"
         }
+        out += "}"
+    }
+
+    private static func writeUnary(_ e: Expr, to out: inout String) {
+        guard case .unary(let op, let operand) = e.kind else { return }
+        out += "(\(op.rawValue) "
+        write(operand, to: &out)
+        out += ")"
+    }
+
+    private static func writeBinary(_ e: Expr, to out: inout String) {
+        guard case .binary(let first, let links) = e.kind else { return }
+        for link in links.reversed() { out += "(\(link.op.rawValue) " }
+        write(first, to: &out)
+        for link in links {
+            out += " "
+            write(link.rhs, to: &out)
+            out += ")"
+        }
+    }
+
+    private static func writeLogical(_ e: Expr, to out: inout String) {
+        let operands: [Expr]
+        switch e.kind {
+        case .and(let xs):
+            out += "(&&"
+            operands = xs
+        case .or(let xs):
+            out += "(||"
+            operands = xs
+        default: return
+        }
+        for x in operands {
+            out += " "
+            write(x, to: &out)
+        }
+        out += ")"
+    }
+
+    private static func writeConditional(_ e: Expr, to out: inout String) {
+        guard case .conditional(let c, let a, let b) = e.kind else { return }
+        out += "(?: "
+        write(c, to: &out)
+        out += " "
+        write(a, to: &out)
+        out += " "
+        write(b, to: &out)
+        out += ")"
     }
 
     private static func literal(_ l: Literal) -> String {
@@ -163,23 +206,5 @@ enum ASTDumper {
     }
 
     /// A double-quoted string with `"`, `\` and control characters escaped.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { ValuePrinter.quote(s) }
 }

@@ -47,6 +47,10 @@ struct ParserCore {
     /// The lexer already reported an incomplete construct at the end (an unterminated string):
     /// parser errors at the end of input would only repeat it.
     private let lexerIncomplete: Bool
+    // Explicit stacks that keep the recursive frames small (see "Expressions"); emptied after an error.
+    private var openStack: [OpenConstruct] = []
+    private var prefixStack: [Token] = []
+    private var conditionalStack: [Expr] = []
 
     init(_ source: SourceFile, options: SyntaxOptions) {
         self.source = source
@@ -90,7 +94,7 @@ struct ParserCore {
 
     /// Consumes a token of `kind` or reports `message` (with ", found X") and aborts.
     @discardableResult
-    private mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String, opener: Token? = nil) throws
+    private mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String, opener: SourceSpan? = nil) throws
         -> Token
     {
         if let t = match(kind) { return t }
@@ -127,10 +131,10 @@ struct ParserCore {
     }
 
     /// Reports "`message`, found X" at the current token and returns the abort to throw.
-    private mutating func fail(_ message: String, opener: Token? = nil, fixIt: String? = nil) -> ParseAbort {
+    private mutating func fail(_ message: String, opener: SourceSpan? = nil, fixIt: String? = nil) -> ParseAbort {
         var notes: [Diagnostic.Note] = []
-        if let opener, source.location(of: opener.span.start).line != source.location(of: peek.span.start).line {
-            notes.append(Diagnostic.Note("to match this `\(source.text(opener.span))`", span: opener.span))
+        if let opener, source.location(of: opener.start).line != source.location(of: peek.span.start).line {
+            notes.append(Diagnostic.Note("to match this `\(source.text(opener))`", span: opener))
         }
         let found = peek.kind == .eof ? "unexpected end of input; " + message : message + ", found " + describe(peek)
         report(found, notes: notes, fixIt: fixIt)
@@ -175,6 +179,9 @@ struct ParserCore {
                 }
             } catch {
                 if current == start { advance() }
+                openStack.removeAll()
+                prefixStack.removeAll()
+                conditionalStack.removeAll()
                 synchronize()
             }
         }
@@ -359,7 +366,7 @@ struct ParserCore {
         var entries: [Assignment] = []
         while !check(.rightBrace) {
             guard peek.kind == .identifier, let name = peek.name else {
-                throw fail("expected a configuration key or `}` to close the \(what)", opener: open)
+                throw fail("expected a configuration key or `}` to close the \(what)", opener: open.span)
             }
             let keyTok = advance()
             try expect(.assign, "expected `=` after the key `\(name)`")
@@ -381,7 +388,7 @@ struct ParserCore {
         var facts: [GivenFact] = []
         while !check(.rightBrace) {
             guard peek.kind == .identifier, let fact = peek.name else {
-                throw fail("expected a fact name or `}` in the `given` map", opener: givenOpen)
+                throw fail("expected a fact name or `}` in the `given` map", opener: givenOpen.span)
             }
             let factTok = advance()
             try expect(.colon, "expected `:` after the fact `\(fact)`")
@@ -389,7 +396,7 @@ struct ParserCore {
             facts.append(GivenFact(fact: Located(value: fact, span: factTok.span), value: value))
             if match(.comma) == nil { break }
         }
-        let givenClose = try expect(.rightBrace, "expected `,` or `}` in the `given` map", opener: givenOpen)
+        let givenClose = try expect(.rightBrace, "expected `,` or `}` in the `given` map", opener: givenOpen.span)
         try expect(.keyword(.expect), "expected `expect` after the `given` facts")
         let expected = try expectSeverity(
             "expected a severity action (`allow`, `warn`, `blockAccess` or `wipeData`) after `expect`")
@@ -403,7 +410,7 @@ struct ParserCore {
             let cOpen = try expect(.leftBrace, "expected `{` after `config`")
             config = try parseAssignments(open: cOpen, what: "expected configuration").0
         }
-        let close = try expect(.rightBrace, "expected `}` to close the test", opener: open)
+        let close = try expect(.rightBrace, "expected `}` to close the test", opener: open.span)
         return TestDecl(name: name, given: facts, givenSpan: givenOpen.span.union(givenClose.span), expect: expected,
                         fired: fired, config: config, span: kw.span.union(close.span))
     }
@@ -416,7 +423,7 @@ struct ParserCore {
             items.append(try expectString("expected a string in the list"))
             if match(.comma) == nil { break }
         }
-        try expect(.rightBracket, "expected `,` or `]` in the list", opener: open)
+        try expect(.rightBracket, "expected `,` or `]` in the list", opener: open.span)
         return items
     }
 
@@ -504,17 +511,18 @@ struct ParserCore {
     }
 
     // MARK: - Expressions
+    //
+    // The recursive path for one nesting level is parseExpr → parseBinary → parseOperand (→ a
+    // list/map/argument body) → parseExpr. Those functions keep only a few locals and hand every
+    // other step to helpers that return before the recursion, because a debug build gives each
+    // temporary its own stack slot: small frames on this path are what lets `maxNesting` be high.
 
     /// An expression that must be followed by the end of input.
     mutating func parseWholeExpression() -> Expr? {
         do {
             let e = try parseExpr()
             if !check(.eof) {
-                if check(.keyword(.not)) && peekNext.kind == .keyword(.in) {
-                    report("`not in` is not an operator; write `not (x in y)`", at: peek)
-                } else {
-                    report("unexpected \(describe(peek)) after the expression")
-                }
+                report("unexpected \(describe(peek)) after the expression")
                 return nil
             }
             return e
@@ -525,22 +533,43 @@ struct ParserCore {
 
     /// expr := binary [ "?" binary ":" expr ]      (right-associative, built in a loop)
     private mutating func parseExpr() throws -> Expr {
+        let first = try parseBinary()
+        if !check(.question) { return first }
+        return try parseConditional(first)
+    }
+
+    /// The `? a : b ? c : d ...` after a condition.
+    private mutating func parseConditional(_ first: Expr) throws -> Expr {
         let saved = depth
         defer { depth = saved }
-        let first = try parseBinary()
-        guard check(.question) else { return first }
-        var arms: [(cond: Expr, then: Expr)] = []
-        var cond = first
-        while let q = match(.question) {
-            try enterNesting(q)
-            let then = try parseBinary()
-            try expect(.colon, "expected `:` after the `?` branch of the conditional")
-            arms.append((cond, then))
-            cond = try parseBinary()
+        var last = first
+        let base = conditionalStack.count
+        while try beginConditionalArm() {
+            conditionalStack.append(last)
+            conditionalStack.append(try parseBinary())
+            try expectConditionalColon()
+            last = try parseBinary()
         }
-        var result = cond
-        for arm in arms.reversed() {
-            result = makeExpr(arm.cond.span.union(result.span), .conditional(arm.cond, arm.then, result))
+        return foldConditional(from: base, last)
+    }
+
+    private mutating func beginConditionalArm() throws -> Bool {
+        guard let q = match(.question) else { return false }
+        try enterNesting(q)
+        return true
+    }
+
+    private mutating func expectConditionalColon() throws {
+        try expect(.colon, "expected `:` after the `?` branch of the conditional")
+    }
+
+    /// Folds the arms pushed since `base` (condition, then-branch pairs) around the final else.
+    private mutating func foldConditional(from base: Int, _ last: Expr) -> Expr {
+        var result = last
+        while conditionalStack.count >= base + 2, let then = conditionalStack.popLast(),
+            let cond = conditionalStack.popLast()
+        {
+            result = makeExpr(cond.span.union(result.span), .conditional(cond, then, result))
         }
         return result
     }
@@ -586,59 +615,67 @@ struct ParserCore {
         }
     }
 
-    /// binary := or-chain of and-chains of [ "not" ] relations of sums of products of unary
-    /// operands, parsed with an explicit operator stack so that neither long chains nor the six
-    /// precedence levels cost recursion. Each level on the stack counts one nesting level.
+    /// binary := or-chain of and-chains of [ "not" ] relations of sums of products of operands,
+    /// parsed with an explicit operator stack so that neither long chains nor the six precedence
+    /// levels cost recursion. Each entry on the stack counts one nesting level.
     private mutating func parseBinary() throws -> Expr {
         let saved = depth
         defer { depth = saved }
         var stack: [Pending] = []
         while true {
-            while let n = match(.not) {
-                if let top = stack.last, top.level > Level.not {
-                    report("`not` applies to a whole comparison and cannot follow \(describeOp(top)); use `!` or parentheses",
-                           at: n)
-                    throw ParseAbort()
-                }
-                stack.append(Pending(level: Level.not, notToken: n))
-            }
-            depth = saved
-            try enterNesting(peek, by: stack.count)
-            var operand = try parseUnary()
-            // The operator after the operand (or the misplaced `not in`).
-            var notIn: Token?
-            var next = binaryOperator(peek)
-            if next == nil, check(.not), peekNext.kind == .keyword(.in) {
-                notIn = peek
-                next = (Level.relation, .in)
-            }
-            let level = next?.level ?? 0
-            while let top = stack.last, top.level > level || (top.level == level && top.notToken != nil) {
-                stack.removeLast()
-                operand = finish(top, operand)
-            }
-            guard let (opLevel, op) = next else { return operand }
-            var opTok = advance()
-            if notIn != nil { opTok = advance() }
-            if var top = stack.last, top.level == opLevel, top.notToken == nil {
-                stack.removeLast()
-                append(operand, to: &top)
-                top.op = op ?? .add
-                top.opSpan = opTok.span
-                if let notIn { top.notIn = (top.operands.first?.span.start ?? operand.span.start, notIn) }
-                stack.append(top)
-            } else {
-                var p = Pending(level: opLevel, operands: [operand])
-                p.op = op ?? .add
-                p.opSpan = opTok.span
-                if let notIn { p.notIn = (operand.span.start, notIn) }
-                stack.append(p)
-            }
+            try pushPrefixNots(&stack, base: saved)
+            let operand = try parseOperand()
+            if let done = shiftOperator(&stack, operand) { return done }
         }
     }
 
-    private func describeOp(_ p: Pending) -> String {
-        "`\(source.text(p.opSpan))`"
+    /// Pushes any `not`s before an operand, then sets the nesting for the operand.
+    private mutating func pushPrefixNots(_ stack: inout [Pending], base: Int) throws {
+        while let n = match(.not) {
+            if let top = stack.last, top.level > Level.not {
+                report("`not` applies to a whole comparison and cannot follow `\(source.text(top.opSpan))`; use `!` or parentheses",
+                       at: n)
+                throw ParseAbort()
+            }
+            stack.append(Pending(level: Level.not, notToken: n))
+        }
+        depth = base
+        try enterNesting(peek, by: stack.count)
+    }
+
+    /// After an operand: closes the stack entries that bind tighter than the next operator and
+    /// pushes that operator. Returns the finished expression when no operator follows.
+    private mutating func shiftOperator(_ stack: inout [Pending], _ operand: Expr) -> Expr? {
+        var operand = operand
+        var notIn: Token?
+        var next = binaryOperator(peek)
+        if next == nil, !options.celMode, check(.not), peekNext.kind == .keyword(.in) {
+            notIn = peek
+            next = (Level.relation, .in)
+        }
+        let level = next?.level ?? 0
+        while let top = stack.last, top.level > level || (top.level == level && top.notToken != nil) {
+            stack.removeLast()
+            operand = finish(top, operand)
+        }
+        guard let (opLevel, op) = next else { return operand }
+        var opTok = advance()
+        if notIn != nil { opTok = advance() }
+        if var top = stack.last, top.level == opLevel, top.notToken == nil {
+            stack.removeLast()
+            append(operand, to: &top)
+            top.op = op ?? .add
+            top.opSpan = opTok.span
+            if let notIn { top.notIn = (top.operands.first?.span.start ?? operand.span.start, notIn) }
+            stack.append(top)
+        } else {
+            var p = Pending(level: opLevel, operands: [operand])
+            p.op = op ?? .add
+            p.opSpan = opTok.span
+            if let notIn { p.notIn = (operand.span.start, notIn) }
+            stack.append(p)
+        }
+        return nil
     }
 
     /// Adds the right operand of `p`'s pending operator.
@@ -675,94 +712,92 @@ struct ParserCore {
         }
     }
 
-    /// unary := { "!" | "-" } member       (a `-` directly before a number is part of the literal)
-    private mutating func parseUnary() throws -> Expr {
+    /// What the operand loop does next.
+    private enum Step {
+        /// Parse operands for the construct on top of `openStack` until it is complete.
+        case body
+        /// The operand is complete.
+        case end
+    }
+
+    /// A construct whose operands are being parsed: `(e)`, `[a, b]`, `{k: v}`, `f(args)`, `x[i]`.
+    private struct OpenConstruct {
+        enum Kind { case group, list, map, call, index }
+        var kind: Kind
+        /// The opening token's span.
+        var open: SourceSpan
+        var items: [Expr] = []
+        /// A call's name and its span; a method call's target; an index's operand.
+        var name = ""
+        var nameSpan = SourceSpan.at(0)
+        var target: Expr?
+    }
+
+    /// operand := { "!" | "-" } primary { "." NAME [ "(" args ")" ] | "[" expr "]" }
+    /// (a `-` directly before a number is part of the literal)
+    ///
+    /// Constructs with sub-expressions are kept on `openStack`, so this loop is the only frame
+    /// besides parseExpr and parseBinary that a nesting level costs.
+    private mutating func parseOperand() throws -> Expr {
         let saved = depth
         defer { depth = saved }
-        var ops: [Token] = []
+        let prefixStart = prefixStack.count
+        try takePrefixOperators()
+        var e = Expr(id: -1, span: .at(0), kind: .list([]))
+        var step = try startPrimary(&e)
+        while step == .body {
+            while try wantsOperand() {
+                let x = try parseExpr()
+                openStack[openStack.count - 1].items.append(x)
+            }
+            step = try closeConstruct(&e)
+        }
+        return wrapPrefix(from: prefixStart, e)
+    }
+
+    /// Consumes prefix `!` and `-` operators (not a `-` that belongs to a number literal).
+    private mutating func takePrefixOperators() throws {
         while check(.bang) || check(.minus) {
             if check(.minus) && (peekNext.kind == .int || peekNext.kind == .double) { break }
             let t = advance()
-            ops.append(t)
+            prefixStack.append(t)
             try enterNesting(t)
         }
-        var e = try parseMember()
-        for t in ops.reversed() {
+    }
+
+    private mutating func wrapPrefix(from start: Int, _ operand: Expr) -> Expr {
+        var e = operand
+        while prefixStack.count > start, let t = prefixStack.popLast() {
             e = makeExpr(t.span.union(e.span), .unary(t.kind == .bang ? .bang : .negate, e))
         }
         return e
     }
 
-    /// member := primary { "." NAME [ "(" args ")" ] | "[" expr "]" }
-    private mutating func parseMember() throws -> Expr {
-        let saved = depth
-        defer { depth = saved }
-        var e = try parsePrimary()
-        while true {
-            if let dot = match(.dot) {
-                try enterNesting(dot)
-                let nameTok = peek
-                guard let name = nameTok.name else {
-                    throw fail("expected a field name after `.`")
-                }
-                advance()
-                if nameTok.kind != .quotedIdentifier, let open = match(.leftParen) {
-                    let (args, close) = try parseArguments(open: open)
-                    e = makeExpr(e.span.union(close.span),
-                                 .call(name, target: e, args: args, nameSpan: nameTok.span))
-                } else {
-                    e = makeExpr(e.span.union(nameTok.span), .select(e, field: name, fieldSpan: nameTok.span))
-                    if check(.leftBrace) { throw messageConstruction() }
-                }
-            } else if let open = match(.leftBracket) {
-                try enterNesting(open)
-                let index = try parseExpr()
-                let close = try expect(.rightBracket, "expected `]` after the index", opener: open)
-                e = makeExpr(e.span.union(close.span), .index(e, index))
-            } else {
-                return e
-            }
-        }
-    }
-
-    private mutating func messageConstruction() -> ParseAbort {
-        report("message construction `Name{...}` is not supported; use a map literal `{key: value}`")
-        return ParseAbort()
-    }
-
-    /// args := [ expr { "," expr } ] ")"    (the `(` already consumed)
-    private mutating func parseArguments(open: Token) throws -> ([Expr], Token) {
-        try enterNesting(open)
-        defer { depth -= 1 }
-        var args: [Expr] = []
-        if let close = match(.rightParen) { return (args, close) }
-        repeat {
-            args.append(try parseExpr())
-        } while match(.comma) != nil
-        let close = try expect(.rightParen, "expected `,` or `)` in the argument list", opener: open)
-        return (args, close)
+    /// Opens a construct on `openStack` and raises the nesting.
+    private mutating func open(_ kind: OpenConstruct.Kind, _ token: Token, nest: Bool = true) throws -> Step {
+        if nest { try enterNesting(token) }
+        openStack.append(OpenConstruct(kind: kind, open: token.span))
+        return .body
     }
 
     /// primary := literal | [ "." ] IDENT [ "(" args ")" ] | "(" expr ")" | list | map
-    private mutating func parsePrimary() throws -> Expr {
-        if let lit = try parseLiteralIfPresent() { return lit }
+    private mutating func startPrimary(_ e: inout Expr) throws -> Step {
+        if let lit = try parseLiteralIfPresent() {
+            e = lit
+            return try startPostfix(&e)
+        }
         let t = peek
         switch t.kind {
         case .identifier:
-            return try parseName(leadingDot: nil)
+            return try startName(leadingDot: nil, &e)
         case .dot where peekNext.kind == .identifier:
-            return try parseName(leadingDot: advance())
+            return try startName(leadingDot: advance(), &e)
         case .leftParen:
-            let open = advance()
-            try enterNesting(open)
-            defer { depth -= 1 }
-            let e = try parseExpr()
-            try expect(.rightParen, "expected `)`", opener: open)
-            return e
+            return try open(.group, advance())
         case .leftBracket:
-            return try parseList()
+            return try open(.list, advance())
         case .leftBrace:
-            return try parseMap()
+            return try open(.map, advance())
         case .quotedIdentifier:
             report("a backtick-quoted name may only follow `.`")
             throw ParseAbort()
@@ -776,8 +811,8 @@ struct ParserCore {
         }
     }
 
-    /// [ "." ] IDENT [ "(" args ")" ]
-    private mutating func parseName(leadingDot: Token?) throws -> Expr {
+    /// [ "." ] IDENT [ "(" ]
+    private mutating func startName(leadingDot: Token?, _ e: inout Expr) throws -> Step {
         let t = advance()
         let bare = t.name ?? ""
         if options.celMode && leadingDot == nil && Keyword.celReservedWords.contains(bare) {
@@ -785,43 +820,106 @@ struct ParserCore {
         }
         let name = leadingDot == nil ? bare : "." + bare
         let span = leadingDot.map { $0.span.union(t.span) } ?? t.span
-        if let open = match(.leftParen) {
-            let (args, close) = try parseArguments(open: open)
-            return makeExpr(span.union(close.span), .call(name, target: nil, args: args, nameSpan: span))
+        if check(.leftParen) {
+            let step = try open(.call, advance())
+            openStack[openStack.count - 1].name = name
+            openStack[openStack.count - 1].nameSpan = span
+            return step
         }
         if check(.leftBrace) { throw messageConstruction() }
-        return makeExpr(span, .ident(name))
+        e = makeExpr(span, .ident(name))
+        return try startPostfix(&e)
     }
 
-    /// list := "[" [ expr { "," expr } [ "," ] ] "]"
-    private mutating func parseList() throws -> Expr {
-        let open = advance()
-        try enterNesting(open)
-        defer { depth -= 1 }
-        var elements: [Expr] = []
-        while !check(.rightBracket) {
-            elements.append(try parseExpr())
-            if match(.comma) == nil { break }
+    /// Postfix steps after `e`: field selections are completed here; an index or a method call
+    /// is opened (its operands are parsed by the caller).
+    private mutating func startPostfix(_ e: inout Expr) throws -> Step {
+        while let dot = match(.dot) {
+            try enterNesting(dot)
+            let nameTok = peek
+            guard let name = nameTok.name else {
+                throw fail("expected a field name after `.`")
+            }
+            advance()
+            if nameTok.kind != .quotedIdentifier && check(.leftParen) {
+                // `.name(` is one level (the `.` already counted it).
+                let step = try open(.call, advance(), nest: false)
+                openStack[openStack.count - 1].name = name
+                openStack[openStack.count - 1].nameSpan = nameTok.span
+                openStack[openStack.count - 1].target = e
+                return step
+            }
+            e = makeExpr(e.span.union(nameTok.span), .select(e, field: name, fieldSpan: nameTok.span))
+            if check(.leftBrace) { throw messageConstruction() }
         }
-        let close = try expect(.rightBracket, "expected `,` or `]` in the list", opener: open)
-        return makeExpr(open.span.union(close.span), .list(elements))
+        if check(.leftBracket) {
+            let step = try open(.index, advance())
+            openStack[openStack.count - 1].target = e
+            return step
+        }
+        return .end
     }
 
-    /// map := "{" [ expr ":" expr { "," expr ":" expr } [ "," ] ] "}"
-    private mutating func parseMap() throws -> Expr {
-        let open = advance()
-        try enterNesting(open)
-        defer { depth -= 1 }
-        var entries: [MapEntry] = []
-        while !check(.rightBrace) {
-            let key = try parseExpr()
-            try expect(.colon, "expected `:` after the map key")
-            let value = try parseExpr()
-            entries.append(MapEntry(key: key, value: value))
-            if match(.comma) == nil { break }
+    /// Whether the construct on top of `openStack` needs another operand; consumes the
+    /// separator (`,` or a map's `:`) before it.
+    private mutating func wantsOperand() throws -> Bool {
+        guard let top = openStack.last else { return false }
+        let n = top.items.count
+        switch top.kind {
+        case .group, .index:
+            return n == 0
+        case .call:
+            if n == 0 { return !check(.rightParen) }
+            return match(.comma) != nil
+        case .list:
+            if n == 0 { return !check(.rightBracket) }
+            return match(.comma) != nil && !check(.rightBracket)
+        case .map:
+            if n == 0 { return !check(.rightBrace) }
+            if n % 2 == 1 {
+                try expect(.colon, "expected `:` after the map key")
+                return true
+            }
+            return match(.comma) != nil && !check(.rightBrace)
         }
-        let close = try expect(.rightBrace, "expected `,` or `}` in the map", opener: open)
-        return makeExpr(open.span.union(close.span), .map(entries))
+    }
+
+    /// Closes the construct on top of `openStack` into `e`, then continues with postfix steps.
+    private mutating func closeConstruct(_ e: inout Expr) throws -> Step {
+        guard let top = openStack.popLast() else { return .end }
+        switch top.kind {
+        case .group:
+            try expect(.rightParen, "expected `)`", opener: top.open)
+            e = top.items.first ?? e
+        case .index:
+            let close = try expect(.rightBracket, "expected `]` after the index", opener: top.open)
+            if let operand = top.target, let index = top.items.first {
+                e = makeExpr(operand.span.union(close.span), .index(operand, index))
+            }
+        case .call:
+            let close = try expect(.rightParen, "expected `,` or `)` in the argument list", opener: top.open)
+            let first = top.target?.span ?? top.nameSpan
+            e = makeExpr(first.union(close.span), .call(top.name, target: top.target, args: top.items, nameSpan: top.nameSpan))
+        case .list:
+            let close = try expect(.rightBracket, "expected `,` or `]` in the list", opener: top.open)
+            e = makeExpr(top.open.union(close.span), .list(top.items))
+        case .map:
+            let close = try expect(.rightBrace, "expected `,` or `}` in the map", opener: top.open)
+            var entries: [MapEntry] = []
+            entries.reserveCapacity(top.items.count / 2)
+            var i = 0
+            while i + 1 < top.items.count {
+                entries.append(MapEntry(key: top.items[i], value: top.items[i + 1]))
+                i += 2
+            }
+            e = makeExpr(top.open.union(close.span), .map(entries))
+        }
+        return try startPostfix(&e)
+    }
+
+    private mutating func messageConstruction() -> ParseAbort {
+        report("message construction `Name{...}` is not supported; use a map literal `{key: value}`")
+        return ParseAbort()
     }
 }
 

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Compares warden with the hand-written baselines of ../shared/bench in ONE run (ratios only mean
+# something within one run on one machine). Usage: Benchmarks/compare.sh [DEVICES] [ROUNDS]
+#   WARDEN_BENCH_SHARED   the shared workload (default: ../shared/bench next to the checkout)
+#   WARDEN_BENCH_WORK     scratch directory (default: a fresh temporary directory)
+#   SCALING=0             skip the generated 200/1,000/10,000-rule policies
+# Exits non-zero when decisions differ from the reference; timings are reported, not enforced.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+N=${1:-100000}
+ROUNDS=${2:-3}
+SHARED=${WARDEN_BENCH_SHARED:-$REPO/../shared/bench}
+WORK=${WARDEN_BENCH_WORK:-$(mktemp -d)}
+[ -f "$SHARED/cl10.warden" ] || { echo "compare.sh: no shared workload at $SHARED" >&2; exit 2; }
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { apt-get install -y time >/dev/null 2>&1 || true; }
+[ -x "$TIME" ] || { echo "compare.sh: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
+
+swift build -c release --product warden >/dev/null
+WARDEN=$REPO/.build/release/warden
+swiftc -O "$SHARED/swift/bench.swift" -o "$WORK/swift-bench" 2>/dev/null
+python3 "$SHARED/gen_devices.py" "$N" "$WORK/devices.jsonl"
+python3 "$SHARED/ref_eval.py" "$WORK/devices.jsonl" "$WORK/ref.jsonl" > "$WORK/ref-summary.json"
+REF_SHA=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["decisions_sha256"])' "$WORK/ref-summary.json")
+LUAJIT=$(command -v luajit || true)
+
+peak() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+wall() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
+
+: > "$WORK/rows"
+for r in $(seq 1 "$ROUNDS"); do
+  "$WARDEN" bench "$SHARED/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/wb.json"
+  "$WORK/swift-bench" bench "$WORK/devices.jsonl" > "$WORK/sb.json"
+  $TIME -v "$WARDEN" eval "$SHARED/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/out.jsonl" 2> "$WORK/we.time"
+  $TIME -v "$WORK/swift-bench" e2e "$WORK/devices.jsonl" "$WORK/sout.jsonl" 2> "$WORK/se.time"
+  LJ=nan
+  if [ -n "$LUAJIT" ]; then
+    LJ=$("$LUAJIT" "$SHARED/lua/bench.lua" bench "$WORK/devices.jsonl" | python3 -c '
+import json,sys
+for l in sys.stdin:
+    try: o=json.loads(l)
+    except Exception: continue
+    if "inline" in o.get("engine",""): print(o["ns_per_decision"])' | head -1)
+  fi
+  python3 - "$WORK" "$LJ" "$REF_SHA" <<'PY' >> "$WORK/rows"
+import json, sys
+work, lj, ref_sha = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = json.load(open(work + "/wb.json"))
+sb = [json.loads(l) for l in open(work + "/sb.json") if l.startswith("{")]
+struct = next(o for o in sb if o["engine"] == "swift-struct")["ns_per_decision"]
+def t(f):
+    txt = open(f).read()
+    rss = int(txt.split("Maximum resident set size (kbytes): ")[1].split()[0])
+    w = txt.split("Elapsed (wall clock) time (h:mm:ss or m:ss): ")[1].split()[0].split(":")
+    secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
+    return secs, rss
+we, wr = t(work + "/we.time"); se, sr = t(work + "/se.time")
+if wb["decisions_sha256"] != ref_sha:
+    sys.exit("warden bench decisions differ from the reference")
+print(json.dumps({"warden_ns": wb["ns_per_decision"], "struct_ns": struct, "luajit_ns": float(lj),
+                  "warden_s": we, "swift_s": se, "warden_kb": wr, "swift_kb": sr, "compile_ms": wb["compile_ms"]}))
+PY
+done
+
+# Decisions of `warden eval` projected to (id, action, [fired]) must equal the reference's.
+python3 - "$WORK/out.jsonl" "$WORK/ref.jsonl" <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1])]
+ref = [json.loads(l) for l in open(sys.argv[2])]
+proj = [{"id": d["id"], "decision": d["action"], "fired": [f["rule"] for f in d["fired"]]} for d in got]
+if proj != ref:
+    bad = next(i for i in range(min(len(proj), len(ref))) if proj[i] != ref[i]) if len(proj) == len(ref) else -1
+    sys.exit("warden eval decisions differ from the reference (first at line %d)" % (bad + 1))
+PY
+
+python3 - "$WORK/rows" "$N" "$ROUNDS" <<'PY'
+import json, math, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+med = lambda k: statistics.median(r[k] for r in rows)
+w, s, lj = med("warden_ns"), med("struct_ns"), med("luajit_ns")
+print("conditional-launch-10, %s devices, median of %s alternating rounds; decisions identical to the reference" % (sys.argv[2], sys.argv[3]))
+print()
+print("| measure | warden | baseline | ratio | target |")
+print("| --- | ---: | ---: | ---: | --- |")
+print("| evaluation loop, ns/decision | %.1f | %.1f (swift-struct) | %.2fx | <= 1.5x |" % (w, s, w / s))
+if not math.isnan(lj):
+    print("| evaluation loop vs LuaJIT inline, ns/decision | %.1f | %.1f (luajit) | %.2fx faster | >= 2x faster |" % (w, lj, lj / w))
+else:
+    print("| evaluation loop vs LuaJIT | %.1f | (luajit not installed) | | >= 2x faster |" % w)
+print("| whole process (eval --format json), s | %.2f | %.2f (swift e2e) | %.2fx | <= 1.5x |" % (med("warden_s"), med("swift_s"), med("warden_s") / med("swift_s")))
+print("| peak memory, MiB | %.1f | %.1f | | <= 64 MiB |" % (med("warden_kb") / 1024, med("swift_kb") / 1024))
+print("| compile cl10.warden, ms | %.3f | | | |" % med("compile_ms"))
+PY
+
+if [ "${SCALING:-1}" != 0 ]; then
+  echo
+  echo "| generated policy | compile ms | ns/decision | ns/rule |"
+  echo "| ---: | ---: | ---: | ---: |"
+  python3 "$REPO/Benchmarks/gen_policy.py" devices 2000 "$WORK/gen-devices.jsonl"
+  for n in 200 1000 10000; do
+    python3 "$REPO/Benchmarks/gen_policy.py" policy "$n" "$WORK/gen-$n.warden"
+    "$WARDEN" bench "$WORK/gen-$n.warden" --facts "$WORK/gen-devices.jsonl" --format json --samples 3 --min-sample-ms 50 \
+      | python3 -c 'import json,sys; o=json.load(sys.stdin); n=int(sys.argv[1]); print("| %d rules | %.1f | %.0f | %.1f |" % (n, o["compile_ms"], o["ns_per_decision"], o["ns_per_decision"]/n))' "$n"
+  done
+fi

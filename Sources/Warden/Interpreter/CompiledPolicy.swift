@@ -1,0 +1,253 @@
+// The compiled form of a policy's rule conditions: a flat array of plain-data nodes over the typed
+// fact slots (`FastFacts`), interpreted without allocation, reference counting, name look-ups or
+// string comparisons of names. The compiler (`Compiler.swift`) emits these nodes for comparisons,
+// membership in constant lists, `has`, boolean logic and `let`s built from them; any other
+// subtree becomes a `fallback` node that the reference `Evaluator` evaluates.
+//
+// A node answers true, false, `unknown` or `abort`. `unknown` (a missing fact, a value that is
+// not fast, an error or a non-bool value in a fallback subtree) sends the whole rule to the
+// reference evaluator, which then produces exactly its own result and message; `abort` (a limit
+// hit in a fallback subtree) does the same but is not absorbed by `&&`/`||`, as in the evaluator.
+// So the compiled path answers only where its answer is provably the reference's.
+
+/// A three-valued condition result (plus `abort`).
+enum Tri: UInt8 {
+    case no = 0, yes = 1, unknown = 2, abort = 3
+}
+
+/// Node operations.
+enum COp: UInt8 {
+    /// The constant `k != 0`.
+    case constant
+    /// A bool fact at `slot`.
+    case factBool
+    /// `slot cmp k` (constant word; `c` ≥ 0 indexes a long string to confirm on equal words).
+    case cmpConst
+    /// `slot cmp a` (a second slot of the same encoding).
+    case cmpSlots
+    /// `slot in consts[a..<b]` (`constLong` tells which words are long strings).
+    case inConsts
+    /// `k in slot` for a list-of-strings fact (`c`: long string index or -1).
+    case listHasConst
+    /// `has(fact)`.
+    case has
+    /// `!a`.
+    case not
+    /// `kids[a..<b]` joined by `&&` / `||`.
+    case and, or
+    /// `a ? b : c`.
+    case cond
+    /// The reference evaluator on `fallbacks[a]`.
+    case fallback
+}
+
+/// Comparison kinds (`unsignedFlag` for packed versions).
+enum CCmp {
+    static let eq: UInt8 = 0, ne: UInt8 = 1, lt: UInt8 = 2, le: UInt8 = 3, gt: UInt8 = 4, ge: UInt8 = 5
+    static let unsignedFlag: UInt8 = 0x10
+}
+
+/// One node: plain data, no references.
+struct CNode: Sendable {
+    var op: COp
+    var cmp: UInt8 = 0
+    var slot: Int32 = 0
+    var a: Int32 = 0
+    var b: Int32 = 0
+    var c: Int32 = -1
+    var k: Int64 = 0
+}
+
+/// Per-decision state of the compiled interpreter.
+struct CompiledRun {
+    let present: UInt64
+    let fast: UInt64
+    let words: UnsafeBufferPointer<Int64>
+    let pool: UnsafeBufferPointer<Int64>
+    /// The reference evaluator's state, created on the first fallback of the decision.
+    var state: EvalState?
+}
+
+/// A policy's compiled conditions. Immutable after `init`; its buffers are owned and freed here.
+final class CompiledPolicy: @unchecked Sendable {
+    // @unchecked: every stored property is a `let`, and the buffers are written only in `init`.
+    let nodes: UnsafeMutableBufferPointer<CNode>
+    let kids: UnsafeMutableBufferPointer<Int32>
+    let consts: UnsafeMutableBufferPointer<Int64>
+    let constLong: UnsafeMutableBufferPointer<Int32>
+    /// Root node of each rule's condition, in rule order.
+    let roots: [Int32]
+    /// Long string constants, by index, as UTF-8.
+    let longStrings: [[UInt8]]
+    /// Subtrees left to the reference evaluator.
+    let fallbacks: [Expr]
+    /// Slots read by the compiled nodes must be below this (the schema's fact count).
+    let slotCount: Int
+
+    init(
+        nodes: [CNode], kids: [Int32], consts: [Int64], constLong: [Int32], roots: [Int32], longStrings: [[UInt8]],
+        fallbacks: [Expr], slotCount: Int
+    ) {
+        func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+            _ = p.initialize(from: a)
+            return UnsafeMutableBufferPointer(rebasing: p[0..<a.count])
+        }
+        self.nodes = copy(nodes)
+        self.kids = copy(kids)
+        self.consts = copy(consts)
+        self.constLong = copy(constLong)
+        self.roots = roots
+        self.longStrings = longStrings
+        self.fallbacks = fallbacks
+        self.slotCount = slotCount
+    }
+
+    deinit {
+        nodes.baseAddress?.deinitialize(count: nodes.count)
+        nodes.baseAddress?.deallocate()
+        kids.baseAddress?.deallocate()
+        consts.baseAddress?.deallocate()
+        constLong.baseAddress?.deallocate()
+    }
+
+    /// Number of compiled nodes (for tests and the bench).
+    var nodeCount: Int { nodes.count }
+    /// Number of fallback subtrees.
+    var fallbackCount: Int { fallbacks.count }
+
+    /// Evaluates node `i`. Recursion follows the AST's nesting, which the parser bounds.
+    func eval(_ i: Int32, _ r: inout CompiledRun, _ input: Input, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
+        let n = nodes[Int(i)]
+        switch n.op {
+        case .constant:
+            return n.k != 0 ? .yes : .no
+        case .factBool:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            return r.words[Int(n.slot)] != 0 ? .yes : .no
+        case .cmpConst:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
+            if n.c >= 0 && (n.cmp == CCmp.eq || n.cmp == CCmp.ne) {
+                var eq = word == n.k
+                if eq { eq = confirm(input, slot: Int(n.slot), element: nil, long: Int(n.c)) }
+                return (eq == (n.cmp == CCmp.eq)) ? .yes : .no
+            }
+            return compare(word, n.k, n.cmp) ? .yes : .no
+        case .cmpSlots:
+            guard r.fast >> UInt64(n.slot) & 1 != 0, r.fast >> UInt64(n.a) & 1 != 0 else { return .unknown }
+            return compare(r.words[Int(n.slot)], r.words[Int(n.a)], n.cmp) ? .yes : .no
+        case .inConsts:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
+            var j = Int(n.a)
+            let end = Int(n.b)
+            while j < end {
+                if consts[j] == word {
+                    let long = Int(constLong[j])
+                    if long < 0 || confirm(input, slot: Int(n.slot), element: nil, long: long) { return .yes }
+                }
+                j += 1
+            }
+            return .no
+        case .listHasConst:
+            guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
+            let word = r.words[Int(n.slot)]
+            let off = Int(truncatingIfNeeded: word >> 32)
+            let cnt = Int(truncatingIfNeeded: word & 0xFFFF_FFFF)
+            guard off >= 0, cnt >= 0, off <= r.pool.count - cnt else { return .unknown }
+            var j = off
+            while j < off + cnt {
+                if r.pool[j] == n.k {
+                    if n.c < 0 || confirm(input, slot: Int(n.slot), element: j - off, long: Int(n.c)) { return .yes }
+                }
+                j += 1
+            }
+            return .no
+        case .has:
+            return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
+        case .not:
+            switch eval(n.a, &r, input, evaluator, limits) {
+            case .yes: return .no
+            case .no: return .yes
+            case let other: return other
+            }
+        case .and, .or:
+            let absorbing: Tri = n.op == .and ? .no : .yes
+            var sawUnknown = false
+            var j = Int(n.a)
+            while j < Int(n.b) {
+                let v = eval(kids[j], &r, input, evaluator, limits)
+                if v == absorbing || v == .abort { return v }
+                if v == .unknown { sawUnknown = true }
+                j += 1
+            }
+            return sawUnknown ? .unknown : (n.op == .and ? .yes : .no)
+        case .cond:
+            switch eval(n.a, &r, input, evaluator, limits) {
+            case .yes: return eval(n.b, &r, input, evaluator, limits)
+            case .no: return eval(n.c, &r, input, evaluator, limits)
+            case let other: return other
+            }
+        case .fallback:
+            if r.state == nil { r.state = EvalState(facts: input.facts, limits: limits) }
+            guard var st = r.state else { return .unknown }
+            r.state = nil  // keep `st` uniquely referenced while it is mutated
+            let result = evaluator.evaluate(fallbacks[Int(n.a)], &st)
+            r.state = st
+            switch result {
+            case .success(.bool(let b)): return b ? .yes : .no
+            case .success: return .unknown
+            case .failure(let err): return err.kind == .limitExceeded ? .abort : .unknown
+            }
+        }
+    }
+
+    @inline(__always)
+    func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
+        if cmp & CCmp.unsignedFlag != 0 {
+            let a = UInt64(bitPattern: x)
+            let b = UInt64(bitPattern: y)
+            switch cmp & 0x0F {
+            case CCmp.eq: return a == b
+            case CCmp.ne: return a != b
+            case CCmp.lt: return a < b
+            case CCmp.le: return a <= b
+            case CCmp.gt: return a > b
+            default: return a >= b
+            }
+        }
+        switch cmp {
+        case CCmp.eq: return x == y
+        case CCmp.ne: return x != y
+        case CCmp.lt: return x < y
+        case CCmp.le: return x <= y
+        case CCmp.gt: return x > y
+        default: return x >= y
+        }
+    }
+
+    /// Confirms that a long string fact (or list element) equals a long constant, byte for byte.
+    func confirm(_ input: Input, slot: Int, element: Int?, long: Int) -> Bool {
+        guard slot < input.facts.count, long >= 0, long < longStrings.count, let v = input.facts[slot] else {
+            return false
+        }
+        let want = longStrings[long]
+        switch (v, element) {
+        case (.string(let s), nil):
+            return s.utf8.elementsEqual(want)
+        case (.list(let items), .some(let j)):
+            guard j >= 0, j < items.count, case .string(let s) = items[j] else { return false }
+            return s.utf8.elementsEqual(want)
+        default:
+            return false
+        }
+    }
+}
+
+extension Decision {
+    /// An empty decision (`allow`, nothing fired), to pass to `Program.evaluate(_:into:)`.
+    public init() {
+        self.init(action: .allow, fired: [], errors: [], warnings: [], config: [])
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Warden
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `warden bench POLICY --facts PATH`: times the evaluation loop through the public API.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the evaluation of a policy over a facts file (the evaluation loop only).",
+        discussion: """
+            Loads and converts every device first (JSON Lines), then times `Program.evaluate(_:into:)` over
+            all of them: a warm-up pass, then several samples of whole passes; the median is reported.
+            Prints ns per decision, decisions per second, compile time, the count of each action and the
+            SHA-256 of the projected decisions, one `{"id":..,"decision":..,"fired":[..]}` line per device
+            (the reference format of Benchmarks/compare.sh), so a wrong fast engine is caught.
+            """)
+
+    @Argument(help: "The policy file.")
+    var file: String
+
+    @Option(name: .long, help: "Device facts: JSON Lines, or - for standard input.")
+    var facts: String
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "Timed samples (the median is reported).")
+    var samples: Int = 5
+
+    @Option(name: .long, help: "Minimum length of one sample in milliseconds (whole passes are repeated to reach it).")
+    var minSampleMs: Int = 250
+
+    @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
+    var today: String?
+
+    func validate() throws {
+        if let today, Day(today) == nil {
+            throw ValidationError("--today takes a calendar date YYYY-MM-DD, not `\(today)`")
+        }
+        if samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if minSampleMs < 0 { throw ValidationError("--min-sample-ms must not be negative") }
+    }
+
+    func run() throws {
+        guard let program = PolicyLoader.load(file) else { throw ExitCode(1) }
+        let compileMs = try compileTime()
+
+        // Load and convert every device before timing.
+        var devices: [JSONDevice] = []
+        var invalid = 0
+        var stream = FastDeviceStream(program: program)
+        stream.setDefault("today", .date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate()))
+        func keep(_ n: Int, _ line: DeviceLine) {
+            switch line {
+            case .device(let d): devices.append(d)
+            case .invalid(let e):
+                invalid += 1
+                if invalid <= 3 { Output.error("warning: \(facts):\(n): \(e.message) (skipped)") }
+            }
+        }
+        if let e = Files.stream(facts, { chunk in stream.feed(chunk, keep) }) {
+            Output.error("error: \(e)")
+            throw ExitCode(1)
+        }
+        stream.finish(keep)
+        guard !devices.isEmpty else {
+            Output.error("error: \(facts): no devices")
+            throw ExitCode(1)
+        }
+        let inputs = devices.map(\.input)
+
+        var decision = Decision()
+        var sink = 0
+        func pass() { sink &+= BenchCommand.pass(program, inputs, &decision) }
+        let t0 = BenchCommand.now()
+        pass()  // warm-up
+        let first = max(BenchCommand.now() - t0, 1)
+        let passes = max(1, Int((Double(minSampleMs) * 1e6 / Double(first)).rounded(.up)))
+        var perDecision: [Double] = []
+        for _ in 0..<samples {
+            let s = BenchCommand.now()
+            for _ in 0..<passes { pass() }
+            perDecision.append(Double(BenchCommand.now() - s) / Double(passes * inputs.count))
+        }
+        let ns = perDecision.sorted()[perDecision.count / 2]
+
+        // The projected decisions, digested (outside the timed loop).
+        var sha = SHA256()
+        var counts: [Action: Int] = [:]
+        for d in devices {
+            program.evaluate(d.input, into: &decision)
+            counts[decision.action, default: 0] += 1
+            sha.update("{\"id\":\(d.idJSON ?? "null"),\"decision\":\"\(decision.action.rawValue)\",\"fired\":[")
+            for (i, f) in decision.fired.enumerated() {
+                if i > 0 { sha.update(",") }
+                sha.update(BenchCommand.pythonQuoted(f.name))
+            }
+            sha.update("]}\n")
+        }
+        let digest = sha.finish()
+        let rate = 1e9 / ns
+        let countsJSON = Action.allCases.map { "\"\($0.rawValue)\":\(counts[$0] ?? 0)" }.joined(separator: ",")
+        switch format {
+        case .json:
+            Output.line(
+                "{\"ns_per_decision\":\(BenchCommand.fixed(ns, 2)),\"decisions_per_s\":\(Int(rate.rounded())),"
+                    + "\"compile_ms\":\(BenchCommand.fixed(compileMs, 3)),\"devices\":\(devices.count),"
+                    + "\"counts\":{\(countsJSON)},\"decisions_sha256\":\"\(digest)\","
+                    + "\"samples_ns\":[\(perDecision.map { BenchCommand.fixed($0, 2) }.joined(separator: ","))],"
+                    + "\"passes_per_sample\":\(passes),\"invalid_lines\":\(invalid)}")
+        case .text:
+            Output.line("policy:           \(file) (\(program.ruleNames.count) rules)")
+            Output.line("devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
+            Output.line("compile:          \(BenchCommand.fixed(compileMs, 3)) ms")
+            Output.line(
+                "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (median of \(samples) samples of \(passes) passes)")
+            Output.line("decisions/s:      \(Int(rate.rounded()))")
+            Output.line("counts:           " + Action.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            Output.line("decisions sha256: \(digest)")
+        }
+        if sink == -1 { Output.line("") }
+    }
+
+    /// One evaluation of every input, through the public API.
+    @inline(never)
+    static func pass(_ program: Program, _ inputs: [Input], _ decision: inout Decision) -> Int {
+        var fired = 0
+        inputs.withUnsafeBufferPointer { ib in
+            for i in ib.indices {
+                program.evaluate(ib[i], into: &decision)
+                fired &+= decision.fired.count
+            }
+        }
+        return fired
+    }
+
+    /// Median time of three compilations of the policy, in milliseconds.
+    func compileTime() throws -> Double {
+        guard case .success(let bytes) = Files.readAll(file) else { throw ExitCode(1) }
+        var times: [Double] = []
+        for _ in 0..<3 {
+            let s = BenchCommand.now()
+            _ = try? Engine().compile(SourceFile(name: file, bytes: bytes))
+            times.append(Double(BenchCommand.now() - s) / 1e6)
+        }
+        return times.sorted()[1]
+    }
+
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let v = (x * scale).rounded() / scale
+        var s = String(v)
+        if s.contains("e") { return String(Int(v)) }
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        }
+        return s
+    }
+
+    /// A JSON string as Python's `json.dumps` writes it (ASCII only, `\uXXXX` escapes).
+    static func pythonQuoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if u.value >= 0x20 && u.value < 0x7F {
+                    out.unicodeScalars.append(u)
+                } else if u.value > 0xFFFF {
+                    let v = u.value - 0x10000
+                    out += hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
+                } else {
+                    out += hex4(u.value)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func hex4(_ v: UInt32) -> String {
+        let h = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Warden
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the `test` blocks of policy files.",
+        discussion: """
+            Prints `PASS file: name` or `FAIL file: name` per test; a failure shows what was expected and the \
+            decision with its explanation. The last line is `N passed, M failed`. Facts a test does not give \
+            are missing, as in `eval`. Exit status 1 when a test failed or a file has errors.
+            """)
+
+    @Argument(help: "Policy files (.warden).")
+    var files: [String]
+
+    @Option(name: .long, help: "Run only the tests whose name contains this text.")
+    var filter: String?
+
+    @Flag(name: .long, help: "Fail a test whose decision has errors even when its action matches.")
+    var strict = false
+
+    @Flag(name: .long, help: "List, per policy, the rules that no test made fire.")
+    var coverage = false
+
+    func run() throws {
+        var passed = 0
+        var failed = 0
+        var fileErrors = false
+        var coverageText = ""
+        for path in files {
+            guard let program = PolicyLoader.load(path) else {
+                fileErrors = true
+                continue
+            }
+            let results = program.runTests(filter: filter)
+            for r in results {
+                if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
+                Output.write(TestText.render(r, file: path, program: program, strict: strict))
+            }
+            if coverage {
+                coverageText += TestText.coverage(results, file: path, program: program)
+            }
+        }
+        Output.write(coverageText)
+        Output.line("\(passed) passed, \(failed) failed")
+        if failed > 0 || fileErrors { throw ExitCode(1) }
+    }
+}
