@@ -1,7 +1,6 @@
-// libFuzzer target (c): typed expression evaluation on arbitrary expressions. The library has no
-// public typed-expression entry point yet, so the expression is checked and evaluated as a `let`
-// used by a rule (the same checker and evaluator `warden expr` uses), with no facts and with a
-// typical device.
+// libFuzzer target (c): expression evaluation on arbitrary expressions, as `warden expr` does it:
+// typed mode (`Engine.compileExpression`, alone and with a policy's `let`s as context), evaluated
+// with no facts and with a typical device; and plain CEL (`CELMode.run`) with and without bindings.
 import Warden
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,23 +11,38 @@ public func wardenFuzzExpr(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 enum FuzzExpr {
-    static let prefix = Array("let fuzzValue = (\n".utf8)
-    static let suffix = Array("\n)\nrule \"fuzz\" when fuzzValue == fuzzValue then warn\n".utf8)
+    static let engine = Engine()
+    static let context = try? engine.compile(
+        """
+        let minimumOs = version("11.0")
+        let trusted = ["samsung", "google"]
+        let risky = threatLevel >= medium || rooted
+        rule "r" when risky then warn
+        """, name: "context.warden")
+    static let device: Input? = {
+        guard case .success(let d) = engine.schema.device(json: Array(deviceText.utf8)) else { return nil }
+        return d.input
+    }()
+    static let bindings = Array(
+        #"{"x":{"int":"5"},"u":{"uint":"7"},"d":{"double":"2.5"},"s":{"string":"héllo"},"b":{"bool":true},"n":{"null":null}}"#
+            .utf8)
 
     static func run(_ bytes: [UInt8]) {
-        let source = SourceFile(name: "fuzz-expr.warden", bytes: prefix + bytes + suffix)
-        do {
-            let program = try Engine().compile(source)
-            _ = program.evaluate(program.input([:]))
-            if case .success(let d) = program.device(json: Array(device.utf8)) {
-                _ = program.evaluate(d.input)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for ctx in [nil, context] {
+            do {
+                let e = try engine.compileExpression(text, context: ctx)
+                _ = e.evaluate(engine.schema.emptyInput()).map(\.display)
+                if let device { _ = e.evaluate(device).map(\.typedJSON) }
+            } catch {
+                _ = error.rendered()
             }
-        } catch {
-            _ = error.rendered()
         }
+        _ = CELMode.run(expression: text, bindingsJSON: nil, json: true)
+        _ = CELMode.run(expression: text, bindingsJSON: bindings, json: false)
     }
 
-    static let device = """
+    static let deviceText = """
         {"threatLevel":"medium","defenderActive":true,"rooted":false,"osVersion":"14.0.1",\
         "patchLevel":"2024-06-05","manufacturer":"google","model":"Pixel 8","management":"unmanaged",\
         "playIntegrity":"strong","deviceLock":"high","appId":"com.microsoft.office.outlook",\

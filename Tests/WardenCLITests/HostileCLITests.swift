@@ -225,6 +225,9 @@ import Testing
         ("5 MB", Array(("# " + String(repeating: "x", count: 5 << 20)).utf8)),
         ("unterminated string", Array("rule \"r when rooted then warn\n".utf8)),
         ("many errors", Array(String(repeating: "rule \"r\" when threatLevl then\n", count: 10_000).utf8)),
+        ("1 MB of @", Array(repeating: UInt8(ascii: "@"), count: 1 << 20)),
+        ("1 MB line of errors", Array(String(repeating: "& | @ $ ", count: 1 << 17).utf8)),
+        ("operators", Array(String(repeating: "+-*/%<>=!&|?:.,", count: 1000).utf8)),
     ]
 
     @Test(arguments: hostilePolicies.map(\.0))
@@ -237,6 +240,16 @@ import Testing
         if !["empty", "100k terms"].contains(name) { #expect(check.status == 1, "check \(name) should report an error") }
         let eval = try Self.run(["eval", path, "--facts", facts])
         Self.expectWellBehaved(eval, "eval \(name)")
+        for command in ["fmt", "test"] {
+            let o = try Self.run([command, path])
+            Self.expectWellBehaved(o, "\(command) \(name)")
+            if name != "1 MB identifier" {
+                #expect(o.stderr.utf8.count < 1 << 20, "\(command) \(name): \(o.stderr.utf8.count) bytes of messages")
+            }
+        }
+        if name != "1 MB identifier" {
+            #expect(check.stderr.utf8.count < 1 << 20, "check \(name): \(check.stderr.utf8.count) bytes of messages")
+        }
     }
 
     static let hostileFacts: [(String, [UInt8])] = [

@@ -19,16 +19,42 @@ enum FuzzEntry {
         "companyPortalVersion":"5.0.6100.0","companyPortalAgeDays":30,"today":"2024-07-01"}
         """.utf8)
 
-    /// Target `compile`: arbitrary bytes as a policy.
+    /// Target `compile`: arbitrary bytes as a policy, then the formatter on them.
     static func compile(_ bytes: [UInt8]) {
-        evaluateIfCompiles(SourceFile(name: "fuzz.warden", bytes: bytes))
+        let source = SourceFile(name: "fuzz.warden", bytes: bytes)
+        evaluateIfCompiles(source)
+        if let once = try? PolicyFormatter.format(source) {
+            #expect((try? PolicyFormatter.format(once, name: "fuzz.warden")) == once, "fmt is idempotent")
+        } else {
+            do {
+                _ = try PolicyFormatter.format(source)
+            } catch {
+                #expect(!error.diagnostics.contains { $0.message.hasPrefix("internal formatter error") })
+            }
+        }
     }
 
-    /// Target `expr`: arbitrary bytes as the expression of a `let` used by a rule.
+    /// Target `expr`: arbitrary bytes as an expression, typed (alone and with a policy's lets) and CEL.
     static func expr(_ bytes: [UInt8]) {
-        let prefix = Array("let fuzzValue = (\n".utf8)
-        let suffix = Array("\n)\nrule \"fuzz\" when fuzzValue == fuzzValue then warn\n".utf8)
-        evaluateIfCompiles(SourceFile(name: "fuzz-expr.warden", bytes: prefix + bytes + suffix))
+        let engine = Engine()
+        let text = String(decoding: bytes, as: UTF8.self)
+        let context = try? engine.compile(
+            "let minimumOs = version(\"11.0\")\nlet trusted = [\"samsung\", \"google\"]\n"
+                + "let risky = threatLevel >= medium || rooted\nrule \"r\" when risky then warn\n")
+        let device = try? engine.schema.device(json: Self.device).get().input
+        for ctx in [nil, context] {
+            do {
+                let e = try engine.compileExpression(text, context: ctx)
+                _ = e.evaluate(engine.schema.emptyInput()).map(\.display)
+                if let device { _ = e.evaluate(device).map(\.typedJSON) }
+            } catch {
+                _ = error.rendered()
+            }
+        }
+        let bindings = Array(
+            #"{"x":{"int":"5"},"u":{"uint":"7"},"d":{"double":"2.5"},"s":{"string":"héllo"},"b":{"bool":true},"n":{"null":null}}"#.utf8)
+        _ = CELMode.run(expression: text, bindingsJSON: nil, json: true)
+        _ = CELMode.run(expression: text, bindingsJSON: bindings, json: false)
     }
 
     static func evaluateIfCompiles(_ source: SourceFile) {
@@ -351,6 +377,32 @@ enum FuzzEntry {
         for d in diagnostics { _ = d.rendered(in: source) }
         FuzzEntry.compile(bytes)
         FuzzEntry.expr(bytes)
+    }
+
+    @Test func aRunOfUnexpectedCharactersIsOneError() throws {
+        let source = SourceFile(name: "at.warden", bytes: Array(repeating: UInt8(ascii: "@"), count: 1 << 20))
+        let d = Engine().diagnose(source)
+        #expect(d.count == 1)
+        #expect(d.first?.message == "unexpected character `@`, and 1048575 more unexpected characters after it")
+        // The rendered line is a window around the caret, not the megabyte.
+        let rendered = d.first.map { $0.rendered(in: source) } ?? ""
+        #expect(rendered.utf8.count < 1_000)
+        let mixed = Engine().diagnose(SourceFile(name: "m.warden", text: "rule \"r\" when rooted @$ then warn"))
+        #expect(mixed.map(\.message) == ["unexpected character `@`, and 1 more unexpected character after it"])
+    }
+
+    @Test func longLinesAreRenderedAsAWindowAroundTheCaret() throws {
+        let text = "let x = " + String(repeating: "1 + ", count: 1_000) + "nope\nrule \"r\" when rooted then warn"
+        let err = try #require(Self.compileError(Engine(), text))
+        let rendered = err.rendered()
+        #expect(rendered.contains("…1 + 1 + "))
+        let lines = rendered.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].unicodeScalars.count <= 162)
+        // The caret still points at `nope`.
+        let caret = try #require(lines[2].firstIndex(of: "^"))
+        let column = lines[2].distance(from: lines[2].startIndex, to: caret)
+        #expect(lines[1].dropFirst(column).hasPrefix("nope"))
     }
 
     @Test func deepJSONFactsAreAnErrorNotACrash() throws {

@@ -76,21 +76,63 @@ extension Diagnostic {
 }
 
 extension SourceFile {
+    /// The most source-line scalars a rendered diagnostic shows; longer lines are cut to a window
+    /// around the caret, marked with `…` (a 1 MB one-line file with 100 errors printed 100 MB).
+    static let maxShownColumns = 160
+
     /// `name:line:col: label: message`, the line, and `^~~~` under the span.
     func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
         let loc = location(of: span.start)
         var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
-        let line = lineText(loc.line).replacingTabs()
-        out += line + "\n"
         let endLoc = location(of: span.end)
-        let width: Int
+        let (text, first) = shownLine(loc.line, around: loc.column - 1)
+        let line = text.replacingTabs()
+        let count = line.unicodeScalars.count
+        let caret = max(0, loc.column - 1 - first)
+        var width: Int
         if endLoc.line == loc.line {
             width = max(1, endLoc.column - loc.column)
         } else {
-            width = max(1, line.unicodeScalars.count - loc.column + 1)
+            width = max(1, count - caret)
         }
-        out += String(repeating: " ", count: max(0, loc.column - 1)) + "^" + String(repeating: "~", count: width - 1)
+        let marked = first > 0 ? 1 : 0  // the leading `…` is one column
+        if first > 0 || count > Self.maxShownColumns {
+            width = max(1, min(width, count - caret - marked))
+        }
+        out += line + "\n"
+        out += String(repeating: " ", count: caret + marked) + "^" + String(repeating: "~", count: width - 1)
         return out + "\n"
+    }
+
+    /// A line's text, or for a long line a window of it around scalar column `column` (0-based)
+    /// with `…` at a cut end; and the column of the window's first scalar.
+    func shownLine(_ line: Int, around column: Int) -> (String, Int) {
+        guard line >= 1 && line <= lineStarts.count else { return ("", 0) }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
+        // Short lines (the common case) are shown whole.
+        if end - start <= Self.maxShownColumns { return (lineText(line), 0) }
+        let total = scalarCount(from: start, to: end)
+        if total <= Self.maxShownColumns { return (lineText(line), 0) }
+        let first = max(0, min(column - Self.maxShownColumns / 4, total - Self.maxShownColumns))
+        // Walk to the window's first scalar, then take maxShownColumns scalars.
+        var i = start
+        var n = 0
+        while i < end && n < first {
+            i += 1
+            while i < end && bytes[i] & 0xC0 == 0x80 { i += 1 }
+            n += 1
+        }
+        var j = i
+        n = 0
+        while j < end && n < Self.maxShownColumns {
+            j += 1
+            while j < end && bytes[j] & 0xC0 == 0x80 { j += 1 }
+            n += 1
+        }
+        let text = String(decoding: bytes[i..<j], as: UTF8.self)
+        return ((first > 0 ? "…" : "") + text + (j < end ? "…" : ""), first)
     }
 }
 
