@@ -336,6 +336,13 @@ enum FuzzEntry {
         }
     }
 
+    @Test func deeplyNestedPatternsFromFactsFailClosed() throws {
+        let deep = String(repeating: "(", count: 5_000) + "a" + String(repeating: ")", count: 5_000)
+        let (d, m) = try Self.ruleError(Engine(), "model.matches(manufacturer)", ["model": .string("a"), "manufacturer": .string(deep)])
+        #expect(d.action == .blockAccess)
+        #expect(m?.contains("nests too deeply") == true, "\(m ?? "")")
+    }
+
     @Test func regexPatternsThatCompileHugeAreRejected() throws {
         let (d, m) = try Self.ruleError(Engine(), "model.matches(manufacturer)", [
             "model": .string("x"), "manufacturer": .string("((a{1000}){1000}){1000}"),
