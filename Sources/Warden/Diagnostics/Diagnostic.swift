@@ -85,7 +85,7 @@ extension SourceFile {
         let loc = location(of: span.start)
         var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
         let endLoc = location(of: span.end)
-        let (text, first) = shownLine(loc.line, around: loc.column - 1)
+        let (text, first) = shownLine(loc.line, caretByte: span.start, column: loc.column - 1)
         let line = text.replacingTabs()
         let count = line.unicodeScalars.count
         let caret = max(0, loc.column - 1 - first)
@@ -104,35 +104,37 @@ extension SourceFile {
         return out + "\n"
     }
 
-    /// A line's text, or for a long line a window of it around scalar column `column` (0-based)
-    /// with `…` at a cut end; and the column of the window's first scalar.
-    func shownLine(_ line: Int, around column: Int) -> (String, Int) {
+    /// A line's text, or for a long line a window of it around the caret (byte `caretByte`, scalar
+    /// column `column`, 0-based) with `…` at a cut end; and the column of the window's first scalar.
+    /// Only the window is scanned, so a hundred errors on a megabyte line stay cheap.
+    func shownLine(_ line: Int, caretByte: Int, column: Int) -> (String, Int) {
         guard line >= 1 && line <= lineStarts.count else { return ("", 0) }
         let start = lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
-        // Short lines (the common case) are shown whole.
-        if end - start <= Self.maxShownColumns { return (lineText(line), 0) }
-        let total = scalarCount(from: start, to: end)
-        if total <= Self.maxShownColumns { return (lineText(line), 0) }
-        let first = max(0, min(column - Self.maxShownColumns / 4, total - Self.maxShownColumns))
-        // Walk to the window's first scalar, then take maxShownColumns scalars.
-        var i = start
-        var n = 0
-        while i < end && n < first {
-            i += 1
-            while i < end && bytes[i] & 0xC0 == 0x80 { i += 1 }
-            n += 1
+        let most = Self.maxShownColumns
+        // At most `most` bytes: at most `most` scalars (the common case).
+        if end - start <= most { return (lineText(line), 0) }
+        let caret = min(max(caretByte, start), end)
+        var i = caret
+        var back = 0
+        func stepBack() {
+            i -= 1
+            while i > start && bytes[i] & 0xC0 == 0x80 { i -= 1 }
+            back += 1
         }
-        var j = i
-        n = 0
-        while j < end && n < Self.maxShownColumns {
+        while i > start && back < most / 4 { stepBack() }
+        var j = caret
+        var forward = 0
+        while j < end && back + forward < most {
             j += 1
             while j < end && bytes[j] & 0xC0 == 0x80 { j += 1 }
-            n += 1
+            forward += 1
         }
+        while i > start && back + forward < most { stepBack() }  // near the end: widen to the left
+        if i == start && j == end { return (lineText(line), 0) }
         let text = String(decoding: bytes[i..<j], as: UTF8.self)
-        return ((first > 0 ? "…" : "") + text + (j < end ? "…" : ""), first)
+        return ((i > start ? "…" : "") + text + (j < end ? "…" : ""), i > start ? max(0, column - back) : 0)
     }
 }
 
