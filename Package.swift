@@ -12,7 +12,9 @@ let package = Package(
     ],
     targets: [
         // The library: no dependencies beyond the standard library and Foundation.
-        .target(name: "Warden"),
+        // libm: `rounded()` etc. lower to libm calls, and a host executable that imports neither
+        // Foundation nor Glibc (the fuzz harnesses) otherwise fails to link.
+        .target(name: "Warden", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // GNU readline, linked by the executable only (readline is GPL; the library stays free of it).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -21,6 +23,11 @@ let package = Package(
                 "Warden", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // libFuzzer harnesses (Fuzz/run.sh builds them with -sanitize=fuzzer,address; a plain build
+        // makes do-nothing executables).
+        .executableTarget(name: "WardenFuzzCompile", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzFacts", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzExpr", dependencies: ["Warden"]),
         .testTarget(name: "WardenTests", dependencies: ["Warden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WardenCLITests", dependencies: ["Warden"]),
     ]

@@ -10,10 +10,12 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Policy files (.warden).")
     var files: [String]
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     func run() throws {
         var failed = false
         for path in files {
-            if let program = PolicyLoader.load(path) {
+            if let program = PolicyLoader.load(path, engine: limitOptions.engine) {
                 let rules = program.ruleNames.count
                 Output.line("\(path): ok (\(rules) rule\(rules == 1 ? "" : "s")\(program.warnings.isEmpty ? "" : ", \(program.warnings.count) warning\(program.warnings.count == 1 ? "" : "s")"))")
             } else {

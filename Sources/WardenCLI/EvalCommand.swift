@@ -37,6 +37,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     func validate() throws {
         if let today, Day(today) == nil {
             throw ValidationError("--today takes a calendar date YYYY-MM-DD, not `\(today)`")
@@ -44,11 +46,12 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let program = PolicyLoader.load(file) else { throw ExitCode(1) }
+        guard let program = PolicyLoader.load(file, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false
         var unknownReported: Set<String> = []
+        var unknownCapped = false
 
         var decision = Decision()
 
@@ -59,7 +62,13 @@ struct EvalCommand: ParsableCommand {
                 hadError = true
                 printer.invalid(line: n, message: e.message)
             case .device(let d):
-                for name in d.input.unknownNames where unknownReported.insert(name).inserted {
+                for name in d.input.unknownNames where !unknownCapped && unknownReported.insert(name).inserted {
+                    // A device with 100,000 unknown keys must not print (and look up) 100,000 warnings.
+                    if unknownReported.count > 20 {
+                        unknownCapped = true
+                        Output.error("warning: \(facts):\(n): more unknown facts; not reported")
+                        break
+                    }
                     var m = "warning: \(facts):\(n): unknown fact `\(name)` (reported once)"
                     if let s = SchemaText.suggestion(name, in: program.schema) { m += "; did you mean `\(s)`?" }
                     Output.error(m)

@@ -76,21 +76,65 @@ extension Diagnostic {
 }
 
 extension SourceFile {
+    /// The most source-line scalars a rendered diagnostic shows; longer lines are cut to a window
+    /// around the caret, marked with `…` (a 1 MB one-line file with 100 errors printed 100 MB).
+    static let maxShownColumns = 160
+
     /// `name:line:col: label: message`, the line, and `^~~~` under the span.
     func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
         let loc = location(of: span.start)
         var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
-        let line = lineText(loc.line).replacingTabs()
-        out += line + "\n"
         let endLoc = location(of: span.end)
-        let width: Int
+        let (text, first) = shownLine(loc.line, caretByte: span.start, column: loc.column - 1)
+        let line = text.replacingTabs()
+        let count = line.unicodeScalars.count
+        let caret = max(0, loc.column - 1 - first)
+        var width: Int
         if endLoc.line == loc.line {
             width = max(1, endLoc.column - loc.column)
         } else {
-            width = max(1, line.unicodeScalars.count - loc.column + 1)
+            width = max(1, count - caret)
         }
-        out += String(repeating: " ", count: max(0, loc.column - 1)) + "^" + String(repeating: "~", count: width - 1)
+        let marked = first > 0 ? 1 : 0  // the leading `…` is one column
+        if first > 0 || count > Self.maxShownColumns {
+            width = max(1, min(width, count - caret - marked))
+        }
+        out += line + "\n"
+        out += String(repeating: " ", count: caret + marked) + "^" + String(repeating: "~", count: width - 1)
         return out + "\n"
+    }
+
+    /// A line's text, or for a long line a window of it around the caret (byte `caretByte`, scalar
+    /// column `column`, 0-based) with `…` at a cut end; and the column of the window's first scalar.
+    /// Only the window is scanned, so a hundred errors on a megabyte line stay cheap.
+    func shownLine(_ line: Int, caretByte: Int, column: Int) -> (String, Int) {
+        guard line >= 1 && line <= lineStarts.count else { return ("", 0) }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
+        let most = Self.maxShownColumns
+        // At most `most` bytes: at most `most` scalars (the common case).
+        if end - start <= most { return (lineText(line), 0) }
+        let caret = min(max(caretByte, start), end)
+        var i = caret
+        var back = 0
+        func stepBack() {
+            i -= 1
+            while i > start && bytes[i] & 0xC0 == 0x80 { i -= 1 }
+            back += 1
+        }
+        while i > start && back < most / 4 { stepBack() }
+        var j = caret
+        var forward = 0
+        while j < end && back + forward < most {
+            j += 1
+            while j < end && bytes[j] & 0xC0 == 0x80 { j += 1 }
+            forward += 1
+        }
+        while i > start && back + forward < most { stepBack() }  // near the end: widen to the left
+        if i == start && j == end { return (lineText(line), 0) }
+        let text = String(decoding: bytes[i..<j], as: UTF8.self)
+        return ((i > start ? "…" : "") + text + (j < end ? "…" : ""), i > start ? max(0, column - back) : 0)
     }
 }
 
@@ -122,13 +166,18 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The nearest candidate to `name`, if it is close enough to be a plausible typo.
 func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, min(3, (name.count + 2) / 3))
+    let length = name.lowercased().unicodeScalars.count
     var best: (String, Int)?
     for c in candidates {
+        // The distance is at least the difference in length: skip hopeless candidates without the
+        // quadratic comparison (a 1 MB identifier took a minute against the fact names).
+        let count = c.utf8.allSatisfy { $0 < 0x80 } ? c.utf8.count : c.lowercased().unicodeScalars.count
+        if abs(count - length) > limit { continue }
         let d = editDistance(name, c)
         if let b = best, b.1 <= d { continue }
         best = (c, d)
     }
     guard let (cand, d) = best else { return nil }
-    let limit = max(1, min(3, (name.count + 2) / 3))
     return d <= limit ? cand : nil
 }

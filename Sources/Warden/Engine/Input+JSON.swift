@@ -51,13 +51,14 @@ extension Schema {
         var input = Input(slots: schema.facts.count)
         var id: String?
         var seen = Set<Int>()
+        var unknown = Set<String>()  // not `unknownNames.contains`: quadratic on 100,000 keys
         for (key, v) in fields {
             if key == "id" {
                 id = v.text
                 continue
             }
             guard let slot = schema.slot(ofFact: key) else {
-                if !input.unknownNames.contains(key) { input.unknownNames.append(key) }
+                if unknown.insert(key).inserted { input.unknownNames.append(key) }
                 continue
             }
             if !seen.insert(slot).inserted {

@@ -35,7 +35,11 @@ public enum PolicyFormatter {
     public static func format(_ source: SourceFile) throws(CompileError) -> String {
         let parsed = Parser.parseFile(source)
         let errors = parsed.diagnostics.filter { $0.severity == .error }
-        guard errors.isEmpty else { throw CompileError(diagnostics: parsed.diagnostics, source: source) }
+        guard errors.isEmpty else {
+            // Capped as `check` caps them ("N more errors"): thousands of rendered errors took seconds.
+            let engine = Engine()
+            throw CompileError(diagnostics: engine.cap(engine.sortDiagnostics(parsed.diagnostics)), source: source)
+        }
         var lexer = Lexer(source, options: SyntaxOptions(keepComments: true))
         let tokens = lexer.tokenize().tokens.filter { $0.kind != .eof }
         var f = FormatterCore(source: source, tokens: tokens)

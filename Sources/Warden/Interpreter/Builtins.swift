@@ -145,19 +145,26 @@ enum Builtins {
         }
     }
 
+    /// Substring search in linear time (Knuth–Morris–Pratt): the naive scan was quadratic, and
+    /// `"a" * 10^6 contains ("a" * 5x10^5 + "b")` ran for minutes.
     static func stringContains(_ s: String, _ sub: String) -> Bool {
         let h = Array(s.utf8)
         let n = Array(sub.utf8)
         if n.isEmpty { return true }
         if n.count > h.count { return false }
-        var i = 0
-        while i + n.count <= h.count {
-            if h[i] == n[0] {
-                var j = 1
-                while j < n.count && h[i + j] == n[j] { j += 1 }
-                if j == n.count { return true }
-            }
-            i += 1
+        // fail[i]: length of the longest proper border of n[0...i].
+        var fail = [Int](repeating: 0, count: n.count)
+        var k = 0
+        for i in n.indices.dropFirst() {
+            while k > 0 && n[i] != n[k] { k = fail[k - 1] }
+            if n[i] == n[k] { k += 1 }
+            fail[i] = k
+        }
+        k = 0
+        for c in h {
+            while k > 0 && c != n[k] { k = fail[k - 1] }
+            if c == n[k] { k += 1 }
+            if k == n.count { return true }
         }
         return false
     }

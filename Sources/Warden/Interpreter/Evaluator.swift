@@ -420,7 +420,8 @@ struct Evaluator: Sendable {
                 return .bytes(x + y)
             case (.list(let x), .list(let y)):
                 try checkList(x.count + y.count, s)
-                try charge((x.count + y.count) / 16, &s)
+                // One step per element copied: at /16, `l.map(x, big + big)` held 500 MB in one rule.
+                try charge(x.count + y.count, &s)
                 return .list(x + y)
             default:
                 return try Arithmetic.add(a, b)

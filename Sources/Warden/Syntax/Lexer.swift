@@ -199,18 +199,39 @@ struct Lexer {
 
     private mutating func scanUnexpected() {
         let start = pos
+        let message: String
         if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
             pos += length
             let shown = value < 0x20 || value == 0x7F
                 ? "U+" + String(value, radix: 16, uppercase: true)
                 : String(Character(Unicode.Scalar(value) ?? "?"))
-            error("unexpected character `\(shown)`", SourceSpan(start: start, end: pos))
+            message = "unexpected character `\(shown)`"
         } else {
             pos += 1
-            error(invalidByteMessage(bytes[start]), SourceSpan(start: start, end: pos))
+            message = invalidByteMessage(bytes[start])
         }
-        add(.invalid, from: start)
+        // A run of unexpected characters is one error and one token: a megabyte of `@` made a
+        // million diagnostics (seconds and hundreds of MB before the "N more errors" cap).
+        if unexpectedRunEnd == start, let t = tokens.indices.last, let d = diagnostics.indices.last {
+            unexpectedRunLength += 1
+            tokens[t].span.end = pos
+            diagnostics[d].span.end = pos
+            let more = unexpectedRunLength - 1
+            diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more unexpected character\(more == 1 ? "" : "s") after it"
+        } else {
+            error(message, SourceSpan(start: start, end: pos))
+            add(.invalid, from: start)
+            unexpectedRunLength = 1
+            unexpectedRunFirst = message
+        }
+        unexpectedRunEnd = pos
     }
+
+    /// The end of the last unexpected character (a run continues only from there), the run's
+    /// length and the message of its first character.
+    private var unexpectedRunEnd = -1
+    private var unexpectedRunLength = 0
+    private var unexpectedRunFirst = ""
 
     /// `#` or `//` to the end of the line; the comment's text must be valid UTF-8.
     private mutating func scanComment() {
