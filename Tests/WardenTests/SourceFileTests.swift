@@ -25,3 +25,12 @@ import Testing
         #expect(Day("1970-01-01")?.daysSinceEpoch == 0)
     }
 }
+
+@Suite struct DayRangeTests {
+    @Test func dayNumbersAreClampedToTheCalendarRange() throws {
+        #expect(Day(daysSinceEpoch: Int.max).description == "9999-12-31")
+        #expect(Day(daysSinceEpoch: Int.min).description == "0001-01-01")
+        #expect(try #require(Day("9999-12-31")).daysSinceEpoch == Day(daysSinceEpoch: .max).daysSinceEpoch)
+        #expect(try #require(Day("0001-01-01")).daysSinceEpoch == Day(daysSinceEpoch: .min).daysSinceEpoch)
+    }
+}

@@ -133,7 +133,15 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before).
     public let daysSinceEpoch: Int
 
-    public init(daysSinceEpoch: Int) { self.daysSinceEpoch = daysSinceEpoch }
+    /// A date from its day number, clamped to 0001-01-01 ... 9999-12-31 (so that calendar
+    /// arithmetic on it can never overflow).
+    public init(daysSinceEpoch: Int) {
+        self.daysSinceEpoch = min(max(daysSinceEpoch, Day.minDays), Day.maxDays)
+    }
+
+    /// 0001-01-01 and 9999-12-31 as day numbers.
+    static let minDays = -719_162
+    static let maxDays = 2_932_896
 
     /// Parses `YYYY-MM-DD` (a real calendar date, year 0001–9999); nil otherwise.
     public init?(_ text: String) {
