@@ -7,6 +7,8 @@ struct ExprCommand: ParsableCommand {
         commandName: "expr",
         abstract: "Evaluate one expression against facts, or as plain CEL with --cel.")
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     @Flag(help: "Print the result as typed-value JSON ({\"int\":\"7\"}), or {\"error\":...}.")
     var json = false
 
@@ -78,7 +80,7 @@ struct ExprCommand: ParsableCommand {
             Output.error("error: --bindings needs --cel (typed mode reads facts with --facts)")
             throw ExitCode(2)
         }
-        let engine = Engine()
+        let engine = limitOptions.engine
         var input = engine.schema.emptyInput()
         if let facts {
             let bytes: [UInt8]

@@ -19,11 +19,13 @@ struct REPLCommand: ParsableCommand {
             the exit status is 1 if any entry had an error.
             """)
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     @Argument(help: "Policy files to load first.")
     var files: [String] = []
 
     func run() throws {
-        var session = Session()
+        var session = Session(engine: limitOptions.engine)
         session.today = EvalCommand.currentUTCDate()
         session.readFile = { path in Files.readAll(path).mapError { Session.ReadFailure($0.description) } }
         session.listDirectory = REPLCommand.list

@@ -11,6 +11,8 @@ struct TestCommand: ParsableCommand {
             are missing, as in `eval`. Exit status 1 when a test failed or a file has errors.
             """)
 
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+
     @Argument(help: "Policy files (.warden).")
     var files: [String]
 
@@ -29,7 +31,7 @@ struct TestCommand: ParsableCommand {
         var fileErrors = false
         var coverageText = ""
         for path in files {
-            guard let program = PolicyLoader.load(path) else {
+            guard let program = PolicyLoader.load(path, engine: limitOptions.engine) else {
                 fileErrors = true
                 continue
             }

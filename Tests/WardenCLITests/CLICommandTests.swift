@@ -139,4 +139,16 @@ import Testing
         #expect(e.status != 0)
         #expect(e.stdout.hasPrefix("{\"error\":"))
     }
+
+    @Test func limitOptionsReachExprTestAndRepl() throws {
+        let e = try CLI.run(["expr", "--max-steps", "3", "--", "[1, 2, 3].all(x, x > 0)"])
+        #expect(e.status == 1)
+        #expect(e.stdout.contains("evaluation cost limit exceeded (3 steps)"))
+        let r = try CLI.run(["repl", "--max-nesting", "3"], stdin: "((((1))))\n1 + 1\n")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("2 : int"))
+        #expect(r.stderr.contains("nested too deeply (limit 3)"))
+        let t = try CLI.run(["test", "--max-steps", "0", "samples/threat-level.warden"])
+        #expect(t.status == 2)
+    }
 }
