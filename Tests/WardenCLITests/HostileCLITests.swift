@@ -15,7 +15,12 @@ import Testing
     }
 
     /// Runs `warden args...` with stdin bytes, killing it after `timeout` seconds.
+    /// Sanitizer builds run the binary several times slower: their CI run sets
+    /// WARDEN_TEST_TIME_SCALE so the watchdog measures hangs, not instrumentation.
+    static let timeScale = ProcessInfo.processInfo.environment["WARDEN_TEST_TIME_SCALE"].flatMap(Double.init) ?? 1
+
     static func run(_ args: [String], stdin: [UInt8] = [], timeout: Double = 10) throws -> Outcome {
+        let timeout = timeout * max(1, timeScale)
         // A child that exits before reading all its input must not kill the test runner with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let p = Process()
@@ -75,7 +80,7 @@ import Testing
     /// The process ended by itself, in time, and said why if it failed.
     static func expectWellBehaved(_ o: Outcome, _ what: String) {
         #expect(!o.signalled, "\(what): killed by signal \(o.status)")
-        #expect(!o.timedOut, "\(what): still running after 10 s")
+        #expect(!o.timedOut, "\(what): still running after \(10 * max(1, Self.timeScale)) s")
         if o.status != 0 {
             #expect(!(o.stderr.isEmpty && o.stdout.isEmpty), "\(what): exit \(o.status) without a message")
         }
