@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Language tests kept as data: every `Fixtures/language/*.warden` file is compiled, and its
 /// annotations say what must happen.

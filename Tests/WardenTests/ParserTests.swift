@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Parses an expression and dumps it, or returns the rendered diagnostics.
 func dumpExpr(_ text: String, cel: Bool = false) -> String {

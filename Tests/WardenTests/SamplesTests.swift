@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Every policy in `samples/` compiles without errors and evaluates every device of
 /// `samples/devices.jsonl`; the decisions (action, fired rules, error count, config) are pinned in

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// The shared benchmark policy (`../shared/bench/cl10.warden`) decides exactly as the reference
 /// evaluator there, on devices from its own generator. Needs python3 and the shared folder beside

@@ -4,7 +4,7 @@
 extension Checker {
     /// Types `e`. `expected` only guides literal conversion and bare enum members; callers check the result.
     @discardableResult
-    func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
+    package func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
         let t = infer(e, expected: expected)
         resolutions.types[e.id] = t
         return t

@@ -2,20 +2,20 @@
 // literals compared with enums, versions and dates, checks configuration values, and lints.
 // After a successful check the only errors left at run time are dynamic ones.
 
-final class Checker {
+package final class Checker {
     let schema: Schema
     let source: SourceFile
     let hostFunctions: [HostFunction]
-    private(set) var diagnostics: [Diagnostic] = []
-    var resolutions = Resolutions()
-    var lets: [CheckedLet] = []
-    var letIndex: [String: Int] = [:]
+    package private(set) var diagnostics: [Diagnostic] = []
+    package var resolutions = Resolutions()
+    package var lets: [CheckedLet] = []
+    package var letIndex: [String: Int] = [:]
     /// Comprehension variables, innermost last.
     var scopes: [(name: String, type: WardenType)] = []
     /// `let`s used by the expression being checked.
     var usedLets: Set<Int> = []
 
-    init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
+    package init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
         self.schema = schema
         self.source = source
         self.hostFunctions = hostFunctions
@@ -32,7 +32,7 @@ final class Checker {
     func line(_ span: SourceSpan) -> Int { source.location(of: span.start).line }
 
     /// Built-in function names (for suggestions and `let` shadowing).
-    static let builtinFunctions: [String] = [
+    package static let builtinFunctions: [String] = [
         "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
         "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter", "version", "date", "lower", "upper",
         "daysBetween",
@@ -43,7 +43,7 @@ final class Checker {
         EnumType.resolutionOrder.filter { $0.ordinal(of: name) != nil }
     }
 
-    static let typeNames: [String: WardenType] = [
+    package static let typeNames: [String: WardenType] = [
         "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
         "list": .list(.dyn), "map": .map(.dyn, .dyn), "null_type": .null, "type": .type, "dyn": .dyn,
         "version": .version, "date": .date,

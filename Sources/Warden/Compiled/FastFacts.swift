@@ -17,12 +17,12 @@
 // hands the rule to the reference evaluator, which reads the `Value`.
 
 /// How a slot's values are encoded, from the schema type.
-enum FastEncoding: Sendable, Hashable {
+package enum FastEncoding: Sendable, Hashable {
     case bool, int, date, version, string, stringList
     case enumeration(EnumType)
 
     /// Slots at or above this are never read fast (their presence bits would not fit one word).
-    static let maxSlots = 64
+    package static let maxSlots = 64
 
     init?(_ type: WardenType, slot: Int) {
         guard slot >= 0, slot < FastEncoding.maxSlots else { return nil }
@@ -48,9 +48,9 @@ enum FastEncoding: Sendable, Hashable {
     }
 }
 
-enum FastWords {
+package enum FastWords {
     /// The word of a string's UTF-8 bytes.
-    static func string(_ u: UnsafeBufferPointer<UInt8>) -> Int64 {
+    package static func string(_ u: UnsafeBufferPointer<UInt8>) -> Int64 {
         let n = u.count
         if n <= 7 {
             var w: UInt64 = UInt64(n) << 56
@@ -66,7 +66,7 @@ enum FastWords {
         return Int64(bitPattern: h | (1 << 63))
     }
 
-    static func string(_ s: String) -> Int64 {
+    package static func string(_ s: String) -> Int64 {
         var s = s
         return s.withUTF8 { string($0) }
     }
@@ -75,7 +75,7 @@ enum FastWords {
     @inline(__always) static func isExact(_ w: Int64) -> Bool { w >= 0 }
 
     /// Packs a version when it fits (at most 4 components, each < 2^16).
-    static func version(_ v: Version) -> Int64? {
+    package static func version(_ v: Version) -> Int64? {
         let c = v.components
         // Trailing zero components do not change the value.
         var n = c.count
@@ -108,7 +108,7 @@ enum FastWords {
 /// (below 64) followed by the element words of list facts, plus two bit sets saying which slots are
 /// present and which words are valid. One object, so a decision touches one region of memory and
 /// copying an input retains one reference. Copy-on-write like the standard collections.
-struct FastFacts: @unchecked Sendable {
+package struct FastFacts: @unchecked Sendable {
     // @unchecked: the buffer is only mutated after `makeUnique()`, so a shared buffer is never written.
     struct Header {
         var facts: [Value?]
@@ -130,7 +130,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.withUnsafeMutablePointerToElements { $0.initialize(repeating: 0, count: words) }
     }
 
-    var facts: [Value?] {
+    package var facts: [Value?] {
         get { buffer.header.facts }
         _modify {
             makeUnique()
@@ -143,8 +143,8 @@ struct FastFacts: @unchecked Sendable {
 
     var present: UInt64 { buffer.header.present }
     var fastBits: UInt64 { buffer.header.fast }
-    var wordCount: Int { buffer.header.wordCount }
-    var poolCount: Int { buffer.header.poolCount }
+    package var wordCount: Int { buffer.header.wordCount }
+    package var poolCount: Int { buffer.header.poolCount }
 
     mutating func makeUnique(extra: Int = 0) {
         let h = buffer.header
@@ -172,7 +172,7 @@ struct FastFacts: @unchecked Sendable {
         }
     }
 
-    mutating func setMissing(_ slot: Int) {
+    package mutating func setMissing(_ slot: Int) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -180,7 +180,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.header.fast &= ~bit
     }
 
-    mutating func setFast(_ slot: Int, _ word: Int64) {
+    package mutating func setFast(_ slot: Int, _ word: Int64) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -189,7 +189,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.withUnsafeMutablePointerToElements { $0[slot] = word }
     }
 
-    mutating func setSlow(_ slot: Int) {
+    package mutating func setSlow(_ slot: Int) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -197,21 +197,21 @@ struct FastFacts: @unchecked Sendable {
         buffer.header.fast &= ~bit
     }
 
-    mutating func poolAppend(_ word: Int64) {
+    package mutating func poolAppend(_ word: Int64) {
         makeUnique(extra: 1)
         let at = buffer.header.wordCount + buffer.header.poolCount
         buffer.withUnsafeMutablePointerToElements { ($0 + at).initialize(to: word) }
         buffer.header.poolCount += 1
     }
 
-    mutating func poolTruncate(_ count: Int) {
+    package mutating func poolTruncate(_ count: Int) {
         guard count >= 0, count < poolCount else { return }
         makeUnique()
         buffer.header.poolCount = count
     }
 
     /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).
-    mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
+    package mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
         guard let value else {
             setMissing(slot)
             return
@@ -247,12 +247,12 @@ struct FastFacts: @unchecked Sendable {
 
 extension Schema {
     /// The fast encoding of every slot.
-    var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
+    package var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
 }
 
 extension Input {
     /// Re-encodes every slot from `facts` (after facts were written directly).
-    mutating func encodeAll(_ encodings: [FastEncoding?]) {
+    package mutating func encodeAll(_ encodings: [FastEncoding?]) {
         let values = facts
         var f = FastFacts(slots: values.count)
         f.facts = values

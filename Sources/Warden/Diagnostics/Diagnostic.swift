@@ -49,7 +49,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.isIncomplete = isIncomplete
     }
 
-    static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
+    package static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
         Diagnostic(.error, message, span: span, notes: notes, fixIt: fixIt)
     }
     static func warning(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
@@ -81,7 +81,7 @@ extension SourceFile {
     static let maxShownColumns = 160
 
     /// `name:line:col: label: message`, the line, and `^~~~` under the span.
-    func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
+    package func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
         let loc = location(of: span.start)
         var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
         let endLoc = location(of: span.end)
@@ -140,7 +140,7 @@ extension SourceFile {
 
 extension String {
     /// Tabs shown as one space so carets stay aligned (columns count scalars).
-    func replacingTabs() -> String {
+    package func replacingTabs() -> String {
         String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
     }
 }
@@ -165,7 +165,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The nearest candidate to `name`, if it is close enough to be a plausible typo.
-func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+package func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, min(3, (name.count + 2) / 3))
     let length = name.lowercased().unicodeScalars.count
     var best: (String, Int)?

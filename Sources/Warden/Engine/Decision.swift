@@ -34,6 +34,12 @@ public struct ConfigEntry: Sendable, Hashable {
     public let value: ConfigValue
     /// The value as JSON text of the key's type (`1`, `"true"`, `0`, `"text"`).
     public let jsonText: String
+
+    package init(key: String, value: ConfigValue, jsonText: String) {
+        self.key = key
+        self.value = value
+        self.jsonText = jsonText
+    }
 }
 
 /// The outcome of evaluating a policy for one device.

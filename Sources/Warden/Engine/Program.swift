@@ -2,7 +2,7 @@
 /// `Program.input(json:)`; facts given badly are recorded as fact errors and count as missing.
 public struct Input: Sendable {
     /// Facts by slot; `nil` is missing. Writing here directly marks the typed slots stale.
-    var facts: [Value?] {
+    package var facts: [Value?] {
         get { fast.facts }
         _modify {
             fastValid = false
@@ -11,15 +11,15 @@ public struct Input: Sendable {
     }
     /// The facts' storage, with the typed slots for the compiled engine (FastFacts.swift), which
     /// are valid when `fastValid`.
-    var fast: FastFacts
+    package var fast: FastFacts
     /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
-    var fastValid = true
+    package var fastValid = true
     /// Facts that were given badly.
-    public internal(set) var factErrors: [DecisionError] = []
+    public package(set) var factErrors: [DecisionError] = []
     /// Names that are not facts (`id` excluded).
-    public internal(set) var unknownNames: [String] = []
+    public package(set) var unknownNames: [String] = []
 
-    init(slots: Int) {
+    package init(slots: Int) {
         fast = FastFacts(slots: slots)
     }
 
@@ -29,7 +29,7 @@ public struct Input: Sendable {
     }
 
     /// Sets a fact by slot; the typed slots are re-encoded before the next evaluation.
-    mutating func set(slot: Int, _ value: Value?) { facts[slot] = value }
+    package mutating func set(slot: Int, _ value: Value?) { facts[slot] = value }
 
     /// Sets a fact by slot (host fast path), keeping the typed slot in step.
     mutating func set(slot: Int, _ value: Value?, encoding: FastEncoding?) {
@@ -46,8 +46,8 @@ public struct Input: Sendable {
 
 /// A compiled policy: immutable, `Sendable`, stateless; evaluate it from any number of threads.
 public struct Program: Sendable {
-    let policy: CheckedPolicy
-    let evaluator: Evaluator
+    package let policy: CheckedPolicy
+    package let evaluator: Evaluator
     /// The rule conditions compiled over typed fact slots (Compiler.swift).
     let compiled: CompiledPolicy
     /// Each slot's typed encoding.
@@ -65,7 +65,7 @@ public struct Program: Sendable {
     /// Non-fatal diagnostics (warnings) from compilation.
     public let warnings: [Diagnostic]
 
-    init(policy: CheckedPolicy, engine: Engine, source: SourceFile, warnings: [Diagnostic]) {
+    package init(policy: CheckedPolicy, engine: Engine, source: SourceFile, warnings: [Diagnostic]) {
         self.policy = policy
         self.engine = engine
         self.source = source
@@ -320,7 +320,7 @@ public struct Program: Sendable {
 
 extension Value {
     /// Whether the value has the given static type (lists element by element).
-    func conforms(to t: WardenType) -> Bool {
+    package func conforms(to t: WardenType) -> Bool {
         switch (self, t) {
         case (_, .dyn): return true
         case (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes),

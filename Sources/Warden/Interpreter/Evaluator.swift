@@ -5,22 +5,24 @@
 // a let cycle is reported, never followed).
 
 /// Bounds on one evaluation.
-struct EvalLimits: Sendable {
+package struct EvalLimits: Sendable {
     /// Cost budget: one step per node, more for iterations and scans.
     var maxSteps = 1_000_000
     /// The longest string or bytes value an evaluation may build.
     var maxStringBytes = 1 << 20
     /// The longest list (or map) an evaluation may build.
     var maxListLength = 100_000
+
+    package init() {}
 }
 
 /// Per-evaluation mutable state (one decision or one expression); not shared across threads.
-struct EvalState {
+package struct EvalState {
     var facts: [Value?]
     var bindings: [String: Value]
     var limits: EvalLimits
     /// Cost used so far.
-    var steps: Int = 0
+    package var steps: Int = 0
     /// Let values, computed on first use.
     var letCache: [Int: LetSlot] = [:]
     /// Comprehension variables, innermost last.
@@ -28,7 +30,7 @@ struct EvalState {
     /// Compiled `matches` patterns.
     var regexCache: [String: Regex] = [:]
 
-    init(facts: [Value?], bindings: [String: Value] = [:], limits: EvalLimits = .init()) {
+    package init(facts: [Value?], bindings: [String: Value] = [:], limits: EvalLimits = .init()) {
         self.facts = facts
         self.bindings = bindings
         self.limits = limits
@@ -41,13 +43,13 @@ struct EvalState {
 }
 
 /// Evaluates checked (or, in CEL mode, resolved) expressions.
-struct Evaluator: Sendable {
+package struct Evaluator: Sendable {
     let resolutions: Resolutions
     let lets: [Expr]
     let hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>]
     let celMode: Bool
 
-    init(
+    package init(
         resolutions: Resolutions, lets: [Expr], hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>] = [],
         celMode: Bool
     ) {
@@ -58,7 +60,7 @@ struct Evaluator: Sendable {
     }
 
     /// Evaluates `e`; errors are CEL error values, never traps.
-    func evaluate(_ e: Expr, _ state: inout EvalState) -> Result<Value, EvalError> {
+    package func evaluate(_ e: Expr, _ state: inout EvalState) -> Result<Value, EvalError> {
         do {
             return .success(try eval(e, &state))
         } catch {

@@ -220,7 +220,7 @@ extension KeyDefinition {
 
     /// The JSON text of a value in `eval --format json` (integers as numbers, string booleans as
     /// `"true"`/`"false"`, booleans as `0`/`1`, text as strings).
-    func jsonText(_ v: ConfigValue) -> String {
+    package func jsonText(_ v: ConfigValue) -> String {
         switch (kind, v) {
         case (.stringBool, .bool(let b)): b ? "\"true\"" : "\"false\""
         case (_, .bool(let b)): b ? "1" : "0"
@@ -230,7 +230,7 @@ extension KeyDefinition {
     }
 
     /// How a value is shown to people (`1`, `"true"`, `0`, `"text"`).
-    func displayText(_ v: ConfigValue) -> String { jsonText(v) }
+    package func displayText(_ v: ConfigValue) -> String { jsonText(v) }
 }
 
 /// Why a value does not fit a key.

@@ -12,9 +12,9 @@
 struct ParseAbort: Error {}
 
 /// Parses Warden (and plain CEL) source into the AST.
-enum Parser {
+package enum Parser {
     /// Parses a policy file. Every syntax error in the file is reported.
-    static func parseFile(_ source: SourceFile, options: SyntaxOptions = .init())
+    package static func parseFile(_ source: SourceFile, options: SyntaxOptions = .init())
         -> (file: PolicyFile, diagnostics: [Diagnostic], nextID: Int)
     {
         var p = ParserCore(source, options: options)
@@ -23,7 +23,7 @@ enum Parser {
     }
 
     /// Parses a single expression that must span the whole source.
-    static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
+    package static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
         -> (expr: Expr?, diagnostics: [Diagnostic], nextID: Int)
     {
         var p = ParserCore(source, options: options)

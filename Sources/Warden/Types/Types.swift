@@ -72,7 +72,7 @@ public indirect enum WardenType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `dyn` or `error`: anything goes.
-    var isDynamic: Bool { self == .dyn || self == .error }
+    package var isDynamic: Bool { self == .dyn || self == .error }
 }
 
 /// A dotted numeric version such as `13.0.2`. Missing components compare as 0.

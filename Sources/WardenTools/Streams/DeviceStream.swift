@@ -1,3 +1,5 @@
+import Warden
+
 // Streaming device facts (JSON Lines) in, decision lines out — the hot path of `warden eval`.
 // The library never reads files: the host feeds byte chunks and receives devices line by line.
 

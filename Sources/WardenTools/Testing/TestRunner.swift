@@ -1,3 +1,5 @@
+import Warden
+
 // Running a policy's `test` blocks (LANGUAGE.md §7). A test gives facts as constants, runs the
 // ordinary decision (`Program.evaluate`) and compares the action, the exact list of fired named
 // rules (when given) and expected configuration values. Tests never change what `evaluate` does.

@@ -1,3 +1,5 @@
+import Warden
+
 /// Decisions as text for people (`warden eval --format text`, the REPL's `:eval`, failing tests).
 public enum DecisionText {
     /// `device 17: blockAccess`, and with `explain` each fired rule and error with its source line.
