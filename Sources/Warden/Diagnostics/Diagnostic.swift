@@ -1,6 +1,7 @@
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Hashable, Comparable {
     case note, warning, error
+    /// Orders by seriousness: note < warning < error.
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     var rank: Int {
         switch self {
@@ -15,8 +16,11 @@ public enum Severity: String, Sendable, Hashable, Comparable {
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// A secondary message with its own location (for example the other side of a conflict).
     public struct Note: Sendable, Hashable {
+        /// The note's text.
         public var message: String
+        /// Where it points, if anywhere.
         public var span: SourceSpan?
+        /// Creates a note.
         public init(_ message: String, span: SourceSpan? = nil) {
             self.message = message
             self.span = span
@@ -37,6 +41,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// continues the entry on the next line instead of reporting it.
     public var isIncomplete: Bool
 
+    /// Creates a diagnostic.
     public init(
         _ severity: Severity, _ message: String, span: SourceSpan, notes: [Note] = [], fixIt: String? = nil,
         isIncomplete: Bool = false
@@ -56,6 +61,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, message, span: span, notes: notes, fixIt: fixIt)
     }
 
+    /// `error: message`, without the location (see `rendered(in:)` for the caret form).
     public var description: String { "\(severity.rawValue): \(message)" }
 }
 

@@ -44,6 +44,7 @@ public struct CompileError: Error, Sendable, CustomStringConvertible {
     /// Renders every diagnostic with its caret, as the CLI prints them.
     public func rendered() -> String { diagnostics.map { $0.rendered(in: source) }.joined() }
 
+    /// The rendered diagnostics.
     public var description: String { rendered() }
 
     /// Diagnostics that failed a compilation (the formatter and the REPL make their own).

@@ -49,7 +49,7 @@ extension Engine {
 extension Value {
     /// The value in the typed-value JSON of the CEL conformance protocol (`{"int":"7"}`,
     /// `{"enum":"ThreatLevel.medium"}`, `{"version":"13.0.2"}`, `{"date":"2024-05-01"}`).
-    public var typedJSON: String { TypedJSON.encode(self) }
+    package var typedJSON: String { TypedJSON.encode(self) }
 
     /// The value as Warden source text (`[1, 2u, "a"]`, `ThreatLevel.medium`, `version("13")`).
     public var display: String { ValuePrinter.display(self) }
@@ -57,12 +57,12 @@ extension Value {
 
 extension EvalError {
     /// `{"error":"..."}`, the typed-value JSON of an evaluation error.
-    public var typedJSON: String { TypedJSON.error(message) }
+    package var typedJSON: String { TypedJSON.error(message) }
 }
 
 extension CompileError {
     /// `{"error":"..."}` with the first error's message.
-    public var typedJSON: String {
+    package var typedJSON: String {
         TypedJSON.error(diagnostics.first { $0.severity == .error }?.message ?? "compile error")
     }
 }

@@ -43,6 +43,7 @@ public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
     case bool(Bool)
     case text(String)
 
+    /// The value as Warden source text.
     public var description: String {
         switch self {
         case .int(let i): String(i)
@@ -54,7 +55,9 @@ public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
 
 /// A Defender app-configuration key (an output of a policy).
 public struct KeyDefinition: Sendable, Hashable {
+    /// The key's name, as written in config blocks and decisions.
     public let name: String
+    /// The key's value type.
     public let kind: KeyKind
     /// The documented default; `nil` when the key has none (it is then left out unless set).
     public let defaultValue: ConfigValue?

@@ -85,20 +85,6 @@ package indirect enum ExprKind: Sendable {
     case conditional(Expr, Expr, Expr)
 }
 
-/// The severity actions, in increasing order of severity.
-public enum Action: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
-    case allow, warn, blockAccess, wipeData
-    package var rank: Int {
-        switch self {
-        case .allow: 0
-        case .warn: 1
-        case .blockAccess: 2
-        case .wipeData: 3
-        }
-    }
-    public static func < (a: Action, b: Action) -> Bool { a.rank < b.rank }
-}
-
 /// A string with the span it was written at.
 package struct Located<T: Sendable>: Sendable {
     package var value: T
