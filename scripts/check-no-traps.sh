@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# scripts/check-no-traps.sh [DIR] — finds code in Sources/Warden (or DIR) that can trap on user data:
+# scripts/check-no-traps.sh [DIR...] — finds code in Sources/Warden and Sources/WardenTools (or the
+# DIRs) that can trap on user data:
 #
 #   force-unwrap   postfix `!` (`x!`, `f()!`, `a[i]!`), `try!`, `as!`
 #   trap-call      fatalError, precondition, preconditionFailure, assertionFailure, unsafelyUnwrapped
 #   float-to-int   `Int(…)`/`Int64(…)`/… of a floating-point expression (traps on NaN, ±inf, out of range)
-#   conversion     any unlabelled integer conversion in the evaluation layer (Interpreter/, Engine/,
-#                  Checker/) outside Interpreter/Arithmetic.swift, the checked arithmetic and conversion
+#   conversion     any unlabelled integer conversion in the evaluation layer (core Types/, Regex/,
+#                  Checker/, Interpreter/, Compiled/, Engine/; tools REPL/, Testing/, Streams/, CEL/,
+#                  Text/DecisionText.swift) outside Interpreter/Arithmetic.swift, the checked arithmetic and conversion
 #                  layer (use `exactly:`, `truncatingIfNeeded:`, `clamping:` or an Arithmetic helper)
 #   raw-arithmetic `+ - *` (and `+= -= *=`) on a line handling Int64/UInt64 values in the evaluation
 #                  layer outside Arithmetic.swift (use `addingReportingOverflow` & co.)
@@ -17,11 +19,11 @@
 # Exit 0 and one summary line when every finding is allowed; exit 1 listing the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR=${1:-Sources/Warden}
+if [ $# -gt 0 ]; then DIRS=("$@"); else DIRS=(Sources/Warden Sources/WardenTools); fi
 ALLOW=scripts/no-traps-allowlist.txt
 command -v perl >/dev/null || { echo "check-no-traps: missing: perl" >&2; exit 2; }
 
-find "$DIR" -name '*.swift' | sort | perl -e '
+find "${DIRS[@]}" -name '*.swift' | sort | perl -e '
 use strict; use warnings;
 my $allowFile = shift;
 my @allow;
@@ -38,7 +40,7 @@ my ($total, $allowed, @bad) = (0, 0);
 while (my $file = <STDIN>) {
     chomp $file;
     open(my $fh, "<", $file) or die "$file: $!";
-    my $evalLayer = ($file =~ m{/(Interpreter|Engine|Checker)/} && $file !~ m{/Interpreter/Arithmetic\.swift$}) ? 1 : 0;
+    my $evalLayer = ($file =~ m{Sources/Warden/(Types|Regex|Checker|Interpreter|Compiled|Engine)/|Sources/WardenTools/(REPL|Testing|Streams|CEL)/|/Text/DecisionText\.swift$} && $file !~ m{/Interpreter/Arithmetic\.swift$}) ? 1 : 0;
     my ($inBlock, $inMulti) = (0, 0);
     my $n = 0;
     # Names bound to Int64/UInt64 values anywhere in the file (`.int(let x)`, `x: Int64`): raw
