@@ -4,7 +4,9 @@
 #     and never the tools module WardenTools), or
 #   - a file of a core folder references a type declared in a folder of a later stage: the stages
 #     follow the data flow (the syntax knows no types or checker, the interpreter runs on the
-#     checked program and knows nothing of the compiled path or the engine).
+#     checked program and knows nothing of the compiled path or the engine), or
+#   - the core declares a public type that is not in its listed public surface, or the core target
+#     gets a dependency in Package.swift.
 # The type names are read from the declarations in each folder, so the check stays current; a new
 # core folder must be given a stage below.
 set -euo pipefail
@@ -35,6 +37,18 @@ SHARED = {
     "Interpreter": {"Limits"},
     # The compiled path reads the host's `Input` storage in place and fills its `Decision`.
     "Compiled": {"Input", "Decision"},
+}
+
+# The core's public types: what a host sees. Everything else is `package` (the tools and the CLI
+# use it) or internal. A new public type needs a deliberate entry here (and a `///` comment).
+PUBLIC = {
+    "Engine", "Program", "Input", "Value", "Limits", "HostFunction", "CompileError", "Action",
+    "Decision", "FiredRule", "DecisionError", "ConfigEntry",                  # a decision and its parts
+    "Schema", "FactDefinition", "KeyDefinition", "KeyKind", "ConfigValue",    # the schema and its parts
+    "Diagnostic", "Severity", "SourceFile", "SourceSpan", "SourceLocation",   # diagnostics and positions
+    "WardenType", "EnumType", "Version", "Day", "MapValue", "EvalError",      # what values and fact types carry
+    "JSONDevice", "FactsError",                                               # `Program.device(json:)`
+    "DeviceBatch",                                                            # fleet evaluation (README)
 }
 
 DECL = re.compile(
@@ -93,6 +107,17 @@ for p, text in sorted(files.items()):
         line = text.count("\n", 0, m.start()) + 1
         failures.append(f"{p}:{line}: `{name}` is declared in {g}/, a later stage than {f}/")
 
+PUBLIC_DECL = re.compile(r"^public\s+(?:(?:final|indirect)\s+)*(?:struct|enum|class|protocol|typealias|actor)\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+public = set()
+for p, text in sorted(files.items()):
+    for m in PUBLIC_DECL.finditer(text):
+        public.add(m.group(1))
+        if m.group(1) not in PUBLIC:
+            line = text.count("\n", 0, m.start()) + 1
+            failures.append(f"{p}:{line}: `{m.group(1)}` is public but not in the core's public surface (PUBLIC)")
+for name in sorted(PUBLIC - public):
+    failures.append(f"scripts/ci.d/15-layering.sh: `{name}` is listed in PUBLIC but not declared public")
+
 # The core target itself depends on nothing (Package.swift).
 with open("Package.swift", encoding="utf-8") as f:
     package = f.read()
@@ -110,5 +135,5 @@ for x in failures:
 if failures:
     print(f"layering: {len(seen)} violation(s)", file=sys.stderr)
     sys.exit(1)
-print(f"layering: ok ({len(files)} core files, {len(owner)} core types in {len(STAGE)} stages)")
+print(f"layering: ok ({len(files)} core files, {len(owner)} core types in {len(STAGE)} stages, {len(public)} public)")
 PY

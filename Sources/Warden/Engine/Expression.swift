@@ -1,14 +1,14 @@
 /// One expression compiled against the schema's facts (and optionally a policy's `let`s):
 /// what `warden expr` and the REPL evaluate. Immutable and `Sendable`.
-public struct CompiledExpression: Sendable {
+package struct CompiledExpression: Sendable {
     /// The expression's static type.
-    public let type: WardenType
+    package let type: WardenType
     let expr: Expr
     let evaluator: Evaluator
     let limits: Limits
 
     /// Evaluates the expression on a device's facts.
-    public func evaluate(_ input: Input) -> Result<Value, EvalError> {
+    package func evaluate(_ input: Input) -> Result<Value, EvalError> {
         var state = EvalState(facts: input.facts, limits: limits.evalLimits)
         return evaluator.evaluate(expr, &state)
     }
@@ -18,7 +18,7 @@ extension Engine {
     /// Compiles one expression in typed mode: facts from the schema, domain types, literal conversion.
     /// - Parameter context: a policy whose `let`s the expression may use.
     /// - Throws: `CompileError` with the diagnostics.
-    public func compileExpression(_ text: String, name: String = "<expr>", context: Program? = nil)
+    package func compileExpression(_ text: String, name: String = "<expr>", context: Program? = nil)
         throws(CompileError) -> CompiledExpression
     {
         let source = SourceFile(name: name, text: text)
