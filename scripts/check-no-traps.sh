@@ -6,7 +6,7 @@
 #   trap-call      fatalError, precondition, preconditionFailure, assertionFailure, unsafelyUnwrapped
 #   float-to-int   `Int(…)`/`Int64(…)`/… of a floating-point expression (traps on NaN, ±inf, out of range)
 #   conversion     any unlabelled integer conversion in the evaluation layer (core Types/, Regex/,
-#                  Checker/, Interpreter/, Compiled/, Engine/; tools REPL/, Testing/, Streams/, CEL/,
+#                  Checker/, Interpreter/, FastPath/, Engine/; tools REPL/, Testing/, Streams/, CEL/,
 #                  Text/DecisionText.swift) outside Interpreter/Arithmetic.swift, the checked arithmetic and conversion
 #                  layer (use `exactly:`, `truncatingIfNeeded:`, `clamping:` or an Arithmetic helper)
 #   raw-arithmetic `+ - *` (and `+= -= *=`) on a line handling Int64/UInt64 values in the evaluation
@@ -40,7 +40,7 @@ my ($total, $allowed, @bad) = (0, 0);
 while (my $file = <STDIN>) {
     chomp $file;
     open(my $fh, "<", $file) or die "$file: $!";
-    my $evalLayer = ($file =~ m{Sources/Warden/(Types|Regex|Checker|Interpreter|Compiled|Engine)/|Sources/WardenTools/(REPL|Testing|Streams|CEL)/|/Text/DecisionText\.swift$} && $file !~ m{/Interpreter/Arithmetic\.swift$}) ? 1 : 0;
+    my $evalLayer = ($file =~ m{Sources/Warden/(Types|Regex|Checker|Interpreter|FastPath|Engine)/|Sources/WardenTools/(REPL|Testing|Streams|CEL)/|/Text/DecisionText\.swift$} && $file !~ m{/Interpreter/Arithmetic\.swift$}) ? 1 : 0;
     my ($inBlock, $inMulti) = (0, 0);
     my $n = 0;
     # Names bound to Int64/UInt64 values anywhere in the file (`.int(let x)`, `x: Int64`): raw

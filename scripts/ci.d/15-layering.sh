@@ -24,7 +24,7 @@ STAGE = {
     "Schema": 4,                     # facts and keys
     "Checker": 5,                    # AST -> checked policy
     "Interpreter": 6,                # reference evaluator over the checked policy
-    "Compiled": 7,                   # the compiled path over typed fact slots
+    "FastPath": 7,                   # the compiled path over typed fact slots (Compiler, CompiledPolicy, FastFacts)
     "Engine": 8,                     # Engine, Program, Input, Decision, DeviceBatch: the host API
 }
 # Names of a later stage a folder uses deliberately:
@@ -36,7 +36,7 @@ SHARED = {
     "Checker": {"Limits"},
     "Interpreter": {"Limits"},
     # The compiled path reads the host's `Input` storage in place and fills its `Decision`.
-    "Compiled": {"Input", "Decision"},
+    "FastPath": {"Input", "Decision"},
 }
 
 # The core's public types: what a host sees. Everything else is `package` (the tools and the CLI
