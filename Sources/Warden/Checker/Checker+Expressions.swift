@@ -150,7 +150,9 @@ extension Checker {
     /// The type an expression fixes by itself, cheaply and without reporting anything: a bound name
     /// (fact, `let`, variable), a qualified member (`ThreatLevel.low`), or a `?:` or list containing
     /// one. Nil when its type comes from its context (`high`, `"13.0"`) or takes a full check to know.
-    func hint(_ e: Expr) -> WardenType? {
+    func hint(_ e: Expr, depth: Int = 0) -> WardenType? {
+        // Bounded, so that checking deeply nested lists and `?:` stays linear.
+        guard depth < 32 else { return nil }
         var t: WardenType?
         switch e.kind {
         case .ident(let name):
@@ -168,10 +170,10 @@ extension Checker {
                 t = .enumeration(en)
             }
         case .conditional(_, let a, let b):
-            t = hint(a) ?? hint(b)
+            t = hint(a, depth: depth + 1) ?? hint(b, depth: depth + 1)
         case .list(let items):
             for item in items {
-                if let h = hint(item) {
+                if let h = hint(item, depth: depth + 1) {
                     t = .list(h)
                     break
                 }
