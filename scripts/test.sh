@@ -5,14 +5,14 @@
 # Everything they need is in this repository; a missing check folder or input is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
-swift build 2>&1 | tail -1
 shopt -s nullglob
 checks=(scripts/ci.d/*.sh)
 if [ ${#checks[@]} -eq 0 ]; then
   echo "test.sh: FAILED: no checks in scripts/ci.d (the folder is missing or empty)" >&2
   exit 1
 fi
+bash scripts/ensure-deps.sh
+swift build 2>&1 | tail -1
 for check in "${checks[@]}"; do
   echo "== $check"
   bash "$check"
