@@ -27,7 +27,7 @@ import Testing
     ])
     func everyFixtureFolderTheTestsEnumerateHasItsFiles(_ dir: String, _ suffix: String, _ minimum: Int) {
         let found = Self.files(dir, suffix: suffix).count
-        #expect(found >= minimum, "\(dir): \(found) `*\(suffix)` files, expected at least \(minimum) (missing folder or files?)")
+        #expect(found >= minimum, "\(dir): \(found) `*\(suffix)` files, expected at least \(minimum) (folder missing?)")
     }
 
     @Test func theConformanceCasesAndTheirGateAreInTheRepository() throws {
