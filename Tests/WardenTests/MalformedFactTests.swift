@@ -42,6 +42,9 @@ import Testing
                 "fact `pinAttempts` is malformed: expected an integer, got number 1.8446744073709552e+19, out of the 64-bit range"
         ),
         Kind(
+            name: "huge negative int", fact: "pinAttempts", json: "-1e300",
+            message: "fact `pinAttempts` is malformed: expected an integer, got number -1e+300, out of the 64-bit range"),
+        Kind(
             name: "fractional int", fact: "pinAttempts", json: "1.5",
             message: "fact `pinAttempts` is malformed: expected an integer, got number 1.5"),
         Kind(

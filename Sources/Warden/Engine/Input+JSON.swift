@@ -84,7 +84,7 @@ extension Schema {
         switch (type, v) {
         case (.bool, .bool(let b)): return .success(.bool(b))
         case (.int, .int(let i)): return .success(.int(i))
-        case (.int, .double(let d)) where d == d.rounded() && d.isFinite:
+        case (.int, .double(let d)) where d >= 0x1p63 || d < -0x1p63:  // integer syntax past Int64 (or an exponent)
             return .failure(
                 FactsError(message: "expected an integer, got \(Schema.excerpt(v)), out of the 64-bit range"))
         case (.double, .double(let d)): return .success(.double(d))
