@@ -441,7 +441,7 @@ public struct Session {
 
     /// Evaluates a checked expression on the session's facts; an error is rendered with its caret.
     func run(_ c: CheckedExpression, line: String) -> Result<Value, Reply> {
-        var state = EvalState(facts: input().facts, limits: engine.limits.evalLimits)
+        var state = EvalState(input: input(), limits: engine.limits.evalLimits)
         switch c.evaluator.evaluate(c.expr, &state) {
         case .success(let v): return .success(v)
         case .failure(let err):
