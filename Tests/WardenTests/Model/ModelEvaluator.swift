@@ -171,9 +171,26 @@ struct ModelEvaluator {
 
     /// The generator writes valid facts in a few plain forms (no escapes).
     func decode(_ json: String, _ type: MType) -> MVal? {
+        // A JSON string without `"` or `\` inside, except `\uXXXX` escapes.
         func unquote(_ s: Substring) -> String? {
             guard s.count >= 2, s.first == "\"", s.last == "\"" else { return nil }
-            return String(s.dropFirst().dropLast())
+            let u = Array(s.dropFirst().dropLast().unicodeScalars)
+            var out = ""
+            var i = 0
+            while i < u.count {
+                if u[i] == "\\" {
+                    guard i + 6 <= u.count, u[i + 1] == "u",
+                        let v = UInt32(String(String.UnicodeScalarView(u[(i + 2)..<(i + 6)])), radix: 16),
+                        let scalar = Unicode.Scalar(v)
+                    else { return nil }
+                    out.unicodeScalars.append(scalar)
+                    i += 6
+                } else {
+                    out.unicodeScalars.append(u[i])
+                    i += 1
+                }
+            }
+            return out
         }
         let text = Substring(json)
         switch type {

@@ -32,6 +32,8 @@ enum MFeature: String, CaseIterable, Comparable {
     case bareMember, bareBothSides, ternaryEnumFlow, enumInList, literalConversion, version, date, daysBetween
     case arithmetic, divMod, stringFunctions, macro, has, letUse, letChain, onError, wordOps, ternary
     case malformedFact, malformedRead, missingRead, conversionCall
+    /// Not a feature: the engine's answer is the model's under v1's "a malformed fact counts as missing".
+    case malformedAsMissing
     static func < (a: MFeature, b: MFeature) -> Bool { a.rawValue < b.rawValue }
 }
 
@@ -71,7 +73,7 @@ struct ModelGenerator {
         }
         var rules: [MRule] = []
         for i in 0..<(1 + rng.below(5)) {
-            let cond = expr(.bool, depth: 1 + rng.below(3), anchored: true)
+            let cond = expr(.bool, depth: 1 + rng.below(rng.chance(10) ? 5 : 3), anchored: true)
             var rule = MRule(name: rng.chance(75) ? "r\(i + 1)" : nil, condition: cond, action: nil, message: nil)
             if rng.chance(90) {
                 rule.action = rng.pick(MAction.allCases, or: .warn)
@@ -214,7 +216,7 @@ struct ModelGenerator {
         default:
             // One side anchored, the other anything of the same enum (bare members, `?:` of them).
             let a = enumExpr(e, depth: d, anchored: true)
-            let b = enumExpr(e, depth: d, anchored: false)
+            let b = enumExpr(e, depth: max(d, 1), anchored: false)
             return rng.chance(50) ? .compare(op, a, b, type: .enumeration(e)) : .compare(op, b, a, type: .enumeration(e))
         }
     }
@@ -229,6 +231,10 @@ struct ModelGenerator {
             let items = (0..<(1 + rng.below(3))).map { _ in MExpr.strLit(rng.pick(Self.strings, or: "a")) }
             return .inList(stringExpr(d), items, type: .string)
         case 2:
+            if rng.chance(40) {
+                let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(Self.dates, or: "2024-05-01"), .date) }
+                return .inList(dateExpr(d), items, type: .date)
+            }
             let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(Self.versions, or: "11"), .version) }
             return .inList(versionExpr(d), items, type: .version)
         default:
@@ -238,6 +244,12 @@ struct ModelGenerator {
                 let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(e.members, or: "low"), .enumeration(e)) }
                 return .inList(x, items, type: .enumeration(e))
             }
+            if rng.chance(30) {
+                // A bare (or `?:` of bare) left side takes its type from the list's anchored elements.
+                let bare = enumExpr(e, depth: min(d, 1), anchored: false)
+                let items = (0..<(1 + rng.below(3))).map { _ in enumExpr(e, depth: 0, anchored: true) }
+                return .inList(bare, items, type: .enumeration(e))
+            }
             let items = (0..<(1 + rng.below(3))).map { _ in enumExpr(e, depth: min(d, 1), anchored: false) }
             return .inList(x, items, type: .enumeration(e))
         }
@@ -246,7 +258,7 @@ struct ModelGenerator {
     mutating func enumExpr(_ e: MEnum, depth: Int, anchored: Bool) -> MExpr {
         if let l = letOf(.enumeration(e)) { return l }
         let r = rng.below(10)
-        if depth > 0 && r < 2 {
+        if depth > 0 && r < (anchored ? 2 : 3) {
             let a = enumExpr(e, depth: depth - 1, anchored: anchored)
             let b = enumExpr(e, depth: depth - 1, anchored: anchored)
             return .cond(boolExpr(depth - 1), a, b)
@@ -354,12 +366,13 @@ struct ModelGenerator {
         for (name, type) in modelFacts {
             let r = rng.below(100)
             if r < 30 { continue }
-            if r < 38 {
+            if r < 35 {
                 facts.append((name, .malformed(json: malformed(type))))
             } else {
                 facts.append((name, .present(json: valid(type))))
             }
         }
+        if rng.chance(10) { facts.append(("extraField", .present(json: "{\"a\":[1,null]}"))) }
         // Shuffle a little so fact order varies.
         if facts.count > 1, rng.chance(50) {
             let i = rng.below(facts.count), j = rng.below(facts.count)
@@ -368,16 +381,32 @@ struct ModelGenerator {
         return MDevice(facts: facts, id: id)
     }
 
+    /// A JSON string, sometimes with a character written as a `\u` escape.
+    mutating func jsonString(_ s: String) -> String {
+        guard !s.isEmpty, rng.chance(10) else { return modelQuote(s) }
+        var out = "\""
+        let i = rng.below(s.unicodeScalars.count)
+        for (n, u) in s.unicodeScalars.enumerated() {
+            if n == i {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
     mutating func valid(_ type: MType) -> String {
         switch type {
         case .bool: return rng.chance(50) ? "true" : "false"
         case .int: return "\(rng.pick(Self.ints, or: 0))"
-        case .string: return modelQuote(rng.pick(Self.strings, or: "a"))
-        case .version: return modelQuote(rng.pick(Self.versions, or: "11"))
-        case .date: return modelQuote(rng.pick(Self.dates, or: "2024-05-01"))
+        case .string: return jsonString(rng.pick(Self.strings, or: "a"))
+        case .version: return jsonString(rng.pick(Self.versions, or: "11"))
+        case .date: return jsonString(rng.pick(Self.dates, or: "2024-05-01"))
         case .stringList:
-            return "[" + (0..<rng.below(4)).map { _ in modelQuote(rng.pick(Self.words, or: "a")) }.joined(separator: ",") + "]"
-        case .enumeration(let e): return modelQuote(rng.pick(e.members, or: "low"))
+            return "[" + (0..<rng.below(4)).map { _ in jsonString(rng.pick(Self.words, or: "a")) }.joined(separator: ",") + "]"
+        case .enumeration(let e): return jsonString(rng.pick(e.members, or: "low"))
         }
     }
 
