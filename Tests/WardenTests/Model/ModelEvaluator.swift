@@ -113,6 +113,8 @@ struct ModelEvaluator {
     /// Whether evaluation read (or `has()`-tested) a malformed fact, or read a missing one.
     private(set) var readMalformed = false
     private(set) var readMissing = false
+    /// Whether evaluation met something the language description leaves open (the case is skipped).
+    private(set) var unspecified = false
 
     init(policy: MPolicy, device: MDevice, malformedAsMissing: Bool = false) {
         self.policy = policy
@@ -384,10 +386,12 @@ struct ModelEvaluator {
         }
     }
 
-    func call(_ f: String, _ args: [MVal]) -> MOut {
+    mutating func call(_ f: String, _ args: [MVal]) -> MOut {
         switch (f, args.first, args.count) {
-        case ("lower", .str(let s)?, 1): return .val(.str(s.lowercased()))
-        case ("upper", .str(let s)?, 1): return .val(.str(s.uppercased()))
+        // The language does not say what lower/upper do beyond ASCII: such a case is not judged.
+        case ("lower", .str(let s)?, 1), ("upper", .str(let s)?, 1):
+            if !s.unicodeScalars.allSatisfy(\.isASCII) { unspecified = true }
+            return .val(.str(f == "lower" ? s.lowercased() : s.uppercased()))
         case ("size", .str(let s)?, 1): return .val(.int(Int64(s.unicodeScalars.count)))
         case ("size", .list(let l)?, 1): return .val(.int(Int64(l.count)))
         case ("version", .str(let s)?, 1): return modelVersion(s).map { .val(.version($0)) } ?? .err("bad version \(s)")

@@ -47,7 +47,11 @@ struct ModelGenerator {
 
     // MARK: value pools (shared by literals and devices, so comparisons are often true)
 
-    static let strings = ["acme", "google", "samsung", "Pixel 8", "", "a", "legacy-x", "13.0", "2024-05-01", "x.y"]
+    static let strings = [
+        "acme", "google", "samsung", "Pixel 8", "", "a", "legacy-x", "13.0", "2024-05-01", "x.y",
+        // Strings compare by Unicode scalars and `size` counts scalars (LANGUAGE.md §3).
+        "\u{E9}", "e\u{301}", "\u{1F600}", "z",
+    ]
     static let versions = ["11", "11.0", "13.0.2", "10", "9.1", "14", "13", "0", "4294967295", "007.1"]
     static let badVersions = ["abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11"]
     static let dates = ["2024-05-01", "2024-01-01", "2023-12-31", "2024-02-29", "2020-03-01", "1999-12-31"]
@@ -216,7 +220,7 @@ struct ModelGenerator {
         default:
             // One side anchored, the other anything of the same enum (bare members, `?:` of them).
             let a = enumExpr(e, depth: d, anchored: true)
-            let b = enumExpr(e, depth: max(d, 1), anchored: false)
+            let b = enumExpr(e, depth: max(d, rng.chance(50) ? 2 : 1), anchored: false)
             return rng.chance(50) ? .compare(op, a, b, type: .enumeration(e)) : .compare(op, b, a, type: .enumeration(e))
         }
     }
@@ -387,7 +391,7 @@ struct ModelGenerator {
         var out = "\""
         let i = rng.below(s.unicodeScalars.count)
         for (n, u) in s.unicodeScalars.enumerated() {
-            if n == i {
+            if n == i, u.value <= 0xFFFF {
                 let hex = String(u.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             } else {
