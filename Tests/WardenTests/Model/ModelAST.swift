@@ -175,12 +175,34 @@ struct MPolicy {
 
 // MARK: printing
 
+func hex(_ v: UInt32, _ digits: Int) -> String {
+    let h = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, digits - h.count)) + h
+}
+
+/// A JSON string: raw UTF-8, with `"` and `\` escaped.
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
+
+/// A Warden string literal; non-ASCII scalars as `\u`/`\U` escapes (CEL's, which the
+/// policy lexer must decode; device JSON gets raw UTF-8 or JSON's `\u` escapes instead).
 func modelQuote(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
+        case _ where u.value > 0xFFFF: out += "\\U" + hex(u.value, 8)
+        case _ where !u.isASCII: out += "\\u" + hex(u.value, 4)
         default: out.unicodeScalars.append(u)
         }
     }

@@ -18,7 +18,7 @@ struct MDevice {
         var parts = ["\"id\":\(id)"]
         for f in facts {
             switch f.state {
-            case .present(let j), .malformed(let j): parts.append("\(modelQuote(f.name)):\(j)")
+            case .present(let j), .malformed(let j): parts.append("\(jsonQuote(f.name)):\(j)")
             }
         }
         return "{" + parts.joined(separator: ",") + "}"
@@ -53,9 +53,15 @@ struct ModelGenerator {
         "\u{E9}", "e\u{301}", "\u{1F600}", "z",
     ]
     static let versions = ["11", "11.0", "13.0.2", "10", "9.1", "14", "13", "0", "4294967295", "007.1"]
-    static let badVersions = ["abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11"]
+    static let badVersions = [
+        "abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11", "1.2.3a", "+1", "\u{FF11}\u{FF13}", "\u{661}\u{663}",
+        "13.\u{FF10}",
+    ]
     static let dates = ["2024-05-01", "2024-01-01", "2023-12-31", "2024-02-29", "2020-03-01", "1999-12-31"]
-    static let badDates = ["2024-02-30", "2024-13-01", "2024-00-10", "24-01-01", "2023-02-29", "yesterday", ""]
+    static let badDates = [
+        "2024-02-30", "2024-13-01", "2024-00-10", "24-01-01", "2023-02-29", "yesterday", "", "2024-5-01",
+        "2024-05-01T00:00:00Z", "\u{FF12}024-05-01", "2024-05-00", "2100-02-29",
+    ]
     static let ints: [Int64] = [0, 1, 2, 3, 5, 10, 90, -1, -7, 4_611_686_018_427_387_904, Int64.max, Int64.min]
     static let words = ["a", "acme", "legacy-", "Finance", "pilot", "x"]
 
@@ -387,7 +393,7 @@ struct ModelGenerator {
 
     /// A JSON string, sometimes with a character written as a `\u` escape.
     mutating func jsonString(_ s: String) -> String {
-        guard !s.isEmpty, rng.chance(10) else { return modelQuote(s) }
+        guard !s.isEmpty, rng.chance(10) else { return jsonQuote(s) }
         var out = "\""
         let i = rng.below(s.unicodeScalars.count)
         for (n, u) in s.unicodeScalars.enumerated() {
@@ -420,13 +426,16 @@ struct ModelGenerator {
         case .bool: return rng.pick(["\"false\"", "\"true\"", "0", "1", "[]"], or: "0")
         case .int: return rng.pick(["\"3\"", "1.5", "true", "{}"], or: "true")
         case .string: return rng.pick(["1", "true", "[\"a\"]", "{}"], or: "1")
-        case .version: return rng.chance(70) ? modelQuote(rng.pick(Self.badVersions, or: "abc")) : rng.pick(["true", "[]", "{}"], or: "true")
-        case .date: return rng.chance(70) ? modelQuote(rng.pick(Self.badDates, or: "2024-02-30")) : rng.pick(["true", "[]", "20240501"], or: "true")
+        case .version: return rng.chance(70) ? jsonQuote(rng.pick(Self.badVersions, or: "abc")) : rng.pick(["true", "[]", "{}"], or: "true")
+        case .date: return rng.chance(70) ? jsonQuote(rng.pick(Self.badDates, or: "2024-02-30")) : rng.pick(["true", "[]", "20240501"], or: "true")
         case .stringList: return rng.pick(["\"a\"", "[\"a\", 1]", "[null]", "{}", "3"], or: "3")
         case .enumeration(let e):
             // An unknown member, or another enum's member, or a wrong JSON type.
             let foreign = MEnum.allCases.filter { $0 != e }.flatMap(\.members).filter { !e.members.contains($0) }
-            return rng.pick([modelQuote("critical"), modelQuote(rng.pick(foreign, or: "x")), "2", "true", modelQuote("")], or: "2")
+            let member = rng.pick(e.members, or: "low")
+            return rng.pick(
+                [jsonQuote("critical"), jsonQuote(rng.pick(foreign, or: "x")), "2", "true", jsonQuote(""),
+                 jsonQuote(member.uppercased()), jsonQuote(" " + member), jsonQuote(e.typeName + "." + member)], or: "2")
         }
     }
 }
