@@ -159,7 +159,11 @@ import Testing
                 }
                 guard let answers = Self.engineAnswers(program, device.json) else {
                     mismatches += 1
-                    Issue.record("seed \(seed) policy \(n): the engine rejected the device \(device.json)")
+                    byFeatures["device rejected", default: 0] += 1
+                    if reported < 8 {
+                        reported += 1
+                        Issue.record("seed \(seed) policy \(n): the engine rejected the device \(device.json)")
+                    }
                     continue
                 }
                 let wrong = answers.filter { $0.answer != expected }

@@ -187,6 +187,7 @@ func jsonQuote(_ s: String) -> String {
         switch u {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
+        case _ where u.value < 0x20: out += "\\u" + hex(u.value, 4)
         default: out.unicodeScalars.append(u)
         }
     }
@@ -202,7 +203,7 @@ func modelQuote(_ s: String) -> String {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
         case _ where u.value > 0xFFFF: out += "\\U" + hex(u.value, 8)
-        case _ where !u.isASCII: out += "\\u" + hex(u.value, 4)
+        case _ where !u.isASCII || u.value < 0x20: out += "\\u" + hex(u.value, 4)
         default: out.unicodeScalars.append(u)
         }
     }

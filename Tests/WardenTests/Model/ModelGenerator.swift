@@ -51,13 +51,22 @@ struct ModelGenerator {
         "acme", "google", "samsung", "Pixel 8", "", "a", "legacy-x", "13.0", "2024-05-01", "x.y",
         // Strings compare by Unicode scalars and `size` counts scalars (LANGUAGE.md §3).
         "\u{E9}", "e\u{301}", "\u{1F600}", "z",
+        // Past any inline width, equal prefixes, and an embedded NUL.
+        "legacy-device-model-name-0001", "legacy-device-model-name-0002", "legacy-device-", "a\u{0}", "acme\u{0}",
     ]
-    static let versions = ["11", "11.0", "13.0.2", "10", "9.1", "14", "13", "0", "4294967295", "007.1"]
+    static let versions = [
+        "11", "11.0", "13.0.2", "10", "9.1", "14", "13", "0", "4294967295", "007.1",
+        // Many or large components (versions are packed in the batch's rows).
+        "1.2.3.4.5", "1.2.3.4.6", "1.2.3.4", "4294967295.4294967295", "1.0.0.0.0.0.1", "1.4294967295", "65536.1", "256",
+    ]
     static let badVersions = [
         "abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11", "1.2.3a", "+1", "\u{FF11}\u{FF13}", "\u{661}\u{663}",
         "13.\u{FF10}",
     ]
-    static let dates = ["2024-05-01", "2024-01-01", "2023-12-31", "2024-02-29", "2020-03-01", "1999-12-31"]
+    static let dates = [
+        "2024-05-01", "2024-01-01", "2023-12-31", "2024-02-29", "2020-03-01", "1999-12-31", "0001-01-01", "9999-12-31",
+        "1900-02-28", "2000-02-29",
+    ]
     static let badDates = [
         "2024-02-30", "2024-13-01", "2024-00-10", "24-01-01", "2023-02-29", "yesterday", "", "2024-5-01",
         "2024-05-01T00:00:00Z", "\u{FF12}024-05-01", "2024-05-00", "2100-02-29",
@@ -397,7 +406,7 @@ struct ModelGenerator {
         var out = "\""
         let i = rng.below(s.unicodeScalars.count)
         for (n, u) in s.unicodeScalars.enumerated() {
-            if n == i, u.value <= 0xFFFF {
+            if (n == i && u.value <= 0xFFFF) || u.value < 0x20 {
                 let hex = String(u.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             } else {
