@@ -167,6 +167,8 @@ struct MPolicy {
     var header: MAction??
     var lets: [MLet]
     var rules: [MRule]
+    /// Print with the fewest parentheses (else every compound expression is parenthesized).
+    var minimalParentheses = false
 
     var onError: MAction { (header ?? nil) ?? .blockAccess }
     /// Rule names as the language names them (`rule#N` for unnamed, N counting every rule from 1).
@@ -256,14 +258,65 @@ extension MPolicy {
             if let onError = header { out += " onError \(onError.name)" }
             out += "\n"
         }
-        for l in lets { out += "let \(l.name) = \(l.expr.text)\n" }
+        for l in lets { out += "let \(l.name) = \(minimalParentheses ? l.expr.minimalText : l.expr.text)\n" }
         for r in rules {
             if let name = r.name { out += "rule \(modelQuote(name)) " }
-            out += "when \(r.condition.text) then "
+            out += "when \(minimalParentheses ? r.condition.minimalText : r.condition.text) then "
             var actions: [String] = []
             if let a = r.action { actions.append(a.name + (r.message.map { " " + modelQuote($0) } ?? "")) }
             if let s = r.set { actions.append("set \(s.key) = \(s.value)") }
             out += actions.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+}
+
+// MARK: printing with the fewest parentheses (Grammar/README.md's precedence table)
+
+extension MExpr {
+    /// The expression with parentheses only where the precedence table needs them, so the parser's
+    /// precedence and associativity are on the path too. Levels: 1 `?:`, 2 `||`, 3 `&&`, 4 `not`,
+    /// 5 relations, 6 `+ -`, 7 `* / %`, 8 unary `! -`, 9 postfix, 10 primary.
+    var minimalText: String { minimal.text }
+
+    private func operand(_ need: Int) -> String {
+        let m = minimal
+        return m.level >= need ? m.text : "(\(m.text))"
+    }
+
+    private var minimal: (text: String, level: Int) {
+        switch self {
+        case .boolLit, .strLit, .convLit, .fact, .letRef, .variable, .member, .has, .stringList, .call:
+            if case .stringList(let items) = self { return ("[\(items.map(\.minimalText).joined(separator: ", "))]", 10) }
+            if case .call(let f, let args) = self { return ("\(f)(\(args.map(\.minimalText).joined(separator: ", ")))", 10) }
+            return (text, 10)
+        case .intLit(let n): return ("\(n)", n < 0 ? 8 : 10)
+        case .not(let e, let word): return word ? ("not \(e.operand(5))", 4) : ("!\(e.operand(8))", 8)
+        case .and(let es, let words): return (MExpr.minimalChain(es, words, "&&", "and", 4), 3)
+        case .or(let es, let words): return (MExpr.minimalChain(es, words, "||", "or", 3), 2)
+        case .cond(let c, let a, let b): return ("\(c.operand(2)) ? \(a.operand(2)) : \(b.operand(1))", 1)
+        case .compare(let op, let a, let b, _): return ("\(a.operand(6)) \(op.rawValue) \(b.operand(6))", 5)
+        case .inList(let x, let items, _):
+            return ("\(x.operand(6)) in [\(items.map(\.minimalText).joined(separator: ", "))]", 5)
+        case .inStrings(let x, let l): return ("\(x.operand(6)) in \(l.operand(6))", 5)
+        case .arith(let op, let a, let b):
+            let level = (op == .add || op == .sub) ? 6 : 7
+            return ("\(a.operand(level)) \(op.rawValue) \(b.operand(level + 1))", level)
+        case .concat(let a, let b): return ("\(a.operand(6)) + \(b.operand(7))", 6)
+        case .negate(let e):
+            // `-` before an int literal folds into it; keep `-(n)` apart so it stays a negation.
+            if case .intLit = e { return ("-(\(e.minimalText))", 8) }
+            return ("-\(e.operand(8))", 8)
+        case .method(let t, let f, let a): return ("\(t.operand(9)).\(f)(\(a.minimalText))", 9)
+        case .macro(let l, let m, let v, let p): return ("\(l.operand(9)).\(m)(\(v), \(p.minimalText))", 9)
+        }
+    }
+
+    private static func minimalChain(_ es: [MExpr], _ words: [Bool], _ sym: String, _ word: String, _ need: Int) -> String {
+        var out = ""
+        for (i, e) in es.enumerated() {
+            if i > 0 { out += (words.indices.contains(i - 1) && words[i - 1]) ? " \(word) " : " \(sym) " }
+            out += e.operand(need)
         }
         return out
     }

@@ -428,6 +428,7 @@ extension MPolicy {
     var features: Set<MFeature> {
         var out: Set<MFeature> = []
         if case .some(.some) = header { out.insert(.onError) }
+        if minimalParentheses { out.insert(.fewParentheses) }
         func visit(_ e: MExpr) {
             switch e {
             case .member(_, _, let q): if !q { out.insert(.bareMember) }

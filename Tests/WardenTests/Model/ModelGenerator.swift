@@ -31,7 +31,7 @@ struct MDevice {
 enum MFeature: String, CaseIterable, Comparable {
     case bareMember, bareBothSides, ternaryEnumFlow, enumInList, literalConversion, version, date, daysBetween
     case arithmetic, divMod, stringFunctions, macro, has, letUse, letChain, onError, wordOps, ternary
-    case malformedFact, malformedRead, missingRead, conversionCall
+    case malformedFact, malformedRead, missingRead, conversionCall, fewParentheses
     /// Not a feature: the engine's answer is the model's under v1's "a malformed fact counts as missing".
     case malformedAsMissing
     static func < (a: MFeature, b: MFeature) -> Bool { a.rawValue < b.rawValue }
@@ -101,7 +101,7 @@ struct ModelGenerator {
             if rule.action == nil || rng.chance(10) { rule.set = (key: "DisableSignOut", value: rng.below(2)) }
             rules.append(rule)
         }
-        return MPolicy(header: header, lets: lets, rules: rules)
+        return MPolicy(header: header, lets: lets, rules: rules, minimalParentheses: rng.chance(50))
     }
 
     mutating func randomType() -> MType {
