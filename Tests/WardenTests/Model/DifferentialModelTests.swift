@@ -125,6 +125,7 @@ import Testing
         var mismatches = 0, knownMismatches = 0
         var byFeatures: [String: Int] = [:]
         var reported = 0
+        var detailed: Set<Int> = []
         var explainedByMalformedAsMissing = 0
         var coverage: [MFeature: Int] = [:]
         for n in 0..<cases {
@@ -138,8 +139,8 @@ import Testing
             } catch {
                 let isKnown = !policy.features.isDisjoint(with: known)
                 if isKnown { knownMismatches += 1 } else { compileFailures += 1 }
-                let tags = policy.features.sorted().map(\.rawValue).joined(separator: ",")
-                byFeatures["compile error [\(tags)]", default: 0] += 1
+                let first = error.diagnostics.first { $0.severity == .error }?.message ?? "?"
+                byFeatures["compile error: \(first)\(isKnown ? " (known)" : "")", default: 0] += 1
                 if !isKnown, reported < 8 {
                     reported += 1
                     Issue.record("seed \(seed) policy \(n): a generated, well-typed policy does not compile\n\(text)\n\(error.rendered())")
@@ -179,9 +180,14 @@ import Testing
                 let isKnown = !features.isDisjoint(with: known)
                 if isKnown { knownMismatches += 1 } else { mismatches += 1 }
                 let paths = wrong.map(\.path).joined(separator: "+")
+                let suspects = features.intersection([.ternaryEnumFlow, .bareBothSides, .fewParentheses])
                 let key = "\(paths)\(explained ? " (= malformed counted as missing)" : "")"
+                    + (explained ? "" : " [\(suspects.sorted().map(\.rawValue).joined(separator: ","))]")
+                    + (isKnown ? " (known)" : "")
                 byFeatures[key, default: 0] += 1
-                guard !isKnown, reported < 8 else { continue }
+                // One detailed report per policy, eight in all.
+                guard !isKnown, reported < 8, !detailed.contains(n) else { continue }
+                detailed.insert(n)
                 reported += 1
                 let (p, d) = Self.minimise(policy, device)
                 let diff = Self.difference(p, d) ?? "(the minimised case no longer differs; full case below)"

@@ -314,6 +314,9 @@ struct ModelEvaluator {
             guard case .val(.str(let p)) = y else { return y }
             let su = modelScalars(s), pu = modelScalars(p)
             switch f {
+            case "matches":
+                guard let m = modelPatterns.first(where: { $0.pattern == p }) else { return .err("model: pattern") }
+                return .val(.bool(m.test(su)))
             case "startsWith": return .val(.bool(su.starts(with: pu)))
             case "endsWith": return .val(.bool(su.reversed().starts(with: pu.reversed())))
             default:
@@ -325,11 +328,24 @@ struct ModelEvaluator {
         case .macro(let l, let kind, let v, let p):
             let lv = eval(l)
             guard case .val(.list(let items)) = lv else { return lv }
+            let saved = variables[v]
+            defer { variables[v] = saved }
+            if kind == "exists_one" || kind == "filter" {
+                // Not short-circuiting: any error is the result (CEL).
+                var kept: [String] = []
+                for item in items {
+                    variables[v] = item
+                    switch eval(p) {
+                    case .val(.bool(true)): kept.append(item)
+                    case .val: break
+                    case .err(let m): return .err(m)
+                    }
+                }
+                return kind == "filter" ? .val(.list(kept)) : .val(.bool(kept.count == 1))
+            }
             // exists: an `||` over the elements; all: an `&&` (CEL's error-absorbing folds).
             let absorbing = kind == "exists"
             var firstError: MOut?
-            let saved = variables[v]
-            defer { variables[v] = saved }
             for item in items {
                 variables[v] = item
                 switch eval(p) {
@@ -394,6 +410,14 @@ struct ModelEvaluator {
             return .val(.str(f == "lower" ? s.lowercased() : s.uppercased()))
         case ("size", .str(let s)?, 1): return .val(.int(Int64(s.unicodeScalars.count)))
         case ("size", .list(let l)?, 1): return .val(.int(Int64(l.count)))
+        case ("string", .int(let n)?, 1): return .val(.str(String(n)))
+        case ("int", .str(let s)?, 1):
+            // CEL: a base-10 integer, optionally signed; anything else, or out of range, is an error.
+            // (A leading `+` is left open by the description: not generated.)
+            let body = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+            guard !body.isEmpty, body.unicodeScalars.allSatisfy({ $0.value >= 48 && $0.value <= 57 }), let n = Int64(s)
+            else { return .err("bad int \(s)") }
+            return .val(.int(n))
         case ("version", .str(let s)?, 1): return modelVersion(s).map { .val(.version($0)) } ?? .err("bad version \(s)")
         case ("date", .str(let s)?, 1): return modelDate(s).map { .val(.date($0)) } ?? .err("bad date \(s)")
         case ("daysBetween", .date(let a)?, 2):

@@ -53,6 +53,8 @@ struct ModelGenerator {
         "\u{E9}", "e\u{301}", "\u{1F600}", "z",
         // Past any inline width, equal prefixes, and an embedded NUL.
         "legacy-device-model-name-0001", "legacy-device-model-name-0002", "legacy-device-", "a\u{0}", "acme\u{0}",
+        // For int(s): digits, signs, and one past Int64.
+        "12", "-3", "007", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
     ]
     static let versions = [
         "11", "11.0", "13.0.2", "10", "9.1", "14", "13", "0", "4294967295", "007.1",
@@ -177,8 +179,12 @@ struct ModelGenerator {
             scopeVar = "t"
             let p = boolExpr(min(depth - 1, 1))
             scopeVar = nil
-            return .macro(list, rng.chance(50) ? "exists" : "all", variable: "t", p)
+            return .macro(list, rng.pick(["exists", "all", "exists_one"], or: "exists"), variable: "t", p)
         case 13:
+            if rng.chance(40) {
+                let p = rng.pick(modelPatterns, or: modelPatterns[0])
+                return .method(stringExpr(depth - 1), "matches", .strLit(p.pattern))
+            }
             return .inStrings(stringExpr(depth - 1), listExpr(depth - 1))
         case 14:
             return .has(rng.pick(modelFacts.map(\.name), or: "rooted"))
@@ -295,6 +301,15 @@ struct ModelGenerator {
             switch rng.below(8) {
             case 0, 1: return .intLit(rng.pick(Self.ints, or: 0))
             case 2:
+                if scopeVar == nil, rng.chance(25) {
+                    // size(list.filter(t, p))
+                    let list = listExpr(0)
+                    scopeVar = "t"
+                    let p = boolExpr(1)
+                    scopeVar = nil
+                    return .call("size", [.macro(list, "filter", variable: "t", p)])
+                }
+                if rng.chance(20) { return .call("int", [stringExpr(1)]) }
                 return .call("size", [rng.chance(50) ? stringExpr(0) : listExpr(0)])
             case 3:
                 return .call("daysBetween", [dateExpr(0), dateExpr(0)])
@@ -319,9 +334,11 @@ struct ModelGenerator {
             return rng.chance(50) ? .strLit(rng.pick(Self.strings + Self.words, or: "a"))
                 : .fact(rng.pick(modelFacts(of: .string), or: "model"), .string)
         }
-        switch rng.below(3) {
+        switch rng.below(4) {
         case 0:
             return .concat(stringExpr(depth - 1), stringExpr(depth - 1))
+        case 1:
+            return .call("string", [intExpr(depth - 1)])
         default:
             return .call(rng.chance(50) ? "lower" : "upper", [stringExpr(depth - 1)])
         }
@@ -458,3 +475,27 @@ extension MExpr {
         }
     }
 }
+
+/// `matches` patterns (RE2 syntax, unanchored search as in CEL) with what each must decide, written
+/// by hand, not by a regex engine.
+let modelPatterns: [(pattern: String, test: @Sendable ([UInt32]) -> Bool)] = [
+    ("^a", { $0.first == 97 }),
+    ("e$", { $0.last == 101 }),
+    ("^[a-z]+$", { !$0.isEmpty && $0.allSatisfy { (97...122).contains($0) } }),
+    ("[0-9]", { $0.contains { (48...57).contains($0) } }),
+    ("^legacy-", { $0.starts(with: Array("legacy-".unicodeScalars.map(\.value))) }),
+    ("0001$", { $0.reversed().starts(with: Array("1000".unicodeScalars.map(\.value))) }),
+    ("^$", { $0.isEmpty }),
+    ("^.{3}$", { $0.count == 3 && !$0.contains(10) }),
+    ("\u{E9}", { $0.contains(0xE9) }),
+    ("a|z", { $0.contains(97) || $0.contains(122) }),
+    ("^(a|acme)$", { $0 == [97] || $0 == Array("acme".unicodeScalars.map(\.value)) }),
+    ("\\.", { $0.contains(46) }),
+    ("^\\d+$", { !$0.isEmpty && $0.allSatisfy { (48...57).contains($0) } }),
+    ("(?i)ACME", { s in
+        let lower = s.map { (65...90).contains($0) ? $0 + 32 : $0 }
+        let n = Array("acme".unicodeScalars.map(\.value))
+        guard lower.count >= n.count else { return false }
+        return (0...(lower.count - n.count)).contains { Array(lower[$0..<($0 + n.count)]) == n }
+    }),
+]
