@@ -86,6 +86,28 @@ import Testing
             q.rules.remove(at: i)
             if difference(q, d) != nil { p = q } else { i += 1 }
         }
+        // Conditions: an `&&`/`||` chain by one of its operands, `!x` by `x`, while it still differs.
+        for r in p.rules.indices {
+            var progress = true
+            while progress {
+                progress = false
+                let candidates: [MExpr]
+                switch p.rules[r].condition {
+                case .and(let xs, _), .or(let xs, _): candidates = xs
+                case .not(let x, _): candidates = [x]
+                default: candidates = []
+                }
+                for c in candidates {
+                    var q = p
+                    q.rules[r].condition = c
+                    if difference(q, d) != nil {
+                        p = q
+                        progress = true
+                        break
+                    }
+                }
+            }
+        }
         // Lets no rule or remaining let uses.
         var used: Set<String> = []
         for r in p.rules { r.condition.walk { if case .letRef(let n, _) = $0 { used.insert(n) } } }
