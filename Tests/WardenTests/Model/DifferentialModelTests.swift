@@ -41,7 +41,8 @@ import Testing
             case .fact(let name, _): factErrors.insert(name)
             }
         }
-        return MDecision(action: d.action.rawValue, fired: Set(d.fired.map(\.name)), errored: errored, factErrors: factErrors)
+        return MDecision(
+            action: d.action.rawValue, fired: Set(d.fired.map(\.name)), errored: errored, factErrors: factErrors)
     }
 
     /// The engine's answers for one device on every path, or a description of what went wrong.
@@ -79,7 +80,8 @@ import Testing
 
     /// Drops rules, then facts, while the case still differs (cheap: a few recompiles).
     static func minimise(_ policy: MPolicy, _ device: MDevice) -> (MPolicy, MDevice) {
-        var p = policy, d = device
+        var p = policy
+        var d = device
         var i = 0
         while i < p.rules.count, p.rules.count > 1 {
             var q = p
@@ -140,11 +142,15 @@ import Testing
     }
 
     @Test func generatedPoliciesDecideAsTheIndependentModel() {
-        let seed = Self.seed, cases = Self.cases, known = Self.known
+        let seed = Self.seed
+        let cases = Self.cases
+        let known = Self.known
         var gen = ModelGenerator(seed: seed)
-        var decisions = 0, unspecified = 0
+        var decisions = 0
+        var unspecified = 0
         var compileFailures = 0
-        var mismatches = 0, knownMismatches = 0
+        var mismatches = 0
+        var knownMismatches = 0
         var byFeatures: [String: Int] = [:]
         var reported = 0
         var detailed: Set<Int> = []
@@ -165,7 +171,9 @@ import Testing
                 byFeatures["compile error: \(first)\(isKnown ? " (known)" : "")", default: 0] += 1
                 if !isKnown, reported < 8 {
                     reported += 1
-                    Issue.record("seed \(seed) policy \(n): a generated, well-typed policy does not compile\n\(text)\n\(error.rendered())")
+                    Issue.record(
+                        "seed \(seed) policy \(n): a generated, well-typed policy does not compile\n\(text)\n\(error.rendered())"
+                    )
                 }
                 continue
             }
@@ -203,7 +211,8 @@ import Testing
                 if isKnown { knownMismatches += 1 } else { mismatches += 1 }
                 let paths = wrong.map(\.path).joined(separator: "+")
                 let suspects = features.intersection([.ternaryEnumFlow, .bareBothSides, .fewParentheses])
-                let key = "\(paths)\(explained ? " (= malformed counted as missing)" : "")"
+                let key =
+                    "\(paths)\(explained ? " (= malformed counted as missing)" : "")"
                     + (explained ? "" : " [\(suspects.sorted().map(\.rawValue).joined(separator: ","))]")
                     + (isKnown ? " (known)" : "")
                 byFeatures[key, default: 0] += 1
@@ -225,7 +234,8 @@ import Testing
                     """)
             }
         }
-        let summary = byFeatures.sorted { $0.value > $1.value }.map { "  \($0.value)  \($0.key)" }.joined(separator: "\n")
+        let summary = byFeatures.sorted { $0.value > $1.value }.map { "  \($0.value)  \($0.key)" }.joined(
+            separator: "\n")
         print(
             """
             DifferentialModelTests: seed \(seed), \(cases) policies, \(decisions) decisions × 3 paths; \
@@ -276,7 +286,9 @@ import Testing
         #expect(decide(.or([missing, .boolLit(true)], words: [true]), []).fired == ["r"])
         #expect(decide(.and([missing, .boolLit(true)], words: [false]), []).errored == ["r"])
         // has() of a malformed fact is an error of the rule, never false; the fact error is listed.
-        let d = decide(.and([.has("defenderActive"), .not(.fact("defenderActive", .bool), word: false)], words: [false]), malformed)
+        let d = decide(
+            .and([.has("defenderActive"), .not(.fact("defenderActive", .bool), word: false)], words: [false]), malformed
+        )
         #expect(d.action == "blockAccess" && d.errored == ["r"] && d.factErrors == ["defenderActive"])
         #expect(decide(.has("rooted"), []).action == "allow")
         // Versions compare component by component; dates in calendar order.

@@ -92,8 +92,21 @@ let modelFacts: [(name: String, type: MType)] = [
 
 func modelFacts(of type: MType) -> [String] { modelFacts.filter { $0.type == type }.map(\.name) }
 
-enum MCmp: String, CaseIterable { case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=" }
-enum MArith: String, CaseIterable { case add = "+", sub = "-", mul = "*", div = "/", mod = "%" }
+enum MCmp: String, CaseIterable {
+    case eq = "=="
+    case ne = "!="
+    case lt = "<"
+    case le = "<="
+    case gt = ">"
+    case ge = ">="
+}
+enum MArith: String, CaseIterable {
+    case add = "+"
+    case sub = "-"
+    case mul = "*"
+    case div = "/"
+    case mod = "%"
+}
 enum MAction: Int, Comparable, CaseIterable {
     case allow, warn, blockAccess, wipeData
     static func < (a: MAction, b: MAction) -> Bool { a.rawValue < b.rawValue }
@@ -287,8 +300,12 @@ extension MExpr {
     private var minimal: (text: String, level: Int) {
         switch self {
         case .boolLit, .strLit, .convLit, .fact, .letRef, .variable, .member, .has, .stringList, .call:
-            if case .stringList(let items) = self { return ("[\(items.map(\.minimalText).joined(separator: ", "))]", 10) }
-            if case .call(let f, let args) = self { return ("\(f)(\(args.map(\.minimalText).joined(separator: ", ")))", 10) }
+            if case .stringList(let items) = self {
+                return ("[\(items.map(\.minimalText).joined(separator: ", "))]", 10)
+            }
+            if case .call(let f, let args) = self {
+                return ("\(f)(\(args.map(\.minimalText).joined(separator: ", ")))", 10)
+            }
             return (text, 10)
         case .intLit(let n): return ("\(n)", n < 0 ? 8 : 10)
         case .not(let e, let word): return word ? ("not \(e.operand(5))", 4) : ("!\(e.operand(8))", 8)
@@ -312,7 +329,9 @@ extension MExpr {
         }
     }
 
-    private static func minimalChain(_ es: [MExpr], _ words: [Bool], _ sym: String, _ word: String, _ need: Int) -> String {
+    private static func minimalChain(_ es: [MExpr], _ words: [Bool], _ sym: String, _ word: String, _ need: Int)
+        -> String
+    {
         var out = ""
         for (i, e) in es.enumerated() {
             if i > 0 { out += (words.indices.contains(i - 1) && words[i - 1]) ? " \(word) " : " \(sym) " }

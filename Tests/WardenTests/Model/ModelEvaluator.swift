@@ -85,7 +85,9 @@ func modelOrder(_ a: MVal, _ b: MVal) -> Int? {
     func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
     switch (a, b) {
     case (.int(let x), .int(let y)): return cmp(x, y)
-    case (.str(let x), .str(let y)): return modelScalars(x).lexicographicallyPrecedes(modelScalars(y)) ? -1 : (x.unicodeScalars.elementsEqual(y.unicodeScalars) ? 0 : 1)
+    case (.str(let x), .str(let y)):
+        return modelScalars(x).lexicographicallyPrecedes(modelScalars(y))
+            ? -1 : (x.unicodeScalars.elementsEqual(y.unicodeScalars) ? 0 : 1)
     case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
     case (.date(let x), .date(let y)): return cmp(x, y)
     case (.version(let x), .version(let y)):
@@ -227,7 +229,8 @@ struct ModelEvaluator {
             switch type {
             case .version: return modelVersion(s).map { .val(.version($0)) } ?? .err("model: bad literal")
             case .date: return modelDate(s).map { .val(.date($0)) } ?? .err("model: bad literal")
-            case .enumeration(let en): return en.members.firstIndex(of: s).map { .val(.member(en, $0)) } ?? .err("model: bad literal")
+            case .enumeration(let en):
+                return en.members.firstIndex(of: s).map { .val(.member(en, $0)) } ?? .err("model: bad literal")
             default: return .val(.str(s))
             }
         case .fact(let name, let type): return fact(name, type)
@@ -255,7 +258,8 @@ struct ModelEvaluator {
             case .val: return .err("model: condition not bool")
             }
         case .compare(let op, let a, let b, _):
-            let x = eval(a), y = eval(b)
+            let x = eval(a)
+            let y = eval(b)
             guard case .val(let l) = x else { return x }
             guard case .val(let r) = y else { return y }
             guard let c = modelOrder(l, r) else { return .err("model: \(l) and \(r) do not compare") }
@@ -281,12 +285,14 @@ struct ModelEvaluator {
             if let firstError { return firstError }
             return .val(.bool(values.contains { modelOrder($0, needle) == 0 }))
         case .inStrings(let x, let l):
-            let v = eval(x), lv = eval(l)
+            let v = eval(x)
+            let lv = eval(l)
             guard case .val(.str(let s)) = v else { return v }
             guard case .val(.list(let items)) = lv else { return lv }
             return .val(.bool(items.contains { $0.unicodeScalars.elementsEqual(s.unicodeScalars) }))
         case .arith(let op, let a, let b):
-            let x = eval(a), y = eval(b)
+            let x = eval(a)
+            let y = eval(b)
             guard case .val(.int(let l)) = x else { return x }
             guard case .val(.int(let r)) = y else { return y }
             return arith(op, l, r)
@@ -295,7 +301,8 @@ struct ModelEvaluator {
             guard case .val(.int(let n)) = x else { return x }
             return n == Int64.min ? .err("integer overflow") : .val(.int(-n))
         case .concat(let a, let b):
-            let x = eval(a), y = eval(b)
+            let x = eval(a)
+            let y = eval(b)
             guard case .val(.str(let l)) = x else { return x }
             guard case .val(.str(let r)) = y else { return y }
             return .val(.str(l + r))
@@ -309,10 +316,12 @@ struct ModelEvaluator {
             }
             return call(f, values)
         case .method(let t, let f, let a):
-            let x = eval(t), y = eval(a)
+            let x = eval(t)
+            let y = eval(a)
             guard case .val(.str(let s)) = x else { return x }
             guard case .val(.str(let p)) = y else { return y }
-            let su = modelScalars(s), pu = modelScalars(p)
+            let su = modelScalars(s)
+            let pu = modelScalars(p)
             switch f {
             case "matches":
                 guard let m = modelPatterns.first(where: { $0.pattern == p }) else { return .err("model: pattern") }
@@ -322,7 +331,9 @@ struct ModelEvaluator {
             default:
                 if pu.isEmpty { return .val(.bool(true)) }
                 guard su.count >= pu.count else { return .val(.bool(false)) }
-                for i in 0...(su.count - pu.count) where su[i..<(i + pu.count)].elementsEqual(pu) { return .val(.bool(true)) }
+                for i in 0...(su.count - pu.count) where su[i..<(i + pu.count)].elementsEqual(pu) {
+                    return .val(.bool(true))
+                }
                 return .val(.bool(false))
             }
         case .macro(let l, let kind, let v, let p):
@@ -436,12 +447,19 @@ extension MExpr {
         visit(self)
         switch self {
         case .not(let x, _), .negate(let x): x.walk(visit)
-        case .and(let xs, _), .or(let xs, _), .stringList(let xs), .call(_, let xs): xs.forEach { $0.walk(visit) }
-        case .cond(let a, let b, let c): a.walk(visit); b.walk(visit); c.walk(visit)
+        case .and(let xs, _), .or(let xs, _), .stringList(let xs), .call(_, let xs):
+            for x in xs { x.walk(visit) }
+        case .cond(let a, let b, let c):
+            a.walk(visit)
+            b.walk(visit)
+            c.walk(visit)
         case .compare(_, let a, let b, _), .inStrings(let a, let b), .arith(_, let a, let b), .concat(let a, let b),
             .method(let a, _, let b), .macro(let a, _, _, let b):
-            a.walk(visit); b.walk(visit)
-        case .inList(let x, let items, _): x.walk(visit); items.forEach { $0.walk(visit) }
+            a.walk(visit)
+            b.walk(visit)
+        case .inList(let x, let items, _):
+            x.walk(visit)
+            for item in items { item.walk(visit) }
         default: break
         }
     }
@@ -467,7 +485,9 @@ extension MPolicy {
                 if a.hasBareMember || b.hasBareMember { out.insert(.ternaryEnumFlow) }
             case .inList(_, let items, let type):
                 if case .enumeration = type { out.insert(.enumInList) }
-                if items.contains(where: { if case .convLit = $0 { true } else { false } }) { out.insert(.literalConversion) }
+                if items.contains(where: { if case .convLit = $0 { true } else { false } }) {
+                    out.insert(.literalConversion)
+                }
             case .arith(let op, _, _):
                 out.insert(.arithmetic)
                 if op == .div || op == .mod { out.insert(.divMod) }

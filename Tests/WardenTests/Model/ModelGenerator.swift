@@ -62,7 +62,8 @@ struct ModelGenerator {
         "1.2.3.4.5", "1.2.3.4.6", "1.2.3.4", "4294967295.4294967295", "1.0.0.0.0.0.1", "1.4294967295", "65536.1", "256",
     ]
     static let badVersions = [
-        "abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11", "1.2.3a", "+1", "\u{FF11}\u{FF13}", "\u{661}\u{663}",
+        "abc", "1..2", "", "1.2.", "v13", "4294967296", "-1", " 11", "1.2.3a", "+1", "\u{FF11}\u{FF13}",
+        "\u{661}\u{663}",
         "13.\u{FF10}",
     ]
     static let dates = [
@@ -216,7 +217,8 @@ struct ModelGenerator {
         let op = rng.pick(MCmp.allCases, or: .lt)
         let a = expr(type, depth: d, anchored: true)
         if rng.chance(50) {
-            let lit = MExpr.convLit(type == .version ? rng.pick(Self.versions, or: "11") : rng.pick(Self.dates, or: "2024-05-01"), type)
+            let lit = MExpr.convLit(
+                type == .version ? rng.pick(Self.versions, or: "11") : rng.pick(Self.dates, or: "2024-05-01"), type)
             return rng.chance(70) ? .compare(op, a, lit, type: type) : .compare(op, lit, a, type: type)
         }
         return .compare(op, a, expr(type, depth: d, anchored: true), type: type)
@@ -228,21 +230,26 @@ struct ModelGenerator {
         switch rng.below(6) {
         case 0:
             // Both sides bare members: the first enum that has both wins (LANGUAGE.md §3).
-            let a = rng.below(e.members.count), b = rng.below(e.members.count)
+            let a = rng.below(e.members.count)
+            let b = rng.below(e.members.count)
             let names = [e.members[a], e.members[b]]
             let fit = MEnum.firstFit(names) ?? e
-            let ia = fit.members.firstIndex(of: names[0]) ?? 0, ib = fit.members.firstIndex(of: names[1]) ?? 0
+            let ia = fit.members.firstIndex(of: names[0]) ?? 0
+            let ib = fit.members.firstIndex(of: names[1]) ?? 0
             let fop = fit.ordered ? op : (rng.chance(50) ? MCmp.eq : .ne)
-            return .compare(fop, .member(fit, ia, qualified: false), .member(fit, ib, qualified: false), type: .enumeration(fit))
+            return .compare(
+                fop, .member(fit, ia, qualified: false), .member(fit, ib, qualified: false), type: .enumeration(fit))
         case 1:
             let lit = MExpr.convLit(rng.pick(e.members, or: "low"), .enumeration(e))
             let a = enumExpr(e, depth: d, anchored: true)
-            return rng.chance(50) ? .compare(op, a, lit, type: .enumeration(e)) : .compare(op, lit, a, type: .enumeration(e))
+            return rng.chance(50)
+                ? .compare(op, a, lit, type: .enumeration(e)) : .compare(op, lit, a, type: .enumeration(e))
         default:
             // One side anchored, the other anything of the same enum (bare members, `?:` of them).
             let a = enumExpr(e, depth: d, anchored: true)
             let b = enumExpr(e, depth: max(d, rng.chance(50) ? 2 : 1), anchored: false)
-            return rng.chance(50) ? .compare(op, a, b, type: .enumeration(e)) : .compare(op, b, a, type: .enumeration(e))
+            return rng.chance(50)
+                ? .compare(op, a, b, type: .enumeration(e)) : .compare(op, b, a, type: .enumeration(e))
         }
     }
 
@@ -257,7 +264,9 @@ struct ModelGenerator {
             return .inList(stringExpr(d), items, type: .string)
         case 2:
             if rng.chance(40) {
-                let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(Self.dates, or: "2024-05-01"), .date) }
+                let items = (0..<(1 + rng.below(3))).map { _ in
+                    MExpr.convLit(rng.pick(Self.dates, or: "2024-05-01"), .date)
+                }
                 return .inList(dateExpr(d), items, type: .date)
             }
             let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(Self.versions, or: "11"), .version) }
@@ -266,7 +275,9 @@ struct ModelGenerator {
             let e = rng.pick(MEnum.allCases, or: .threatLevel)
             let x = enumExpr(e, depth: d, anchored: true)
             if rng.chance(30) {
-                let items = (0..<(1 + rng.below(3))).map { _ in MExpr.convLit(rng.pick(e.members, or: "low"), .enumeration(e)) }
+                let items = (0..<(1 + rng.below(3))).map { _ in
+                    MExpr.convLit(rng.pick(e.members, or: "low"), .enumeration(e))
+                }
                 return .inList(x, items, type: .enumeration(e))
             }
             if rng.chance(30) {
@@ -331,7 +342,8 @@ struct ModelGenerator {
         if let v = scopeVar, rng.chance(50) { return .variable(v) }
         if let l = letOf(.string) { return l }
         if depth <= 0 || rng.chance(40) {
-            return rng.chance(50) ? .strLit(rng.pick(Self.strings + Self.words, or: "a"))
+            return rng.chance(50)
+                ? .strLit(rng.pick(Self.strings + Self.words, or: "a"))
                 : .fact(rng.pick(modelFacts(of: .string), or: "model"), .string)
         }
         switch rng.below(4) {
@@ -391,7 +403,8 @@ struct ModelGenerator {
         let b = rng.pick(others, or: .deviceLock)
         let x = enumExpr(a, depth: 1, anchored: true)
         let y = enumExpr(b, depth: 1, anchored: true)
-        let cmp: MExpr = rng.chance(70) ? .compare(rng.chance(50) ? .eq : .ne, x, y, type: .bool) : .inList(x, [y], type: .bool)
+        let cmp: MExpr =
+            rng.chance(70) ? .compare(rng.chance(50) ? .eq : .ne, x, y, type: .bool) : .inList(x, [y], type: .bool)
         return "rule \"mixed\" when \(cmp.text) then warn\n"
     }
 
@@ -411,7 +424,8 @@ struct ModelGenerator {
         if rng.chance(10) { facts.append(("extraField", .present(json: "{\"a\":[1,null]}"))) }
         // Shuffle a little so fact order varies.
         if facts.count > 1, rng.chance(50) {
-            let i = rng.below(facts.count), j = rng.below(facts.count)
+            let i = rng.below(facts.count)
+            let j = rng.below(facts.count)
             facts.swapAt(i, j)
         }
         return MDevice(facts: facts, id: id)
@@ -441,7 +455,8 @@ struct ModelGenerator {
         case .version: return jsonString(rng.pick(Self.versions, or: "11"))
         case .date: return jsonString(rng.pick(Self.dates, or: "2024-05-01"))
         case .stringList:
-            return "[" + (0..<rng.below(4)).map { _ in jsonString(rng.pick(Self.words, or: "a")) }.joined(separator: ",") + "]"
+            return "["
+                + (0..<rng.below(4)).map { _ in jsonString(rng.pick(Self.words, or: "a")) }.joined(separator: ",") + "]"
         case .enumeration(let e): return jsonString(rng.pick(e.members, or: "low"))
         }
     }
@@ -452,16 +467,23 @@ struct ModelGenerator {
         case .bool: return rng.pick(["\"false\"", "\"true\"", "0", "1", "[]"], or: "0")
         case .int: return rng.pick(["\"3\"", "1.5", "true", "{}"], or: "true")
         case .string: return rng.pick(["1", "true", "[\"a\"]", "{}"], or: "1")
-        case .version: return rng.chance(70) ? jsonQuote(rng.pick(Self.badVersions, or: "abc")) : rng.pick(["true", "[]", "{}"], or: "true")
-        case .date: return rng.chance(70) ? jsonQuote(rng.pick(Self.badDates, or: "2024-02-30")) : rng.pick(["true", "[]", "20240501"], or: "true")
+        case .version:
+            return rng.chance(70)
+                ? jsonQuote(rng.pick(Self.badVersions, or: "abc")) : rng.pick(["true", "[]", "{}"], or: "true")
+        case .date:
+            return rng.chance(70)
+                ? jsonQuote(rng.pick(Self.badDates, or: "2024-02-30"))
+                : rng.pick(["true", "[]", "20240501"], or: "true")
         case .stringList: return rng.pick(["\"a\"", "[\"a\", 1]", "[null]", "{}", "3"], or: "3")
         case .enumeration(let e):
             // An unknown member, or another enum's member, or a wrong JSON type.
             let foreign = MEnum.allCases.filter { $0 != e }.flatMap(\.members).filter { !e.members.contains($0) }
             let member = rng.pick(e.members, or: "low")
             return rng.pick(
-                [jsonQuote("critical"), jsonQuote(rng.pick(foreign, or: "x")), "2", "true", jsonQuote(""),
-                 jsonQuote(member.uppercased()), jsonQuote(" " + member), jsonQuote(e.typeName + "." + member)], or: "2")
+                [
+                    jsonQuote("critical"), jsonQuote(rng.pick(foreign, or: "x")), "2", "true", jsonQuote(""),
+                    jsonQuote(member.uppercased()), jsonQuote(" " + member), jsonQuote(e.typeName + "." + member),
+                ], or: "2")
         }
     }
 }
@@ -492,10 +514,13 @@ let modelPatterns: [(pattern: String, test: @Sendable ([UInt32]) -> Bool)] = [
     ("^(a|acme)$", { $0 == [97] || $0 == Array("acme".unicodeScalars.map(\.value)) }),
     ("\\.", { $0.contains(46) }),
     ("^\\d+$", { !$0.isEmpty && $0.allSatisfy { (48...57).contains($0) } }),
-    ("(?i)ACME", { s in
-        let lower = s.map { (65...90).contains($0) ? $0 + 32 : $0 }
-        let n = Array("acme".unicodeScalars.map(\.value))
-        guard lower.count >= n.count else { return false }
-        return (0...(lower.count - n.count)).contains { Array(lower[$0..<($0 + n.count)]) == n }
-    }),
+    (
+        "(?i)ACME",
+        { s in
+            let lower = s.map { (65...90).contains($0) ? $0 + 32 : $0 }
+            let n = Array("acme".unicodeScalars.map(\.value))
+            guard lower.count >= n.count else { return false }
+            return (0...(lower.count - n.count)).contains { Array(lower[$0..<($0 + n.count)]) == n }
+        }
+    ),
 ]
