@@ -11,6 +11,7 @@
 #   `model` (named explicitly, not in the default set): the differential model test
 #   (Tests/WardenTests/Model) in a debug build, again and again with random seeds and
 #   MODEL_CASES policies per run (default 1000) until SECONDS have passed; a failing seed is printed.
+#   WARDEN_MODEL_KNOWN=feature,... (see DifferentialModelTests) passes through to tolerate known holes.
 #
 # Environment: FUZZ_JOBS_ARGS (extra libFuzzer flags), FUZZ_SCRATCH (build dir, default .build-fuzz).
 # Corpora grow in Fuzz/corpus-work/TARGET (gitignored), seeded from Fuzz/seeds/TARGET, samples/,
