@@ -72,7 +72,7 @@ public enum PolicyFormatter {
     /// Whether the source's first line ends in CRLF (then the formatted text uses CRLF too).
     static func usesCRLF(_ bytes: [UInt8]) -> Bool {
         guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return false }
-        return bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A
+        return bytes[i] == 0x0D && bytes.dropFirst(i + 1).first == 0x0A
     }
 
     /// The text with every line end (CRLF, CR) as LF.
@@ -279,11 +279,13 @@ struct FormatterCore {
     func newlines(_ from: Int, _ to: Int) -> Int {
         guard from < to else { return 0 }
         var n = 0
-        let bytes = source.bytes
-        // LF, and CR not followed by LF: each line end counts once.
-        for i in max(0, from)..<min(to, bytes.count) where bytes[i] == 0x0A || bytes[i] == 0x0D {
-            if bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { continue }
-            n += 1
+        // CR, and LF not after a CR: each line end (LF, CR, CRLF) counts once. `from` is never
+        // between the CR and the LF of a CRLF (tokens end before a line end).
+        var previousCR = false
+        let lo = max(0, from)
+        for b in source.bytes[lo..<max(lo, min(to, source.bytes.count))] {
+            if b == 0x0D || (b == 0x0A && !previousCR) { n += 1 }
+            previousCR = b == 0x0D
         }
         return n
     }

@@ -54,12 +54,13 @@ public struct SourceFile: Sendable {
         self.name = name
         self.bytes = bytes
         var starts = [0]
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+        var previousCR = false
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0A && previousCR {
+                starts.removeLast()  // CRLF is one line end: the line starts after the LF
+            }
             if b == 0x0A || b == 0x0D { starts.append(i + 1) }
-            i += 1
+            previousCR = b == 0x0D
         }
         self.lineStarts = starts
     }
