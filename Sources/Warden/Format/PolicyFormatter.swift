@@ -47,7 +47,7 @@ public enum PolicyFormatter {
         let tokens = lexer.tokenize().tokens.filter { $0.kind != .eof }
         var f = FormatterCore(source: source, tokens: tokens)
         f.formatFile(parsed.file)
-        let text = usesCRLF(source.bytes) ? withCRLF(f.result()) : f.result()
+        let text = usesCRLF(source) ? withCRLF(f.result()) : f.result()
         // Safety net: the layout may change only whitespace (and the line ends). Should it ever change
         // a token (a bug), the file is refused rather than altered.
         let formatted = SourceFile(name: source.name, text: text)
@@ -57,7 +57,9 @@ public enum PolicyFormatter {
             after.count == tokens.count
             && zip(after, tokens).allSatisfy { a, b in
                 a.kind == b.kind && a.value == b.value
-                    && withLF(formatted.text(a.span)) == withLF(source.text(b.span))
+                    && (mayHoldLineEnds(b)
+                        ? withLF(formatted.text(a.span)) == withLF(source.text(b.span))
+                        : formatted.text(a.span) == source.text(b.span))
             }
         guard same else {
             throw CompileError(
@@ -70,10 +72,14 @@ public enum PolicyFormatter {
     }
 
     /// Whether the source's first line ends in CRLF (then the formatted text uses CRLF too).
-    static func usesCRLF(_ bytes: [UInt8]) -> Bool {
-        guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return false }
-        return bytes[i] == 0x0D && bytes.dropFirst(i + 1).first == 0x0A
+    static func usesCRLF(_ source: SourceFile) -> Bool {
+        // The first line's end: the second line's start minus the first line's text end.
+        guard let second = source.lineStarts.dropFirst().first, let first = source.lineRange(1) else { return false }
+        return second - first.upperBound == 2
     }
+
+    /// Whether a token's text can contain a line end (only a triple-quoted string's can).
+    static func mayHoldLineEnds(_ t: Token) -> Bool { t.kind == .string || t.kind == .bytes }
 
     /// The text with every line end (CRLF, CR) as LF.
     static func withLF(_ text: String) -> String {
@@ -135,7 +141,10 @@ struct FormatterCore {
     init(source: SourceFile, tokens: [Token]) {
         self.source = source
         self.tokens = tokens
-        self.texts = tokens.map { PolicyFormatter.withLF(source.text($0.span)) }
+        self.texts = tokens.map {
+            let text = source.text($0.span)
+            return PolicyFormatter.mayHoldLineEnds($0) ? PolicyFormatter.withLF(text) : text
+        }
         self.widths = texts.map { $0.unicodeScalars.count }
         self.spaceBefore = Array(repeating: 1, count: tokens.count)
         self.comments = tokens.indices.filter { tokens[$0].kind == .comment }

@@ -326,8 +326,17 @@ struct Lexer {
         let start = pos
         var tally = HiddenTally()
         while pos < bytes.count && bytes[pos] != 0x0A && bytes[pos] != 0x0D {
+            // The common case first: a run of printable ASCII and tabs.
+            pos = bytes.withUnsafeBufferPointer { buf in
+                var i = pos
+                while i < buf.count, buf[i] < 0x80 && (buf[i] >= 0x20 || buf[i] == 0x09) { i += 1 }
+                return i
+            }
+            guard pos < bytes.count else { break }
             let c = bytes[pos]
-            if c == 0x0B || c == 0x0C {
+            if c == 0x0A || c == 0x0D {
+                break
+            } else if c == 0x0B || c == 0x0C {
                 if let message = Lexer.hiddenCharacterMessage(UInt32(c), where: "in a comment") {
                     reportHidden(message, SourceSpan(start: pos, end: pos + 1), &tally)
                 }

@@ -53,16 +53,19 @@ public struct SourceFile: Sendable {
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
-        var starts = [0]
-        var previousCR = false
-        for (i, b) in bytes.enumerated() {
-            if b == 0x0A && previousCR {
-                starts.removeLast()  // CRLF is one line end: the line starts after the LF
+        self.lineStarts = bytes.withUnsafeBufferPointer { buf in
+            var starts = [0]
+            var lastCR = -2
+            for i in buf.indices where buf[i] == 0x0A || buf[i] == 0x0D {
+                if buf[i] == 0x0D {
+                    lastCR = i
+                } else if lastCR + 1 == i {
+                    starts.removeLast()  // CRLF is one line end: the line starts after the LF
+                }
+                starts.append(i + 1)
             }
-            if b == 0x0A || b == 0x0D { starts.append(i + 1) }
-            previousCR = b == 0x0D
+            return starts
         }
-        self.lineStarts = starts
     }
 
     /// The number of lines.
