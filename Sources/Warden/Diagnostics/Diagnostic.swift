@@ -143,9 +143,8 @@ extension String {
     /// as U+FFFD, one column each, so the line cannot break, reorder or drive the terminal.
     func replacingTabs() -> String {
         guard unicodeScalars.contains(where: { $0 == "\t" || String.isUnshowable($0) }) else { return self }
-        return String(String.UnicodeScalarView(unicodeScalars.map {
-            $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0
-        }))
+        let shown = unicodeScalars.map { $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0 }
+        return String(String.UnicodeScalarView(shown))
     }
 
     /// C0 and C1 controls, DEL, and the characters `Lexer.hiddenCharacterName` names.

@@ -287,8 +287,9 @@ struct Lexer {
             if let hidden = Lexer.hiddenCharacterMessage(value, where: "outside a string literal") {
                 message = hidden
             } else {
-                let shown = value < 0x20 || value == 0x7F
-                ? "U+" + String(value, radix: 16, uppercase: true)
+                let shown =
+                    value < 0x20 || value == 0x7F
+                    ? "U+" + String(value, radix: 16, uppercase: true)
                     : String(Character(Unicode.Scalar(value) ?? "?"))
                 message = "unexpected character `\(shown)`"
             }
@@ -413,7 +414,8 @@ struct Lexer {
         let nameEnd = pos
         pos += 1
         if let bad {
-            error(badMessage ?? "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces", bad)
+            let only = "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces"
+            error(badMessage ?? only, bad)
             add(.invalid, from: start)
         } else if nameEnd == nameStart {
             error("empty backtick-quoted name", SourceSpan(start: start, end: pos))
