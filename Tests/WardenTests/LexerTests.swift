@@ -323,5 +323,15 @@ func value(_ text: String) -> TokenValue? {
         #expect(string.first?.0.hasSuffix("(and 99999 more such characters in this string)") == true)
         let between = Self.errors("when rooted \(many) then warn")
         #expect(between.count == 1)
+        #expect(between.first?.0.hasSuffix("(and 99999 more such characters after it)") == false)
+        #expect(between.first?.0.hasSuffix(", and 99999 more such characters after it") == true)
+        // Next to other unexpected characters, a hidden one still gets its own message.
+        let mixed = Self.errors("when rooted @@\u{2028}\u{2028} then warn")
+        #expect(mixed.map(\.0) == [
+            "unexpected character `@`, and 1 more unexpected character after it",
+            "U+2028 LINE SEPARATOR is not allowed outside a string literal; editors show a line break here, "
+                + "and 1 more such character after it",
+        ])
+        #expect(mixed.map(\.1.column) == [13, 15])
     }
 }

@@ -282,10 +282,12 @@ struct Lexer {
     private mutating func scanUnexpected() {
         let start = pos
         let message: String
+        var isHidden = false
         if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
             pos += length
             if let hidden = Lexer.hiddenCharacterMessage(value, where: "outside a string literal") {
                 message = hidden
+                isHidden = true
             } else {
                 let shown =
                     value < 0x20 || value == 0x7F
@@ -298,18 +300,24 @@ struct Lexer {
             message = invalidByteMessage(bytes[start])
         }
         // A run of unexpected characters is one error and one token: a megabyte of `@` made a
-        // million diagnostics (seconds and hundreds of MB before the "N more errors" cap).
-        if unexpectedRunEnd == start, let t = tokens.indices.last, let d = diagnostics.indices.last {
+        // million diagnostics (seconds and hundreds of MB before the "N more errors" cap). Hidden
+        // characters (line separators, bidi controls) make runs of their own, so each run's message
+        // names what it holds.
+        if unexpectedRunEnd == start, isHidden == unexpectedRunHidden, let t = tokens.indices.last,
+            let d = diagnostics.indices.last
+        {
             unexpectedRunLength += 1
             tokens[t].span.end = pos
             diagnostics[d].span.end = pos
             let more = unexpectedRunLength - 1
-            diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more unexpected character\(more == 1 ? "" : "s") after it"
+            let what = isHidden ? "such character" : "unexpected character"
+            diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more \(what)\(more == 1 ? "" : "s") after it"
         } else {
             error(message, SourceSpan(start: start, end: pos))
             add(.invalid, from: start)
             unexpectedRunLength = 1
             unexpectedRunFirst = message
+            unexpectedRunHidden = isHidden
         }
         unexpectedRunEnd = pos
     }
@@ -319,6 +327,7 @@ struct Lexer {
     private var unexpectedRunEnd = -1
     private var unexpectedRunLength = 0
     private var unexpectedRunFirst = ""
+    private var unexpectedRunHidden = false
 
     /// `#` or `//` to the end of the line (LF, CR or CRLF). The comment's text must be valid UTF-8
     /// and may not contain other vertical whitespace or bidirectional controls: a reviewer would
