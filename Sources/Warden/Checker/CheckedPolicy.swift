@@ -36,6 +36,8 @@ package struct CheckedLet: Sendable {
     package var expr: Expr
     package var type: WardenType
     package var span: SourceSpan
+    /// The `let`s its value uses, directly or through other `let`s.
+    package var uses: Set<Int> = []
 }
 
 package struct CheckedRule: Sendable {

@@ -145,6 +145,8 @@ package struct ConfigDecl: Sendable {
     package var override: SourceSpan?
     package var entries: [Assignment]
     package var span: SourceSpan
+    /// `apps []` / `groups []` as written (the word: "apps" or "groups", at its span): they target nothing.
+    package var emptyLists: [Located<String>] = []
 }
 
 /// `FACT: constExpr` inside a test's `given` map.
