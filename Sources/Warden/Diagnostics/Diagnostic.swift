@@ -149,13 +149,13 @@ extension String {
     /// as U+FFFD, one column each, so the line cannot break, reorder or drive the terminal.
     package func replacingTabs() -> String {
         guard unicodeScalars.contains(where: { $0 == "\t" || String.isUnshowable($0) }) else { return self }
-        package let shown = unicodeScalars.map { $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0 }
+        let shown = unicodeScalars.map { $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0 }
         return String(String.UnicodeScalarView(shown))
     }
 
     /// C0 and C1 controls, DEL, and the characters `Lexer.hiddenCharacterName` names.
     package static func isUnshowable(_ c: Unicode.Scalar) -> Bool {
-        package let v = c.value
+        let v = c.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || Lexer.hiddenCharacterName(v) != nil
     }
 }

@@ -59,7 +59,7 @@ public struct Input: Sendable {
 
     /// Marks a fact malformed: it holds no value, the decision lists `message` as its fact error,
     /// and a rule that reads it (or asks `has()` of it) errs with the same message.
-    mutating func setMalformed(slot: Int, name: String, message: String) {
+    package mutating func setMalformed(slot: Int, name: String, message: String) {
         guard slot >= 0, slot < facts.count else { return }
         fast.facts[slot] = nil
         fast.setMalformed(slot)
@@ -77,14 +77,14 @@ public struct Input: Sendable {
 
 extension EvalState {
     /// The evaluator's state over a device's facts, malformed ones included.
-    init(input: Input, limits: EvalLimits) {
+    package init(input: Input, limits: EvalLimits) {
         self.init(facts: input.facts, limits: limits)
         malformed = input.malformed
     }
 }
 
 /// The message of a malformed fact (its fact error, and the error of any rule that reads it).
-func malformedFactMessage(_ name: String, _ why: String) -> String {
+package func malformedFactMessage(_ name: String, _ why: String) -> String {
     "fact `\(name)` is malformed: \(why)"
 }
 

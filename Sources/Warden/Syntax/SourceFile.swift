@@ -43,7 +43,7 @@ public struct SourceFile: Sendable {
     /// The source as UTF-8 bytes. Invalid UTF-8 is kept as is and diagnosed by the lexer.
     public let bytes: [UInt8]
     /// Byte offsets at which each line starts.
-    let lineStarts: [Int]
+    package let lineStarts: [Int]
 
     /// Creates a source from a string.
     public init(name: String, text: String) {
@@ -102,7 +102,7 @@ public struct SourceFile: Sendable {
     }
 
     /// The byte range of a 1-based line without its line end (LF, CR or CRLF); nil past the last line.
-    func lineRange(_ line: Int) -> Range<Int>? {
+    package func lineRange(_ line: Int) -> Range<Int>? {
         guard line >= 1 && line <= lineStarts.count else { return nil }
         let start = lineStarts[line - 1]
         guard line < lineStarts.count else { return start..<max(start, bytes.count) }

@@ -77,7 +77,7 @@ package enum TokenKind: Sendable, Hashable {
 }
 
 /// The decoded value of a literal or name token.
-enum TokenValue: Sendable, Hashable {
+package enum TokenValue: Sendable, Hashable {
     case none
     /// An identifier's or quoted identifier's name.
     case name(String)
@@ -93,7 +93,7 @@ package struct Token: Sendable, Hashable {
     package var kind: TokenKind
     /// Byte range in the source (line and column come from `SourceFile.location(of:)`).
     package var span: SourceSpan
-    var value: TokenValue = .none
+    package var value: TokenValue = .none
 
     /// The name of an identifier or quoted identifier token, or the text of a keyword.
     package var name: String? {
