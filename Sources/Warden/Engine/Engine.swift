@@ -100,6 +100,8 @@ public struct Engine: Sendable {
         var policy = checker.check(parsed.file)
         policy.nextID = parsed.nextID
         diagnostics += checker.diagnostics
+        // Let chains: the evaluation depth through `let`s (LetDepth.swift).
+        diagnostics += LetDepth.check(policy, maxNesting: limits.maxNesting)
         diagnostics = cap(sortDiagnostics(diagnostics))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
             throw CompileError(diagnostics: diagnostics, source: source)
