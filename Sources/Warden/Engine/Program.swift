@@ -160,21 +160,49 @@ public struct Program: Sendable {
         var setters: [(rule: Int, setting: KeySetting)] = []
         let compiled = self.compiled
         let limits = engine.limits.evalLimits
+        // Limits agree with the reference (hole 3 of "Trust, round 2"): compiled nodes charge what the
+        // reference would (or more, see `CompiledRun.steps`); a rule over `maxSteps` here is decided
+        // by the reference, from the state as it was before the rule; and a decision whose count
+        // reaches a decision budget is decided again, wholly, by the reference.
+        var redo = false
+        run.decisionSteps = 0
         compiled.roots.withUnsafeBufferPointer { roots in
             for ri in roots.indices {
-                run.state?.steps = 0
+                let saved = run.state  // nil unless a fallback ran: no copy in the common case
+                run.steps = 0
                 let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
-                if outcome == .yes || outcome == .no {
+                if (outcome == .yes || outcome == .no) && run.steps <= limits.maxSteps {
+                    let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
+                    run.decisionSteps = o ? Int.max : d
+                    if run.decisionSteps > limits.maxDecisionSteps
+                        || (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes
+                    {
+                        redo = true
+                        break
+                    }
                     if outcome == .yes { fire(ri, &decision, &setters) }
                     continue
                 }
                 // The reference evaluator decides this rule, with the decision's shared state.
-                var state = run.state ?? EvalState(facts: run.input.pointee.facts, limits: limits)
+                var state = saved ?? EvalState(facts: run.input.pointee.facts, limits: limits)
                 run.state = nil
                 state.steps = 0
+                state.decisionSteps = run.decisionSteps
                 referenceRule(ri, &state, &decision, &setters)
+                run.decisionSteps = state.decisionSteps
+                let over =
+                    state.decisionSteps > limits.maxDecisionSteps || state.decisionBytes > limits.maxDecisionBytes
                 run.state = state
+                if over {
+                    redo = true
+                    break
+                }
             }
+        }
+        if redo {
+            // This path's counts may exceed the reference's (inlined lets); the reference decides.
+            decision = referenceEvaluate(run.input.pointee)
+            return
         }
         if let constantConfig {
             // Assign only when it differs from the constant's storage: no retain/release per decision.
