@@ -22,6 +22,8 @@ struct LetDepth {
         /// The deepest `let` reference (for the diagnostic's position), if any.
         var via: Expr?
         var viaLet = -1
+        /// Through a let already reported: not reported again (one chain, one error).
+        var reported = false
     }
 
     let resolutions: Resolutions
@@ -51,6 +53,7 @@ struct LetDepth {
         func take(_ child: Expr, comprehension: Bool = false) {
             var m = measure(child)
             if comprehension { m.comprehensions += 1 }
+            if m.reported { best.reported = true }
             if m.depth > best.depth || (m.depth == best.depth && best.via == nil && m.via != nil) {
                 best.depth = m.depth
                 best.via = m.via ?? best.via
@@ -96,7 +99,7 @@ struct LetDepth {
 
     /// Whether a measure is beyond the limits (only through lets: a let-free expression is the parser's).
     func tooDeep(_ m: Measure) -> Bool {
-        m.via != nil && (m.depth > maxNesting || m.comprehensions > Limits.maxComprehensionNesting)
+        m.via != nil && !m.reported && (m.depth > maxNesting || m.comprehensions > Limits.maxComprehensionNesting)
     }
 
     func message(_ m: Measure, names: [String], what: String) -> String {
@@ -109,7 +112,7 @@ struct LetDepth {
     }
 
     /// Diagnostics for every let, rule condition and test value of `policy` beyond the limits. A let
-    /// reported once counts as shallow afterwards, so one long chain gives one error.
+    /// reported once is not reported again through the lets that use it: one long chain, one error.
     static func check(_ policy: CheckedPolicy, maxNesting: Int) -> [Diagnostic] {
         var d = LetDepth(resolutions: policy.resolutions, maxNesting: maxNesting)
         var out: [Diagnostic] = []
@@ -120,6 +123,7 @@ struct LetDepth {
             if d.tooDeep(m) {
                 out.append(.error(d.message(m, names: names, what: "`let \(l.name)`"), m.via?.span ?? l.span))
                 m = Measure()
+                m.reported = true
             }
             d.lets.append(m)
         }
