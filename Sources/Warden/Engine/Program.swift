@@ -171,7 +171,13 @@ public struct Program: Sendable {
                 let saved = run.state  // nil unless a fallback ran: no copy in the common case
                 run.steps = 0
                 let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
-                if (outcome == .yes || outcome == .no) && run.steps <= limits.maxSteps {
+                if outcome == .yes || outcome == .no {
+                    // Over the rule's budget by this path's count: the reference decides, from the
+                    // start (its `let` cache may hold what this path inlined, and so cost less).
+                    if run.steps > limits.maxSteps {
+                        redo = true
+                        break
+                    }
                     let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
                     run.decisionSteps = o ? Int.max : d
                     if run.decisionSteps > limits.maxDecisionSteps
@@ -183,15 +189,18 @@ public struct Program: Sendable {
                     if outcome == .yes { fire(ri, &decision, &setters) }
                     continue
                 }
-                // The reference evaluator decides this rule, with the decision's shared state.
+                // The reference evaluator decides this rule, with the decision's shared state as it
+                // was before the rule (what the attempt cached would make the rule cheaper here).
                 var state = saved ?? EvalState(facts: run.input.pointee.facts, limits: limits)
                 run.state = nil
                 state.steps = 0
                 state.decisionSteps = run.decisionSteps
-                referenceRule(ri, &state, &decision, &setters)
+                let hitLimit = referenceRule(ri, &state, &decision, &setters)
                 run.decisionSteps = state.decisionSteps
+                // A limit here may be this path's doing (fewer cached lets): the reference decides.
                 let over =
-                    state.decisionSteps > limits.maxDecisionSteps || state.decisionBytes > limits.maxDecisionBytes
+                    hitLimit || state.decisionSteps > limits.maxDecisionSteps
+                    || state.decisionBytes > limits.maxDecisionBytes
                 run.state = state
                 if over {
                     redo = true
@@ -232,11 +241,13 @@ public struct Program: Sendable {
         }
     }
 
-    /// One rule through the reference evaluator (the tree-walking interpreter).
+    /// One rule through the reference evaluator (the tree-walking interpreter). Returns whether
+    /// the rule ended in a limit error.
+    @discardableResult
     func referenceRule(
         _ ri: Int, _ state: inout EvalState, _ decision: inout Decision,
         _ setters: inout [(rule: Int, setting: KeySetting)]
-    ) {
+    ) -> Bool {
         let rule = policy.rules[ri]
         switch evaluator.evaluate(rule.condition, &state) {
         case .success(.bool(true)):
@@ -253,7 +264,9 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
             if policy.onError > decision.action { decision.action = policy.onError }
+            return err.kind == .limitExceeded
         }
+        return false
     }
 
     /// The decision of the straightforward interpretation: every rule through the reference
