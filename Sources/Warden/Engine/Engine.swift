@@ -14,7 +14,7 @@ public struct Limits: Sendable, Hashable {
     /// Longest list or map built during evaluation.
     public var maxListLength: Int = 100_000
     /// Evaluation cost budget for one whole decision (every rule and `let` of one device), in steps.
-    public var maxDecisionSteps: Int = 2_000_000
+    public var maxDecisionSteps: Int = 1_000_000
     /// Bytes of values (strings, bytes, lists, maps) one decision may build in total.
     public var maxDecisionBytes: Int = 64 << 20
 

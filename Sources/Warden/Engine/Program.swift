@@ -189,6 +189,11 @@ public struct Program: Sendable {
                     if outcome == .yes { fire(ri, &decision, &setters) }
                     continue
                 }
+                if outcome == .abort {
+                    // A limit in a fallback: the reference decides, from the start (see below).
+                    redo = true
+                    break
+                }
                 // The reference evaluator decides this rule, with the decision's shared state as it
                 // was before the rule (what the attempt cached would make the rule cheaper here).
                 var state = saved ?? EvalState(facts: run.input.pointee.facts, limits: limits)

@@ -54,9 +54,10 @@ struct Compiler {
 
     /// Adds to a node's cost (an inlined `let`'s reference, a relation's operands).
     mutating func addCost(_ i: Int32, _ extra: Int) {
-        let j = Int(i)
+        let j = Int(truncatingIfNeeded: i)
         guard j >= 0, j < nodes.count else { return }
-        nodes[j].cost = Int32(clamping: Int(nodes[j].cost) + extra)
+        let (sum, o) = Int(truncatingIfNeeded: nodes[j].cost).addingReportingOverflow(extra)
+        nodes[j].cost = o ? Int32.max : Int32(clamping: sum)
     }
 
     mutating func fallback(_ e: Expr) -> Int32 {
