@@ -215,6 +215,7 @@ public struct Program: Sendable {
         }
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.
+            run.state = nil  // free this attempt's values before the reference builds its own
             decision = referenceEvaluate(run.input.pointee)
             return
         }
