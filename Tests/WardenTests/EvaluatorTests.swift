@@ -174,12 +174,13 @@ final class ASTBuilder {
         r[x.id] = .constant(.enumMember(.threatLevel, 1))
         r[y.id] = .constant(.enumMember(.threatLevel, 3))
         #expect(value(run(b.bin(x, .less, y), r)).map { Builtins.equals($0, .bool(true)) } == true)
-        // Unordered enums have no `<`; different enums are simply unequal at run time.
+        // Unordered enums have no `<`; members of different enums never compare: an error, not `false`.
         r[x.id] = .constant(.enumMember(.management, 0))
         r[y.id] = .constant(.enumMember(.management, 1))
         #expect(error(run(b.bin(x, .less, y), r))?.kind == .noSuchOverload)
         r[y.id] = .constant(.enumMember(.deviceLock, 0))
-        #expect(value(run(b.bin(x, .equal, y), r)).map { Builtins.equals($0, .bool(false)) } == true)
+        #expect(error(run(b.bin(x, .equal, y), r))?.kind == .noSuchOverload)
+        #expect(error(run(b.bin(x, .notEqual, y), r))?.kind == .noSuchOverload)
     }
 
     @Test func domainFunctions() throws {

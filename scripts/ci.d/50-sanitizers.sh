@@ -10,7 +10,8 @@
 #         frame several times larger, so they overflow by design there. They run in the normal suite.
 #         AllocationCountTests counts mallocs with an LD_PRELOAD interposer; under ASan the runtime
 #         owns malloc (the interposer never sees a call), so the counts mean nothing there.
-# SANITIZERS=thread or SANITIZERS=address runs one of them.
+# SANITIZERS=thread or SANITIZERS=address runs one of them. A run that executes no test fails
+# (a renamed suite must not turn the TSan check into a silent pass).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export SWIFT_BACKTRACE=enable=no
@@ -31,7 +32,14 @@ run() {  # name, then the command
         echo "50-sanitizers: $name FAILED (exit $rc) after $(( $(date +%s) - start ))s"
         return 1
     fi
-    echo "50-sanitizers: $name ok ($(( $(date +%s) - start ))s, $(grep -Eo 'Test run with [0-9]+ tests?' "$log_dir/$name.log" | tail -1 | grep -Eo '[0-9]+') tests)"
+    # A filter or skip list that matches no test must not pass: require "Test run with N tests", N > 0.
+    local tests
+    if ! tests=$(bash scripts/require-tests-ran.sh "$log_dir/$name.log"); then
+        tail -20 "$log_dir/$name.log"
+        echo "50-sanitizers: $name FAILED: it ran no test (does its --filter still match a test?)"
+        return 1
+    fi
+    echo "50-sanitizers: $name ok ($(( $(date +%s) - start ))s, $tests tests)"
 }
 
 failed=0

@@ -36,6 +36,8 @@ struct CheckedLet: Sendable {
     var expr: Expr
     var type: WardenType
     var span: SourceSpan
+    /// The `let`s its value uses, directly or through other `let`s.
+    var uses: Set<Int> = []
 }
 
 struct CheckedRule: Sendable {

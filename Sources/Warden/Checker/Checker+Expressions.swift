@@ -38,11 +38,12 @@ extension Checker {
                 return .error
             }
         case .list(let items):
+            // The list's own fixed element type wins over the context's (a mix is reported below).
             var elementExpected: WardenType?
-            if case .list(let el)? = expected { elementExpected = el }
+            if case .list(let el)? = hint(e) ?? expected { elementExpected = el }
             var types: [WardenType] = []
             for item in items { types.append(check(item, expected: elementExpected)) }
-            return .list(join(types))
+            return .list(unify(types, items, "a list mixes"))
         case .map(let entries):
             var kts: [WardenType] = []
             var vts: [WardenType] = []
@@ -55,7 +56,7 @@ extension Checker {
                 kts.append(kt)
                 vts.append(check(entry.value))
             }
-            return .map(join(kts), join(vts))
+            return .map(join(kts), unify(vts, entries.map(\.value), "a map's values mix"))
         case .unary(let op, let operand):
             let t = check(operand)
             switch op {
@@ -84,18 +85,19 @@ extension Checker {
         case .conditional(let c, let a, let b):
             let ct = check(c)
             if !(ct.isDynamic || ct == .bool) { error("the condition of `?:` must be `bool`, not `\(ct)`", c.span) }
-            if let expected {
-                let at = check(a, expected: expected)
-                let bt = check(b, expected: expected)
-                return join([at, bt])
+            // The branches' own fixed type wins over the context's (a mix is reported by `unify`).
+            if let flow = hint(e) ?? expected {
+                let at = check(a, expected: flow)
+                let bt = check(b, expected: flow)
+                return unify([at, bt], [a, b], "the branches of `?:` mix")
             }
             // Let a flexible branch take the other branch's type.
             if isFlexible(a) && !isFlexible(b) {
                 let bt = check(b)
-                return join([check(a, expected: bt), bt])
+                return unify([check(a, expected: bt), bt], [a, b], "the branches of `?:` mix")
             }
             let at = check(a)
-            return join([at, check(b, expected: at)])
+            return unify([at, check(b, expected: at)], [a, b], "the branches of `?:` mix")
         }
     }
 
@@ -110,6 +112,77 @@ extension Checker {
             }
         }
         return result ?? .dyn
+    }
+
+    /// Two different enums inside two types at the same place (`ThreatLevel` and `DeviceLock`,
+    /// `list(ThreatLevel)` and `list(DeviceLock)`), if any.
+    func enumClash(_ a: WardenType, _ b: WardenType) -> (EnumType, EnumType)? {
+        switch (a, b) {
+        case (.enumeration(let x), .enumeration(let y)): return x == y ? nil : (x, y)
+        case (.list(let x), .list(let y)): return enumClash(x, y)
+        case (.map(let k1, let v1), .map(let k2, let v2)): return enumClash(k1, k2) ?? enumClash(v1, v2)
+        default: return nil
+        }
+    }
+
+    /// `join`, but members of two different enums meeting (in `?:` branches, list elements, map
+    /// values) are a type error: they could only ever compare unequal.
+    func unify(_ types: [WardenType], _ exprs: [Expr], _ what: String) -> WardenType {
+        var first: (type: WardenType, index: Int)?
+        for (i, t) in types.enumerated() where !t.isDynamic {
+            guard let f = first else {
+                first = (t, i)
+                continue
+            }
+            if let (x, y) = enumClash(f.type, t) {
+                let span = i < exprs.count ? exprs[i].span : (exprs.last?.span ?? SourceSpan(start: 0, end: 0))
+                var notes: [Diagnostic.Note] = []
+                if f.index < exprs.count { notes.append(.init("this one is `\(f.type)`", span: exprs[f.index].span)) }
+                error(
+                    "\(what) `\(x.rawValue)` and `\(y.rawValue)`: members of different enums never compare",
+                    span, notes: notes)
+                return .error
+            }
+        }
+        return join(types)
+    }
+
+    /// The type an expression fixes by itself, cheaply and without reporting anything: a bound name
+    /// (fact, `let`, variable), a qualified member (`ThreatLevel.low`), or a `?:` or list containing
+    /// one. Nil when its type comes from its context (`high`, `"13.0"`) or takes a full check to know.
+    func hint(_ e: Expr, depth: Int = 0) -> WardenType? {
+        // Bounded, so that checking deeply nested lists and `?:` stays linear.
+        guard depth < 32 else { return nil }
+        var t: WardenType?
+        switch e.kind {
+        case .ident(let name):
+            if let v = scopes.last(where: { $0.name == name }) {
+                t = v.type
+            } else if let i = letIndex[name], i >= 0, i < lets.count {
+                t = lets[i].type
+            } else if let slot = schema.slot(ofFact: name), slot >= 0, slot < schema.facts.count {
+                t = schema.facts[slot].type
+            }
+        case .select(let operand, let field, _):
+            if case .ident(let base) = operand.kind, let en = EnumType(rawValue: base), !isBoundName(base),
+                en.ordinal(of: field) != nil
+            {
+                t = .enumeration(en)
+            }
+        case .conditional(_, let a, let b):
+            t = hint(a, depth: depth + 1) ?? hint(b, depth: depth + 1)
+        case .list(let items):
+            for item in items {
+                if let h = hint(item, depth: depth + 1) {
+                    t = .list(h)
+                    break
+                }
+            }
+        default:
+            break
+        }
+        guard let t, !t.isDynamic else { return nil }
+        return t
     }
 
     // MARK: - Literals and names
@@ -174,6 +247,8 @@ extension Checker {
         if let i = letIndex[name] {
             resolutions[e.id] = .letValue(i)
             usedLets.insert(i)
+            // The lets it uses too, so that an error deep in a chain of lets keeps its note.
+            usedLets.formUnion(lets[i].uses)
             return lets[i].type
         }
         if let slot = schema.slot(ofFact: name) {
@@ -205,15 +280,19 @@ extension Checker {
             resolutions[e.id] = .constant(.type(.enumeration(en)))
             return .type
         }
-        if case .enumeration(let en)? = expected, let sug = nearest(name, in: en.members) {
-            error(
-                "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", "))); did you mean `\(sug)`?",
-                e.span, fixIt: sug)
-            return .error
-        }
         var candidates = schema.facts.map(\.name) + lets.map(\.name) + scopes.map(\.name)
         for en in EnumType.allCases { candidates += en.members }
-        if case .enumeration(let en)? = expected { candidates = en.members + candidates }
+        if case .enumeration(let en)? = expected {
+            // In an enum context a stray name is most likely a wrong member: list the members,
+            // unless it is clearly a misspelt fact or `let`.
+            let member = nearest(name, in: en.members)
+            if member != nil || nearest(name, in: candidates) == nil {
+                error(
+                    "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                        + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member)
+                return .error
+            }
+        }
         let sug = nearest(name, in: candidates)
         error("unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
         return .error
@@ -253,6 +332,7 @@ extension Checker {
         case .literal(.string): return true
         case .ident(let name): return !isBoundName(name) && !Checker.enums(withMember: name).isEmpty
         case .list(let items): return !items.isEmpty && items.allSatisfy(isFlexible)
+        case .conditional(_, let a, let b): return isFlexible(a) && isFlexible(b)
         default: return false
         }
     }
@@ -268,6 +348,9 @@ extension Checker {
                 all += m
             }
             return all
+        case .conditional(_, let a, let b):
+            guard let x = memberNames(a), let y = memberNames(b) else { return nil }
+            return x + y
         default: return nil
         }
     }
@@ -289,10 +372,18 @@ extension Checker {
         guard op.isRelation else {
             return typeBinary(op, check(l), check(r), span: span, opSpan: opSpan)
         }
-        let lf = isFlexible(l)
-        let rf = isFlexible(r)
         var lt: WardenType
         var rt: WardenType
+        let lh = hint(l)
+        let rh = hint(r)
+        if lh != nil || rh != nil {
+            // Two-way: a side that fixes its own type keeps it; the other side takes it.
+            lt = check(l, expected: lh ?? rh.flatMap { op == .in ? elementType($0) : $0 })
+            rt = check(r, expected: rh ?? lh.map { op == .in ? .list($0) : $0 })
+            return relate(op, l, r, lt, rt, span: span, opSpan: opSpan)
+        }
+        let lf = isFlexible(l)
+        let rf = isFlexible(r)
         if lf && !rf {
             rt = check(r)
             lt = check(l, expected: op == .in ? elementType(rt) : rt)
@@ -306,8 +397,18 @@ extension Checker {
                 lt = check(l, expected: .enumeration(en))
                 rt = check(r, expected: op == .in ? .list(.enumeration(en)) : .enumeration(en))
             } else {
-                lt = check(l)
-                rt = check(r)
+                // No one enum has every member: say which enums each name belongs to.
+                var seen: [String] = []
+                for n in all where !seen.contains(n) { seen.append(n) }
+                let owners = seen.map { n in
+                    "`\(n)` is in \(Checker.enums(withMember: n).map(\.rawValue).joined(separator: ", "))"
+                }
+                error(
+                    "no one enum has all of \(seen.map { "`\($0)`" }.joined(separator: ", ")) (\(owners.joined(separator: "; "))): qualify a member, such as `\(Checker.enums(withMember: seen.last ?? "").first?.rawValue ?? "ThreatLevel").\(seen.last ?? "")`",
+                    span)
+                check(l)
+                check(r)
+                return .bool
             }
         } else if lf && rf, memberNames(l) != nil {
             lt = check(l)
@@ -319,7 +420,7 @@ extension Checker {
             lt = check(l)
             rt = check(r, expected: op == .in ? .list(lt) : lt)
         }
-        return typeBinary(op, lt, rt, span: span, opSpan: opSpan)
+        return relate(op, l, r, lt, rt, span: span, opSpan: opSpan)
     }
 
     func elementType(_ t: WardenType) -> WardenType? {
@@ -336,7 +437,8 @@ extension Checker {
     func comparableForEquality(_ a: WardenType, _ b: WardenType) -> Bool {
         if a.isDynamic || b.isDynamic || a == b { return true }
         if Checker.isNumeric(a) && Checker.isNumeric(b) { return true }
-        if a == .null || b == .null { return true }
+        // `null` compares only with `null` and `dyn`: a fact's value is never null (`has()` tests presence).
+        if a == .null || b == .null { return false }
         switch (a, b) {
         case (.list(let x), .list(let y)): return comparableForEquality(x, y)
         case (.map(let k1, let v1), .map(let k2, let v2)):
@@ -352,7 +454,7 @@ extension Checker {
         switch op {
         case .equal, .notEqual:
             if !comparableForEquality(lt, rt) {
-                error("cannot compare `\(lt)` with `\(rt)`", span)
+                error("cannot compare `\(lt)` with `\(rt)`" + mismatchReason(lt, rt, span), span)
             }
             return .bool
         case .less, .lessEqual, .greater, .greaterEqual:
@@ -368,12 +470,14 @@ extension Checker {
                 default: break
                 }
             }
-            error("cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`", span)
+            error("cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`" + mismatchReason(lt, rt, span), span)
             return .bool
         case .in:
             switch rt {
             case .list(let el):
-                if !comparableForEquality(lt, el) { error("cannot look for `\(lt)` in `\(rt)`", span) }
+                if !comparableForEquality(lt, el) {
+                    error("cannot look for `\(lt)` in `\(rt)`" + mismatchReason(lt, el, span), span)
+                }
             case .map(let k, _):
                 if !comparableForEquality(lt, k) { error("cannot look for `\(lt)` in the keys of `\(rt)`", span) }
             case .dyn: break
@@ -396,6 +500,35 @@ extension Checker {
             error("`\(op.rawValue)` does not apply to `\(lt)` and `\(rt)`", span)
             return .error
         }
+    }
+}
+
+extension Checker {
+    /// Why two types do not compare, when there is more to say than their names.
+    func mismatchReason(_ a: WardenType, _ b: WardenType, _ span: SourceSpan) -> String {
+        if enumClash(a, b) != nil { return ": members of different enums never compare" }
+        if a == .null || b == .null { return ": a `\(a == .null ? b : a)` is never null" }
+        return ""
+    }
+
+    /// `typeBinary`, with a clearer error for `fact == null` (a fact is missing, never null).
+    func relate(_ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: WardenType, _ rt: WardenType, span: SourceSpan,
+                opSpan: SourceSpan) -> WardenType
+    {
+        if op == .equal || op == .notEqual, lt == .null || rt == .null, !comparableForEquality(lt, rt),
+            lt != .error, rt != .error
+        {
+            let other = lt == .null ? r : l
+            if case .fact(let slot)? = resolutions[other.id], slot >= 0, slot < schema.facts.count {
+                let name = schema.facts[slot].name
+                let test = op == .equal ? "!has(\(name))" : "has(\(name))"
+                error(
+                    "`\(name)` is never null: a fact that is not given is missing, and a `\(schema.facts[slot].type)` is never null; use `\(test)`",
+                    span, fixIt: test)
+                return .bool
+            }
+        }
+        return typeBinary(op, lt, rt, span: span, opSpan: opSpan)
     }
 }
 

@@ -109,7 +109,7 @@ final class Checker {
             return
         }
         letIndex[name] = lets.count
-        lets.append(CheckedLet(name: name, expr: decl.value, type: type, span: decl.name.span))
+        lets.append(CheckedLet(name: name, expr: decl.value, type: type, span: decl.name.span, uses: usedLets))
     }
 
     func checkRule(_ decl: RuleDecl, ordinal: Int) -> CheckedRule? {
@@ -183,6 +183,12 @@ final class Checker {
     func checkConfig(_ decl: ConfigDecl) -> CheckedConfig {
         var settings: [KeySetting] = []
         let route = decl.route?.value ?? .managedApps
+        for empty in decl.emptyLists {
+            let what = empty.value == "apps" ? "app" : "group"
+            error(
+                "an empty list targets no \(what): config `\(decl.name.value)` would apply to no device; name the \(empty.value), or drop `\(empty.value) []` to target every \(what)",
+                empty.span)
+        }
         for entry in decl.entries {
             guard let s = checkAssignment(key: entry.key, value: entry.value) else { continue }
             if let prev = settings.first(where: { $0.key == s.key }) {
@@ -223,6 +229,8 @@ final class Checker {
                 error("a given value must be a constant", g.value.span)
             } else if !assignable(t, to: expected) {
                 error("fact `\(g.fact.value)` is `\(expected)`, not `\(t)`", g.value.span)
+            } else if let (bad, want, got) = givenMismatch(g.value, expected) {
+                error("fact `\(g.fact.value)` is `\(expected)`: this element must be `\(want)`, not `\(got)`", bad.span)
             } else {
                 given.append(CheckedGiven(slot: slot, expr: g.value))
             }
@@ -260,6 +268,29 @@ final class Checker {
         }
     }
 
+    /// The first part of a given constant that `eval` would reject for a fact of this type (list
+    /// elements and map entries one by one), with the type wanted there and the type found.
+    func givenMismatch(_ e: Expr, _ target: WardenType) -> (Expr, WardenType, WardenType)? {
+        if target.isDynamic { return nil }
+        switch (target, e.kind) {
+        case (.list(let el), .list(let items)):
+            for item in items {
+                if let bad = givenMismatch(item, el) { return bad }
+            }
+            return nil
+        case (.map(let k, let v), .map(let entries)):
+            for entry in entries {
+                if let bad = givenMismatch(entry.key, k) ?? givenMismatch(entry.value, v) { return bad }
+            }
+            return nil
+        default:
+            guard let t = resolutions.types[e.id], t != .error else { return nil }
+            if t == target { return nil }
+            if case .list = t, case .list = target, case .list(let items) = e.kind, items.isEmpty { return nil }
+            return (e, target, t)
+        }
+    }
+
     func assignable(_ t: WardenType, to target: WardenType) -> Bool {
         if t.isDynamic || target.isDynamic || t == target { return true }
         switch (t, target) {
@@ -272,6 +303,8 @@ final class Checker {
     // MARK: - Configuration lints and conflicts
 
     func lintConfiguration(_ configs: [CheckedConfig]) {
+        // A block with an empty `apps []` or `groups []` applies to no device (an error of its own).
+        let configs = configs.filter { !($0.apps?.isEmpty ?? false) && !($0.groups?.isEmpty ?? false) }
         // Conflicts: overlapping blocks that give one key different values.
         for j in configs.indices {
             for i in 0..<j {
@@ -281,16 +314,27 @@ final class Checker {
                 for sb in b.settings {
                     guard let sa = a.settings.first(where: { $0.key == sb.key }), sa.value != sb.value else { continue }
                     let key = schema.keys[sb.key]
+                    // An error at both locations, each naming the other (LANGUAGE.md §6).
                     if a.isOverride && b.isOverride {
                         error(
                             "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
-                            sb.span, notes: [.init("the other value is here", span: sa.span)])
+                            sb.span, notes: [.init("the other value is here, in config `\(a.name)`", span: sa.span)])
+                        error(
+                            "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
+                            sa.span, notes: [.init("the other value is here, in config `\(b.name)`", span: sb.span)])
                     } else if !a.isOverride && !b.isOverride {
                         error(
                             "conflict: `\(key.name)` is \(key.displayText(sb.value)) here but \(key.displayText(sa.value)) in config `\(a.name)`, and both apply to the same apps and groups",
                             sb.span,
                             notes: [
                                 .init("config `\(a.name)` sets it here", span: sa.span),
+                                .init("mark one of the two blocks `override` to let it win"),
+                            ])
+                        error(
+                            "conflict: `\(key.name)` is \(key.displayText(sa.value)) here but \(key.displayText(sb.value)) in config `\(b.name)`, and both apply to the same apps and groups",
+                            sa.span,
+                            notes: [
+                                .init("config `\(b.name)` sets it here", span: sb.span),
                                 .init("mark one of the two blocks `override` to let it win"),
                             ])
                     }

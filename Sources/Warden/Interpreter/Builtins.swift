@@ -7,7 +7,9 @@ enum Builtins {
     /// CEL's `==`: numbers by exact value across int, uint and double (NaN is unequal to
     /// everything); strings by Unicode scalars; lists and maps deeply; values of different
     /// kinds are unequal.
-    static func equals(_ a: Value, _ b: Value) -> Bool {
+    /// Members of two different enums never compare: that is an error (the checker rejects it;
+    /// this keeps a gap in the checker from turning into a silent `false`).
+    static func checkedEquals(_ a: Value, _ b: Value) throws(EvalError) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -17,20 +19,32 @@ enum Builtins {
         case (.bytes(let x), .bytes(let y)): return x == y
         case (.list(let x), .list(let y)):
             guard x.count == y.count else { return false }
-            for i in x.indices where !equals(x[i], y[i]) { return false }
+            for i in x.indices where try !checkedEquals(x[i], y[i]) { return false }
             return true
         case (.map(let x), .map(let y)):
             guard x.count == y.count else { return false }
             for i in 0..<x.count {
-                guard let j = find(x.keys[i], in: y), equals(x.values[i], y.values[j]) else { return false }
+                guard let j = find(x.keys[i], in: y), try checkedEquals(x.values[i], y.values[j]) else { return false }
             }
             return true
         case (.type(let x), .type(let y)): return x.typeName == y.typeName
-        case (.enumMember(let e1, let o1), .enumMember(let e2, let o2)): return e1 == e2 && o1 == o2
+        case (.enumMember(let e1, let o1), .enumMember(let e2, let o2)):
+            if e1 != e2 { throw enumMix(a, b) }
+            return o1 == o2
         case (.version(let x), .version(let y)): return x == y
         case (.date(let x), .date(let y)): return x == y
         default: return false
         }
+    }
+
+    /// `checkedEquals` where an error counts as unequal (tests and tools; evaluation uses `checkedEquals`).
+    static func equals(_ a: Value, _ b: Value) -> Bool { (try? checkedEquals(a, b)) ?? false }
+
+    /// The error for a comparison of members of two different enums.
+    static func enumMix(_ a: Value, _ b: Value) -> EvalError {
+        EvalError(
+            .noSuchOverload,
+            "cannot compare `\(ValuePrinter.display(a))` with `\(ValuePrinter.display(b))`: members of different enums never compare")
     }
 
     // MARK: - Ordering
@@ -53,6 +67,8 @@ enum Builtins {
             return x == y ? 0 : (!x ? -1 : 1)
         case (.enumMember(let e1, let o1), .enumMember(let e2, let o2)) where e1 == e2 && e1.isOrdered:
             return Arithmetic.cmp(o1, o2)
+        case (.enumMember(let e1, _), .enumMember(let e2, _)) where e1 != e2:
+            throw enumMix(a, b)
         case (.version(let x), .version(let y)):
             return Version.compare(x, y)
         case (.date(let x), .date(let y)):
@@ -127,7 +143,9 @@ enum Builtins {
     /// `x in container`: list membership by CEL equality, map key presence.
     static func contains(_ container: Value, _ x: Value) throws(EvalError) -> Bool {
         switch container {
-        case .list(let items): return items.contains { equals($0, x) }
+        case .list(let items):
+            for item in items where try checkedEquals(x, item) { return true }
+            return false
         case .map(let m): return find(x, in: m) != nil
         default: throw .noOverload("@in", [x, container])
         }

@@ -280,11 +280,7 @@ final class CompiledPolicy: @unchecked Sendable {
     static func bytesEqual(_ s: String, _ want: [UInt8]) -> Bool {
         var s = s
         return s.withUTF8 { a in
-            want.withUnsafeBufferPointer { b in
-                guard a.count == b.count else { return false }
-                for i in 0..<a.count where a[i] != b[i] { return false }
-                return true
-            }
+            want.withUnsafeBufferPointer { b in a.count == b.count && a.elementsEqual(b) }
         }
     }
 }

@@ -391,7 +391,7 @@ struct Evaluator: Sendable {
         switch op {
         case .equal, .notEqual:
             try charge(Evaluator.weight(a), &s)
-            let eq = Builtins.equals(a, b)
+            let eq = try Builtins.checkedEquals(a, b)
             return .bool(op == .equal ? eq : !eq)
         case .less:
             guard let c = try Builtins.compare(a, b, op: "_<_") else { return .bool(false) }

@@ -159,6 +159,8 @@ struct ConfigDecl: Sendable {
     var override: SourceSpan?
     var entries: [Assignment]
     var span: SourceSpan
+    /// `apps []` / `groups []` as written (the word: "apps" or "groups", at its span): they target nothing.
+    var emptyLists: [Located<String>] = []
 }
 
 /// `FACT: constExpr` inside a test's `given` map.

@@ -329,11 +329,15 @@ struct ParserCore {
             var any = false
             while true {
                 if checkContextual("apps") {
-                    advance()
-                    decl.apps = (decl.apps ?? []) + (try parseStringList(after: "apps"))
+                    let word = advance().span
+                    let list = try parseStringList(after: "apps")
+                    if list.isEmpty { decl.emptyLists.append(Located(value: "apps", span: word)) }
+                    decl.apps = (decl.apps ?? []) + list
                 } else if checkContextual("groups") {
-                    advance()
-                    decl.groups = (decl.groups ?? []) + (try parseStringList(after: "groups"))
+                    let word = advance().span
+                    let list = try parseStringList(after: "groups")
+                    if list.isEmpty { decl.emptyLists.append(Located(value: "groups", span: word)) }
+                    decl.groups = (decl.groups ?? []) + list
                 } else {
                     break
                 }
