@@ -6,7 +6,7 @@
 import Warden
 
 enum ReadmeSnippets {
-    /// README.md, the ```swift block at line 286.
+    /// README.md's ```swift block number 1 (no line number: edits elsewhere in the README do not stale this file).
     static func snippet1(policyText: String, jsonLines: [String]) throws {
         let engine = Engine()                                       // built-in schema; host facts/functions optional
         let program = try engine.compile(policyText, name: "outlook.warden")   // throws CompileError with diagnostics
@@ -18,7 +18,7 @@ enum ReadmeSnippets {
         let d = program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, 3)]))   // ...or from Swift values
     }
 
-    /// README.md, the ```swift block at line 308.
+    /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).
     static func snippet2(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }

@@ -31,16 +31,12 @@ import Testing
             enum ReadmeSnippets {
 
             """
-        var lineNumber = 0
         var block: [String]? = nil
-        var blockLine = 0
         var index = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
             if block == nil {
                 if line == "```swift" {
                     block = []
-                    blockLine = lineNumber
                 }
                 continue
             }
@@ -51,7 +47,7 @@ import Testing
                 let params = assumed.filter { p in
                     uses(code, p.name) && !code.contains("let \(p.name) ") && !code.contains("var \(p.name) ")
                 }
-                out += "    /// README.md, the ```swift block at line \(blockLine).\n"
+                out += "    /// README.md's ```swift block number \(index) (no line number: edits elsewhere in the README do not stale this file).\n"
                 out += "    static func snippet\(index)(\(params.map { "\($0.name): \($0.type)" }.joined(separator: ", "))) throws {\n"
                 for l in body { out += l.isEmpty ? "\n" : "        \(l)\n" }
                 out += "    }\n\n"
