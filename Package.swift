@@ -28,6 +28,11 @@ let package = Package(
         .executableTarget(name: "WardenFuzzCompile", dependencies: ["Warden"]),
         .executableTarget(name: "WardenFuzzFacts", dependencies: ["Warden"]),
         .executableTarget(name: "WardenFuzzExpr", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzStream", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzBatch", dependencies: ["Warden"]),
+        .executableTarget(name: "WardenFuzzEval", dependencies: ["Warden"]),
+        // Counts a decision's heap allocations under a preloaded interposer (AllocationCountTests).
+        .executableTarget(name: "WardenAllocProbe", dependencies: ["Warden"]),
         .testTarget(name: "WardenTests", dependencies: ["Warden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WardenCLITests", dependencies: ["Warden"]),
     ]

@@ -295,12 +295,21 @@ final class CompiledPolicy: @unchecked Sendable {
         let want = longStrings[long]
         switch (v, element) {
         case (.string(let s), nil):
-            return s.utf8.elementsEqual(want)
+            return CompiledPolicy.bytesEqual(s, want)
         case (.list(let items), .some(let j)):
             guard j >= 0, j < items.count, case .string(let s) = items[j] else { return false }
-            return s.utf8.elementsEqual(want)
+            return CompiledPolicy.bytesEqual(s, want)
         default:
             return false
+        }
+    }
+
+    /// Byte equality of a string and UTF-8 bytes without allocating, even unoptimised
+    /// (`s.utf8.elementsEqual(want)` allocated on every call in a debug build: AllocationCountTests).
+    static func bytesEqual(_ s: String, _ want: [UInt8]) -> Bool {
+        var s = s
+        return s.withUTF8 { a in
+            want.withUnsafeBufferPointer { b in a.count == b.count && a.elementsEqual(b) }
         }
     }
 }
