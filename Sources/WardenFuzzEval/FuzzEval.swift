@@ -139,8 +139,9 @@ enum FuzzEval {
         limits.maxSteps = 20 + gen.src.next() * 4
         limits.maxStringBytes = 16 + gen.src.next() * 8
         limits.maxListLength = 1 + gen.src.next() % 16
-        // Per-decision budgets (`Limits.maxDecisionSteps` / `maxDecisionBytes`), when the library
-        // has them: FUZZ-TODO(per-decision budgets) set them small here, as maxSteps above.
+        // Per-decision budgets, small enough that generated policies reach them.
+        limits.maxDecisionSteps = 40 + gen.src.next() * 16
+        limits.maxDecisionBytes = 64 + gen.src.next() * 64
         let program: Program
         do {
             program = try Engine(limits: limits).compile(text, name: "generated.warden")
@@ -163,16 +164,8 @@ enum FuzzEval {
             let compiled = program.evaluate(input)
             let reference = program.referenceDecision(input)
             program.evaluate(batch, at: i, into: &decision)
-            // FUZZ-KNOWN(limits): the compiled nodes charge no evaluation steps and build no lists,
-            // so where the reference evaluator runs out of `maxSteps` / `maxListLength` (a
-            // constant list longer than the limit) the compiled decision can differ. Found by this
-            // target at once (Fixtures/regressions/eval/list-limit-constant-list-divergence); until
-            // the engine charges budgets on both paths alike, such decisions are only required not
-            // to crash, and compiled and batch must still agree.
-            if reference.errors.contains(where: { $0.message.contains("limit") }) {
-                guard compiled == decision else { fatalError("compiled and batch differ on device \(i)\n\(text)") }
-                continue
-            }
+            // Every path must agree at every limit too (the compiled path charges the reference's
+            // cost and hands a decision that reaches a limit to the reference).
             guard compiled == reference, decision == reference else {
                 fatalError(
                     "decisions differ on device \(i)\npolicy:\n\(text)\ncompiled:  \(compiled)\nbatch:     \(decision)\nreference: \(reference)")

@@ -28,8 +28,8 @@ import Testing
     /// WardenFuzzEval's first finding (Fixtures/regressions/eval/list-limit-constant-list-divergence):
     /// under a `maxListLength` smaller than a constant list in a condition, the reference evaluator
     /// fails the rule (it builds the list at evaluation time) and the compiled engine does not.
-    /// Known issue until the engine charges limits alike on both paths; the harness tolerates this
-    /// class (FUZZ-KNOWN(limits) in Sources/WardenFuzzEval) and the lead decides the semantics.
+    /// Fixed: the compiler leaves a list literal longer than `maxListLength` to the reference
+    /// evaluator, and a compiled decision that reaches any other limit is re-run by the reference.
     @Test func constantListOverTheListLimitDecidesTheSameOnBothPaths() throws {
         let url = FuzzEntry.regressions.appendingPathComponent("eval/list-limit-constant-list-divergence.warden")
         var limits = Limits()
@@ -38,9 +38,12 @@ import Testing
         let input = program.input(["deviceLock": .enumMember(.deviceLock, 0), "groups": .list([.string("Kiosk")])])
         let compiled = program.evaluate(input)
         let reference = program.referenceEvaluate(input)
-        withKnownIssue("compiled nodes ignore maxListLength/maxSteps (the reference evaluator charges them)") {
-            #expect(compiled == reference)
-        }
+        #expect(compiled == reference)
+        var batch = DeviceBatch(program: program)
+        batch.append(input)
+        var fromBatch = Decision()
+        program.evaluate(batch, at: 0, into: &fromBatch)
+        #expect(fromBatch == reference)
         // Neither path may turn the limit error into a crash, and the reference fails closed.
         #expect(reference.action == .wipeData)
     }

@@ -17,19 +17,23 @@ struct Compiler {
     var fallbacks: [Expr] = []
     /// `let`s being inlined (a guard; the checker already rejects cycles).
     var inlining: Set<Int> = []
+    /// The evaluation list limit: a list literal longer than this is an error in the reference
+    /// evaluator, so it is left to it (the compiled node would test it without building it).
+    let maxListLength: Int
 
     /// How deep `let`s are inlined into one another before a let is left to the evaluator.
     static let maxLetDepth = 8
     /// The largest let body (in nodes) inlined at each use; larger ones are evaluated once by the evaluator.
     static let maxInlinedLetNodes = 64
 
-    init(policy: CheckedPolicy, schema: Schema) {
+    init(policy: CheckedPolicy, schema: Schema, maxListLength: Int) {
         self.policy = policy
         self.encodings = schema.fastEncodings
+        self.maxListLength = maxListLength
     }
 
-    static func compile(_ policy: CheckedPolicy, schema: Schema) -> CompiledPolicy {
-        var c = Compiler(policy: policy, schema: schema)
+    static func compile(_ policy: CheckedPolicy, schema: Schema, limits: Limits) -> CompiledPolicy {
+        var c = Compiler(policy: policy, schema: schema, maxListLength: limits.maxListLength)
         var roots: [Int32] = []
         roots.reserveCapacity(policy.rules.count)
         for rule in policy.rules { roots.append(c.pred(rule.condition)) }
@@ -270,7 +274,9 @@ struct Compiler {
         let (list, hops) = derefCounting(rhs)
         switch l {
         case .slot(let s, let enc):
-            guard enc != .stringList, policy.resolutions[list.id] == nil, case .list(let items) = list.kind else {
+            guard enc != .stringList, policy.resolutions[list.id] == nil, case .list(let items) = list.kind,
+                items.count <= maxListLength
+            else {
                 return nil
             }
             var words: [Int64] = []
