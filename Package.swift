@@ -33,6 +33,11 @@ let package = Package(
         .executableTarget(name: "WardenFuzzCompile", dependencies: ["Warden", "WardenTools"]),
         .executableTarget(name: "WardenFuzzFacts", dependencies: ["Warden", "WardenTools"]),
         .executableTarget(name: "WardenFuzzExpr", dependencies: ["Warden", "WardenTools"]),
+        .executableTarget(name: "WardenFuzzStream", dependencies: ["Warden", "WardenTools"]),
+        .executableTarget(name: "WardenFuzzBatch", dependencies: ["Warden", "WardenTools"]),
+        .executableTarget(name: "WardenFuzzEval", dependencies: ["Warden", "WardenTools"]),
+        // Counts a decision's heap allocations under a preloaded interposer (AllocationCountTests).
+        .executableTarget(name: "WardenAllocProbe", dependencies: ["Warden", "WardenTools"]),
         .testTarget(name: "WardenTests", dependencies: ["Warden", "WardenTools"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WardenCLITests", dependencies: ["Warden", "WardenTools"]),
     ]

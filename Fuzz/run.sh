@@ -3,7 +3,12 @@
 # fuzzer + address sanitizers and run each for SECONDS, one after the other, on one core.
 #
 #   Targets: compile (lexer+parser+checker on bytes), facts (a fixed policy on facts JSON),
-#            expr (typed expression evaluation).
+#            expr (typed expression evaluation),
+#            stream (differential: the streaming facts reader of `warden eval` vs the strict
+#                    reader, line by line, facts and decisions),
+#            batch (differential: DeviceBatch decisions, in- and out-of-range indices, vs evaluate),
+#            eval (differential: generated well-typed policies and devices, small limits;
+#                  compiled vs batch vs reference evaluator).
 #   Exit 0: nothing found.  Exit 1: a finding; the reproducer's path is printed, and
 #   `Fuzz/run.sh --replay FILE TARGET` (or the printed command) replays it.
 #   Exit 2: usage error or missing tool (the message says exactly what is missing).
@@ -20,21 +25,30 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-ALL_TARGETS=(compile facts expr)
+ALL_TARGETS=(compile facts expr stream batch eval)
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 
-usage() { echo "usage: Fuzz/run.sh SECONDS [compile|facts|expr|model]...   |   Fuzz/run.sh --replay FILE TARGET" >&2; exit 2; }
+usage() { echo "usage: Fuzz/run.sh SECONDS [compile|facts|expr|stream|batch|eval|model]...   |   Fuzz/run.sh --replay FILE TARGET" >&2; exit 2; }
 
 product() {
     case "$1" in
         compile) echo WardenFuzzCompile ;;
         facts) echo WardenFuzzFacts ;;
         expr) echo WardenFuzzExpr ;;
+        stream) echo WardenFuzzStream ;;
+        batch) echo WardenFuzzBatch ;;
+        eval) echo WardenFuzzEval ;;
         *) echo "Fuzz/run.sh: unknown target \`$1\` (targets: ${ALL_TARGETS[*]})" >&2; exit 2 ;;
     esac
 }
 
-dict() { if [ "$1" = facts ]; then echo Fuzz/facts.dict; else echo Fuzz/warden.dict; fi; }
+dict() {
+    case "$1" in
+        facts | stream | batch) echo Fuzz/facts.dict ;;
+        eval) echo "" ;;  # bytes drive a generator: no tokens to suggest
+        *) echo Fuzz/warden.dict ;;
+    esac
+}
 
 # ---- what we need -------------------------------------------------------------------------
 need() {
@@ -85,7 +99,7 @@ seed() {
                     inb { print > f }' Grammar/README.md
             fi
             ;;
-        facts)
+        facts | stream | batch)
             [ -f samples/devices.jsonl ] && cp -n samples/devices.jsonl "$dir/samples-devices.jsonl"
             ;;
         expr)
@@ -117,6 +131,8 @@ run() {
     mkdir -p "Fuzz/artifacts/$t"
     echo "== fuzzing $t for ${secs}s (corpus Fuzz/corpus-work/$t, $(ls "Fuzz/corpus-work/$t" | wc -l) inputs)"
     local log="Fuzz/artifacts/$t/last-run.log"
+    local dict_arg=""
+    [ -n "$(dict "$t")" ] && dict_arg="-dict=$(dict "$t")"
     # detect_leaks=0: LeakSanitizer reports false leaks for Swift objects whose pointers carry
     #   enum tag bits (multi-payload enums), starting with the first input; real leaks are not
     #   a crash/hang risk for a policy engine and are looked for separately.
@@ -124,7 +140,7 @@ run() {
     # -timeout=10: an input running over 10 s is a finding (a hang).
     ASAN_OPTIONS=detect_leaks=0:malloc_context_size=0 SWIFT_BACKTRACE=enable=no \
         "$SCRATCH/release/$p" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-        -print_final_stats=1 -dict="$(dict "$t")" -artifact_prefix="Fuzz/artifacts/$t/" \
+        -print_final_stats=1 ${dict_arg:+"$dict_arg"} -artifact_prefix="Fuzz/artifacts/$t/" \
         ${FUZZ_JOBS_ARGS:-} "Fuzz/corpus-work/$t" >"$log" 2>&1
     rc=$?
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" | tr '\n' ' '

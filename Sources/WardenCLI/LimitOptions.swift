@@ -14,6 +14,12 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Longest list or map built during evaluation (default \(Limits.default.maxListLength)).", valueName: "n"))
     var maxListLength: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Evaluation cost budget per decision (all rules of one device), in steps (default \(Limits.default.maxDecisionSteps)).", valueName: "n"))
+    var maxDecisionSteps: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Bytes of values one decision may build in total (default \(Limits.default.maxDecisionBytes)).", valueName: "bytes"))
+    var maxDecisionBytes: Int?
+
     @Option(name: .long, help: ArgumentHelp("Deepest expression nesting accepted (default \(Limits.default.maxNesting)).", valueName: "n"))
     var maxNesting: Int?
 
@@ -24,6 +30,7 @@ struct LimitOptions: ParsableArguments {
         let given: [(String, Int?)] = [
             ("--max-steps", maxSteps), ("--max-string-bytes", maxStringBytes), ("--max-list-length", maxListLength),
             ("--max-nesting", maxNesting), ("--max-source-bytes", maxSourceBytes),
+            ("--max-decision-steps", maxDecisionSteps), ("--max-decision-bytes", maxDecisionBytes),
         ]
         for case let (name, value?) in given where value < 1 {
             throw ValidationError("\(name) takes a positive number, not \(value)")
@@ -36,6 +43,8 @@ struct LimitOptions: ParsableArguments {
         if let maxSteps { l.maxSteps = maxSteps }
         if let maxStringBytes { l.maxStringBytes = maxStringBytes }
         if let maxListLength { l.maxListLength = maxListLength }
+        if let maxDecisionSteps { l.maxDecisionSteps = maxDecisionSteps }
+        if let maxDecisionBytes { l.maxDecisionBytes = maxDecisionBytes }
         if let maxNesting { l.maxNesting = maxNesting }
         if let maxSourceBytes { l.maxSourceBytes = maxSourceBytes }
         return l

@@ -205,6 +205,14 @@ import Testing
         let bad = try Self.run(["eval", policy, "--facts", "-", "--max-steps", "0"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--max-steps takes a positive number, not 0"))
+        let decisionSteps = try Self.run(
+            ["eval", policy, "--facts", "-", "--format", "json", "--max-decision-steps", "20"], stdin: device)
+        #expect(decisionSteps.out.contains("decision cost limit exceeded (20 steps over all rules)"), "\(decisionSteps.out)")
+        #expect(decisionSteps.out.hasPrefix("{\"action\":\"blockAccess\""))
+        let bytes = try Self.run(["eval", policy, "--facts", "-", "--format", "json", "--max-decision-bytes", "3"], stdin: device)
+        #expect(bytes.out.contains("decision memory limit exceeded (3 bytes"), "\(bytes.out)")
+        let badBudget = try Self.run(["eval", policy, "--facts", "-", "--max-decision-bytes", "0"])
+        #expect(badBudget.stderr.contains("--max-decision-bytes takes a positive number, not 0"))
     }
 
     // MARK: - No signal, no hang, no silent failure

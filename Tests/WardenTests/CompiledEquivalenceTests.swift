@@ -129,6 +129,67 @@ import Testing
         }
     }
 
+    // MARK: - Limits (hole 3 of "Trust, round 2")
+
+    @Test func theCompiledPathHonoursMaxStepsLikeTheReference() throws {
+        // Returned `allow` with no error through the compiled nodes, while the reference path
+        // gives the cost-limit error (and so `blockAccess`).
+        var limits = Limits()
+        limits.maxSteps = 3
+        let program = try Engine(limits: limits).compile(
+            "rule \"a\" when rooted || pinAttempts > 3 || threatLevel > low then wipeData")
+        let input = program.input(["rooted": .bool(false), "pinAttempts": .int(0), "threatLevel": .enumMember(.threatLevel, 0)])
+        let reference = program.referenceEvaluate(input)
+        #expect(reference.action == .blockAccess)
+        #expect(reference.errors.first?.message == "evaluation cost limit exceeded (3 steps)")
+        #expect(program.evaluate(input) == reference)
+        var batch = DeviceBatch(program: program)
+        batch.append(input)
+        var d = Decision()
+        program.evaluate(batch, at: 0, into: &d)
+        #expect(d == reference)
+        // Within the budget, the compiled answer stands.
+        let rooted = program.input(["rooted": .bool(true)])
+        #expect(program.evaluate(rooted).action == .wipeData && program.evaluate(rooted).errors.isEmpty)
+    }
+
+    /// Extra rules that build values (strings, lists), for the decision's byte budget.
+    static let buildingRules = """
+        rule "b0" when lower(model) == "pixel 8" then warn
+        rule "b1" when size(tags + tags) > 4 then blockAccess
+        rule "b2" when model + "!" == "moto!" || rooted then warn
+        rule "b3" when tags.map(t, t + t).exists(t, t == "BYODBYOD") then warn
+        rule "b4" when manufacturer in vendorList && risky then wipeData
+        """
+
+    @Test(arguments: [1, 3, 10, 50, 1_000_000])
+    func generatedPoliciesDecideAsTheReferenceUnderSmallLimits(_ maxSteps: Int) throws {
+        var rng = SplitMix(seed: 20_261_130 &+ UInt64(maxSteps))
+        let devices = (0..<120).map { _ in Generator.device(&rng) }
+        let texts = (0..<1).map { n in
+            Generator.policy(&rng, rules: 30, name: "limits-\(n)") + CompiledEquivalenceTests.buildingRules
+        }
+        for (decisionSteps, decisionBytes) in [(2_000_000, 64 << 20), (40, 64 << 20), (200, 100), (1_000, 1_000), (5, 5)] {
+            var limits = Limits()
+            limits.maxSteps = maxSteps
+            limits.maxDecisionSteps = decisionSteps
+            limits.maxDecisionBytes = decisionBytes
+            for text in texts {
+                let program = try Engine(limits: limits).compile(text)
+                for line in devices {
+                    if let d = CompiledEquivalenceTests.difference(program, line) {
+                        Issue.record("\(limits), device \(line): \(d)\n\(text)")
+                        return
+                    }
+                }
+                if let d = CompiledEquivalenceTests.batchDifference(program, devices) {
+                    Issue.record("\(limits): \(d)\n\(text)")
+                    return
+                }
+            }
+        }
+    }
+
     @Test func batchDecidesAsTheReferenceOnFixturesAndSamples() throws {
         let root = CompiledEquivalenceTests.root
         let deviceText = try String(contentsOf: root.appendingPathComponent("samples/devices.jsonl"), encoding: .utf8)

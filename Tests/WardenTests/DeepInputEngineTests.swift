@@ -88,4 +88,76 @@ import Testing
             }
         }
     }
+
+    // MARK: - Let chains (hole 1 of "Trust, round 2")
+
+    /// The shapes of dependency chain through `let`s: each let's body for let `i` (> 0).
+    static let letChainShapes: [(String, @Sendable (Int) -> String)] = [
+        ("or", { "L\($0 - 1) || rooted" }),
+        ("macro", { "[1].all(x, x == 1) && L\($0 - 1)" }),
+        ("macro body", { "[1].all(x, L\($0 - 1))" }),
+        ("conditional", { "pinAttempts > 3 ? L\($0 - 1) : rooted" }),
+    ]
+
+    /// `n` lets chained in `shape`, a rule on the last, and a test block.
+    static func letChain(_ shape: String, _ n: Int) -> String {
+        let body = letChainShapes.first { $0.0 == shape }?.1 ?? { "L\($0 - 1)" }
+        var text = "let L0 = rooted\n"
+        text.reserveCapacity(n * 40)
+        for i in 1..<max(1, n) { text += "let L\(i) = \(body(i))\n" }
+        text += "rule \"chain\" when L\(max(1, n) - 1) then wipeData\n"
+        text += "test \"t\" {\n  given { rooted: true, pinAttempts: 5 }\n  expect wipeData\n}\n"
+        return text
+    }
+
+    @Test(arguments: letChainShapes.map(\.0))
+    func aLetChainTenTimesTheOneThatCrashedIsOneDiagnostic(_ shape: String) {
+        // 4,000 chained lets overflowed the stack in `eval`, `test` and the REPL; 40,000 here.
+        let text = Self.letChain(shape, 40_000)
+        Self.onSmallStack {
+            do throws(CompileError) {
+                _ = try Engine().compile(text)
+                Issue.record("\(shape): expected a let-chain diagnostic")
+            } catch {
+                let chain = error.diagnostics.filter { $0.message.hasPrefix("`let` chain too deep") }
+                #expect(chain.count == 1, "\(shape): \(error.diagnostics.prefix(3).map(\.message))")
+                #expect(error.diagnostics.filter { $0.severity == .error }.count == 1)
+            }
+        }
+    }
+
+    @Test(arguments: letChainShapes.map(\.0))
+    func theLongestAcceptedLetChainEvaluatesOnASmallStack(_ shape: String) {
+        // The longest chain the checker accepts, through every path that evaluates: the compiled
+        // decision, the reference decision, the test runner and the REPL.
+        var longest = 1
+        while longest < 500, (try? Engine().compile(Self.letChain(shape, longest + 1))) != nil { longest += 1 }
+        let n = longest
+        #expect(n > 5 && n < 500, "\(shape): \(n)")
+        let text = Self.letChain(shape, n)
+        Self.onSmallStack {
+            do throws(CompileError) {
+                let program = try Engine().compile(text)
+                let input = program.input(["rooted": .bool(true), "pinAttempts": .int(5)])
+                let d = program.evaluate(input)
+                #expect(d.errors.isEmpty && d.action == .wipeData, "\(shape) (\(n) lets): \(d.errors)")
+                #expect(program.referenceEvaluate(input).action == .wipeData)
+                #expect(program.runTests().allSatisfy { $0.passed() })
+                var session = Session()
+                for line in text.split(separator: "\n") where line.hasPrefix("let ") || line.hasPrefix("rule ") {
+                    let r = session.handle(String(line))
+                    #expect(!r.failed, "\(r.errors)")
+                }
+                _ = session.handle(":set rooted = true")
+                _ = session.handle(":set pinAttempts = 5")
+                let r = session.handle("L\(n - 1)")
+                #expect(r.output == "true : bool\n", "\(shape): \(r.errors)")
+                // In the REPL, nesting around the deepest let is counted too.
+                let deep = session.handle(String(repeating: "!", count: 90) + "L\(n - 1)")
+                #expect(deep.failed && deep.errors.contains("`let` chain too deep"), "\(shape): \(deep)")
+            } catch {
+                Issue.record(Comment(rawValue: error.rendered()))
+            }
+        }
+    }
 }

@@ -168,6 +168,8 @@ enum FuzzEntry {
         #expect(l.maxSteps == 1_000_000)
         #expect(l.maxStringBytes == 1 << 20)
         #expect(l.maxListLength == 100_000)
+        #expect(l.maxDecisionSteps == 1_000_000)
+        #expect(l.maxDecisionBytes == 64 << 20)
     }
 
     @Test func sourceOverTheSizeLimitIsOneClearError() throws {

@@ -117,8 +117,20 @@ extension Program {
     /// as `evaluate(batch[index], into:)`. For a policy of comparisons, constant lists and boolean
     /// logic (and no config blocks or `set`s), it reads only the device's row: no reference counting
     /// and, once the decision's arrays have grown, no allocation.
+    ///
+    /// An index outside `0 ..< batch.count` does not trap: the decision is the policy's `onError`
+    /// action with one error saying so (fail closed, never `allow` unless `onError allow`).
     public func evaluate(_ batch: DeviceBatch, at index: Int, into decision: inout Decision) {
-        precondition(index >= 0 && index < batch.count, "DeviceBatch index out of range")
+        guard index >= 0, index < batch.count else {
+            decision = Decision()
+            decision.action = onError
+            decision.errors = [
+                .rule(
+                    name: "DeviceBatch", message: "device index \(index) is out of range (the batch has \(batch.count) devices)",
+                    line: 0, action: onError)
+            ]
+            return
+        }
         let stride = batch.stride
         let wordCount = batch.wordCount
         let compatible =

@@ -13,6 +13,10 @@ public struct Limits: Sendable, Hashable {
     public var maxStringBytes: Int = 1 << 20
     /// Longest list or map built during evaluation.
     public var maxListLength: Int = 100_000
+    /// Evaluation cost budget for one whole decision (every rule and `let` of one device), in steps.
+    public var maxDecisionSteps: Int = 1_000_000
+    /// Bytes of values (strings, bytes, lists, maps) one decision may build in total.
+    public var maxDecisionBytes: Int = 64 << 20
 
     /// The defaults.
     public static let `default` = Limits()
@@ -30,6 +34,8 @@ public struct Limits: Sendable, Hashable {
         l.maxSteps = maxSteps
         l.maxStringBytes = maxStringBytes
         l.maxListLength = maxListLength
+        l.maxDecisionSteps = maxDecisionSteps
+        l.maxDecisionBytes = maxDecisionBytes
         return l
     }
 }
@@ -107,6 +113,8 @@ public struct Engine: Sendable {
         var policy = checker.check(parsed.file)
         policy.nextID = parsed.nextID
         diagnostics += checker.diagnostics
+        // Let chains: the evaluation depth through `let`s (LetDepth.swift).
+        diagnostics += LetDepth.check(policy, maxNesting: limits.maxNesting)
         diagnostics = cap(sortDiagnostics(diagnostics))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
             throw CompileError(diagnostics: diagnostics, source: source)

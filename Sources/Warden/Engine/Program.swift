@@ -117,7 +117,7 @@ public struct Program: Sendable {
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
-        self.compiled = Compiler.compile(policy, schema: engine.schema)
+        self.compiled = Compiler.compile(policy, schema: engine.schema, limits: engine.limits)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
@@ -206,21 +206,64 @@ public struct Program: Sendable {
         var setters: [(rule: Int, setting: KeySetting)] = []
         let compiled = self.compiled
         let limits = engine.limits.evalLimits
+        // Limits agree with the reference (hole 3 of "Trust, round 2"): compiled nodes charge what the
+        // reference would (or more, see `CompiledRun.steps`); a rule over `maxSteps` here is decided
+        // by the reference, from the state as it was before the rule; and a decision whose count
+        // reaches a decision budget is decided again, wholly, by the reference.
+        var redo = false
+        run.decisionSteps = 0
         compiled.roots.withUnsafeBufferPointer { roots in
             for ri in roots.indices {
-                run.state?.steps = 0
+                let saved = run.state  // nil unless a fallback ran: no copy in the common case
+                run.steps = 0
                 let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
                 if outcome == .yes || outcome == .no {
+                    // Over the rule's budget by this path's count: the reference decides, from the
+                    // start (its `let` cache may hold what this path inlined, and so cost less).
+                    if run.steps > limits.maxSteps {
+                        redo = true
+                        break
+                    }
+                    let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
+                    run.decisionSteps = o ? Int.max : d
+                    if run.decisionSteps > limits.maxDecisionSteps
+                        || (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes
+                    {
+                        redo = true
+                        break
+                    }
                     if outcome == .yes { fire(ri, &decision, &setters) }
                     continue
                 }
-                // The reference evaluator decides this rule, with the decision's shared state.
-                var state = run.state ?? EvalState(input: run.input.pointee, limits: limits)
+                if outcome == .abort {
+                    // A limit in a fallback: the reference decides, from the start (see below).
+                    redo = true
+                    break
+                }
+                // The reference evaluator decides this rule, with the decision's shared state as it
+                // was before the rule (what the attempt cached would make the rule cheaper here).
+                var state = saved ?? EvalState(input: run.input.pointee, limits: limits)
                 run.state = nil
                 state.steps = 0
-                referenceRule(ri, &state, &decision, &setters)
+                state.decisionSteps = run.decisionSteps
+                let hitLimit = referenceRule(ri, &state, &decision, &setters)
+                run.decisionSteps = state.decisionSteps
+                // A limit here may be this path's doing (fewer cached lets): the reference decides.
+                let over =
+                    hitLimit || state.decisionSteps > limits.maxDecisionSteps
+                    || state.decisionBytes > limits.maxDecisionBytes
                 run.state = state
+                if over {
+                    redo = true
+                    break
+                }
             }
+        }
+        if redo {
+            // This path's counts may exceed the reference's (inlined lets); the reference decides.
+            run.state = nil  // free this attempt's values before the reference builds its own
+            decision = referenceEvaluate(run.input.pointee)
+            return
         }
         if let constantConfig {
             // Assign only when it differs from the constant's storage: no retain/release per decision.
@@ -250,11 +293,13 @@ public struct Program: Sendable {
         }
     }
 
-    /// One rule through the reference evaluator (the tree-walking interpreter).
+    /// One rule through the reference evaluator (the tree-walking interpreter). Returns whether
+    /// the rule ended in a limit error.
+    @discardableResult
     func referenceRule(
         _ ri: Int, _ state: inout EvalState, _ decision: inout Decision,
         _ setters: inout [(rule: Int, setting: KeySetting)]
-    ) {
+    ) -> Bool {
         let rule = policy.rules[ri]
         switch evaluator.evaluate(rule.condition, &state) {
         case .success(.bool(true)):
@@ -271,7 +316,9 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
             if policy.onError > decision.action { decision.action = policy.onError }
+            return err.kind == .limitExceeded
         }
+        return false
     }
 
     /// The decision of the straightforward interpretation: every rule through the reference

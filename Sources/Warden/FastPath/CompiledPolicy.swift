@@ -55,6 +55,9 @@ struct CNode: Sendable {
     var a: Int32 = 0
     var b: Int32 = 0
     var c: Int32 = -1
+    /// The steps the reference evaluator charges for this node's own part of the expression (its
+    /// children are charged by their nodes): an exact count or an upper bound (see `CompiledRun.steps`).
+    var cost: Int32 = 0
     var k: Int64 = 0
 }
 
@@ -72,6 +75,13 @@ struct CompiledRun {
     let input: UnsafePointer<Input>
     /// The reference evaluator's state, created on the first fallback of the decision.
     var state: EvalState?
+    /// Steps charged for the current rule: each node evaluated adds what the reference evaluator
+    /// would charge for it, fallbacks their actual cost. Never less than the reference's cost for the
+    /// same rule (a `let` inlined here is charged at every use; the reference may have it cached),
+    /// so an answer within `maxSteps` here is one the reference gives within it too.
+    var steps = 0
+    /// Steps charged by the decision's earlier rules (same bound against the reference).
+    var decisionSteps = 0
 }
 
 /// A policy's compiled conditions. Immutable after `init`; its buffers are owned and freed here.
@@ -128,12 +138,15 @@ final class CompiledPolicy: @unchecked Sendable {
         let n = nodes[Int(i)]
         switch n.op {
         case .factBool:
+            r.steps &+= Int(n.cost)
             guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
             return r.words[Int(n.slot)] != 0 ? .yes : .no
         case .cmpConst where n.c < 0:
+            r.steps &+= Int(n.cost)
             guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
             return compare(r.words[Int(n.slot)], n.k, n.cmp) ? .yes : .no
         case .has:
+            r.steps &+= Int(n.cost)
             return has(n.slot, r)
         default:
             return eval(i, &r, evaluator, limits)
@@ -143,6 +156,7 @@ final class CompiledPolicy: @unchecked Sendable {
     /// Evaluates node `i`. Recursion follows the AST's nesting, which the parser bounds.
     func eval(_ i: Int32, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
         let n = nodes[Int(i)]
+        r.steps &+= Int(n.cost)
         switch n.op {
         case .constant:
             return n.k != 0 ? .yes : .no
@@ -180,6 +194,7 @@ final class CompiledPolicy: @unchecked Sendable {
             let off = Int(truncatingIfNeeded: word >> 32)
             let cnt = Int(truncatingIfNeeded: word & 0xFFFF_FFFF)
             guard off >= 0, cnt >= 0, off <= r.pool.count - cnt else { return .unknown }
+            r.steps &+= cnt  // the reference's scan of the list
             var j = off
             while j < off + cnt {
                 if r.pool[j] == n.k {
@@ -234,7 +249,10 @@ final class CompiledPolicy: @unchecked Sendable {
         if r.state == nil { r.state = EvalState(input: r.input.pointee, limits: limits) }
         guard var st = r.state else { return .unknown }
         r.state = nil  // keep `st` uniquely referenced while it is mutated
+        st.steps = r.steps
+        st.decisionSteps = r.decisionSteps &+ r.steps
         let result = evaluator.evaluate(fallbacks[index], &st)
+        r.steps = st.steps
         r.state = st
         switch result {
         case .success(.bool(let b)): return b ? .yes : .no
@@ -277,12 +295,21 @@ final class CompiledPolicy: @unchecked Sendable {
         let want = longStrings[long]
         switch (v, element) {
         case (.string(let s), nil):
-            return s.utf8.elementsEqual(want)
+            return CompiledPolicy.bytesEqual(s, want)
         case (.list(let items), .some(let j)):
             guard j >= 0, j < items.count, case .string(let s) = items[j] else { return false }
-            return s.utf8.elementsEqual(want)
+            return CompiledPolicy.bytesEqual(s, want)
         default:
             return false
+        }
+    }
+
+    /// Byte equality of a string and UTF-8 bytes without allocating, even unoptimised
+    /// (`s.utf8.elementsEqual(want)` allocated on every call in a debug build: AllocationCountTests).
+    static func bytesEqual(_ s: String, _ want: [UInt8]) -> Bool {
+        var s = s
+        return s.withUTF8 { a in
+            want.withUnsafeBufferPointer { b in a.count == b.count && a.elementsEqual(b) }
         }
     }
 }

@@ -17,19 +17,23 @@ struct Compiler {
     var fallbacks: [Expr] = []
     /// `let`s being inlined (a guard; the checker already rejects cycles).
     var inlining: Set<Int> = []
+    /// The evaluation list limit: a list literal longer than this is an error in the reference
+    /// evaluator, so it is left to it (the compiled node would test it without building it).
+    let maxListLength: Int
 
     /// How deep `let`s are inlined into one another before a let is left to the evaluator.
     static let maxLetDepth = 8
     /// The largest let body (in nodes) inlined at each use; larger ones are evaluated once by the evaluator.
     static let maxInlinedLetNodes = 64
 
-    init(policy: CheckedPolicy, schema: Schema) {
+    init(policy: CheckedPolicy, schema: Schema, maxListLength: Int) {
         self.policy = policy
         self.encodings = schema.fastEncodings
+        self.maxListLength = maxListLength
     }
 
-    static func compile(_ policy: CheckedPolicy, schema: Schema) -> CompiledPolicy {
-        var c = Compiler(policy: policy, schema: schema)
+    static func compile(_ policy: CheckedPolicy, schema: Schema, limits: Limits) -> CompiledPolicy {
+        var c = Compiler(policy: policy, schema: schema, maxListLength: limits.maxListLength)
         var roots: [Int32] = []
         roots.reserveCapacity(policy.rules.count)
         for rule in policy.rules { roots.append(c.pred(rule.condition)) }
@@ -43,6 +47,21 @@ struct Compiler {
     mutating func emit(_ n: CNode) -> Int32 {
         nodes.append(n)
         return Int32(truncatingIfNeeded: nodes.count - 1)
+    }
+
+    /// Emits a node that the reference evaluator charges `cost` steps for (see `CNode.cost`).
+    mutating func emit(_ n: CNode, cost: Int) -> Int32 {
+        var n = n
+        n.cost = Int32(clamping: cost)
+        return emit(n)
+    }
+
+    /// Adds to a node's cost (an inlined `let`'s reference, a relation's operands).
+    mutating func addCost(_ i: Int32, _ extra: Int) {
+        let j = Int(truncatingIfNeeded: i)
+        guard j >= 0, j < nodes.count else { return }
+        let (sum, o) = Int(truncatingIfNeeded: nodes[j].cost).addingReportingOverflow(extra)
+        nodes[j].cost = o ? Int32.max : Int32(clamping: sum)
     }
 
     mutating func fallback(_ e: Expr) -> Int32 {
@@ -69,7 +88,10 @@ struct Compiler {
     }
 
     /// Follows `let` references to the expression they name (bounded).
-    func deref(_ e: Expr) -> Expr {
+    func deref(_ e: Expr) -> Expr { derefCounting(e).0 }
+
+    /// The expression and the number of `let` references followed (each one step in the evaluator).
+    func derefCounting(_ e: Expr) -> (Expr, Int) {
         var e = e
         var depth = 0
         while case .letValue(let i)? = policy.resolutions[e.id], i >= 0, i < policy.lets.count,
@@ -78,7 +100,16 @@ struct Compiler {
             e = policy.lets[i].expr
             depth += 1
         }
-        return e
+        return (e, depth)
+    }
+
+    /// What the reference evaluator charges for an operand `operand(_:)` accepted (at most: a
+    /// `let` it may have cached is counted in full).
+    func operandCost(_ e0: Expr) -> Int {
+        let (e, hops) = derefCounting(e0)
+        if policy.resolutions[e.id] != nil { return hops + 1 }
+        if case .unary = e.kind { return hops + 2 }
+        return hops + 1
     }
 
     func operand(_ e0: Expr) -> Operand? {
@@ -113,15 +144,15 @@ struct Compiler {
         if let r = policy.resolutions[e.id] {
             switch r {
             case .constant(.bool(let b)):
-                return emit(CNode(op: .constant, k: b ? 1 : 0))
+                return emit(CNode(op: .constant, k: b ? 1 : 0), cost: 1)
             case .fact(let slot):
                 if slot >= 0, slot < encodings.count, encodings[slot] == .bool {
-                    return emit(CNode(op: .factBool, slot: Int32(slot)))
+                    return emit(CNode(op: .factBool, slot: Int32(slot)), cost: 1)
                 }
                 return fallback(e)
             case .hasFact(let slot):
                 guard slot >= 0, slot < min(encodings.count, FastEncoding.maxSlots) else { return fallback(e) }
-                return emit(CNode(op: .has, slot: Int32(slot)))
+                return emit(CNode(op: .has, slot: Int32(slot)), cost: 1)
             case .letValue(let i):
                 return letPred(i, e)
             default:
@@ -130,22 +161,22 @@ struct Compiler {
         }
         switch e.kind {
         case .literal(.bool(let b)):
-            return emit(CNode(op: .constant, k: b ? 1 : 0))
+            return emit(CNode(op: .constant, k: b ? 1 : 0), cost: 1)
         case .unary(.bang, let x), .unary(.not, let x):
             let child = pred(x)
-            return emit(CNode(op: .not, a: child))
+            return emit(CNode(op: .not, a: child), cost: 1)
         case .and(let xs), .or(let xs):
             let children = xs.map { pred($0) }
             let start = Int32(truncatingIfNeeded: kids.count)
             kids += children
             let op: COp
             if case .and = e.kind { op = .and } else { op = .or }
-            return emit(CNode(op: op, a: start, b: Int32(truncatingIfNeeded: kids.count)))
+            return emit(CNode(op: op, a: start, b: Int32(truncatingIfNeeded: kids.count)), cost: 1)
         case .conditional(let c, let a, let b):
             let pc = pred(c)
             let pa = pred(a)
             let pb = pred(b)
-            return emit(CNode(op: .cond, a: pc, b: pa, c: pb))
+            return emit(CNode(op: .cond, a: pc, b: pa, c: pb), cost: 1)
         case .binary(let first, let links) where links.count == 1:
             return relation(first, links[0].op, links[0].rhs) ?? fallback(e)
         default:
@@ -163,7 +194,10 @@ struct Compiler {
         let n = pred(policy.lets[i].expr)
         inlining.remove(i)
         let usedFallback = fallbacks.count > mark.4
-        if nodes.count - mark.0 <= Compiler.maxInlinedLetNodes && !usedFallback { return n }
+        if nodes.count - mark.0 <= Compiler.maxInlinedLetNodes && !usedFallback {
+            addCost(n, 1)  // the reference's step for the `let` name itself
+            return n
+        }
         // Too big, or partly evaluated by the evaluator anyway: let the evaluator compute it once.
         nodes.removeSubrange(mark.0...)
         kids.removeSubrange(mark.1...)
@@ -201,6 +235,17 @@ struct Compiler {
         if op == .in { return membership(lhs, rhs) }
         guard let code = Compiler.cmpCode(op), let l = operand(lhs), let r = operand(rhs) else { return nil }
         let ordering = code != CCmp.eq && code != CCmp.ne
+        guard let node = relationNode(l, r, code, ordering) else { return nil }
+        // The binary node, its operands, and for `==`/`!=` the scan of a string (at most the constant's).
+        var cost = 1 + operandCost(lhs) + operandCost(rhs)
+        if !ordering {
+            for case .constant(let v) in [l, r] { cost += Evaluator.weight(v) }
+        }
+        addCost(node, cost)
+        return node
+    }
+
+    mutating func relationNode(_ l: Operand, _ r: Operand, _ code: UInt8, _ ordering: Bool) -> Int32? {
         switch (l, r) {
         case (.slot(let s, let enc), .constant(let v)):
             return slotConst(s, enc, code, v, ordering)
@@ -226,15 +271,20 @@ struct Compiler {
     /// `x in [constants]` and `"constant" in listFact`.
     mutating func membership(_ lhs: Expr, _ rhs: Expr) -> Int32? {
         guard let l = operand(lhs) else { return nil }
-        let list = deref(rhs)
+        let (list, hops) = derefCounting(rhs)
         switch l {
         case .slot(let s, let enc):
-            guard enc != .stringList, policy.resolutions[list.id] == nil, case .list(let items) = list.kind else {
+            guard enc != .stringList, policy.resolutions[list.id] == nil, case .list(let items) = list.kind,
+                items.count <= maxListLength
+            else {
                 return nil
             }
             var words: [Int64] = []
             var longs: [Int32] = []
+            // binary + lhs + the let hops + the list node + its items + the scan of the list
+            var cost = 1 + operandCost(lhs) + hops + 1 + items.count
             for item in items {
+                cost += operandCost(item)
                 guard case .constant(let v)? = operand(item), let w = FastWords.scalar(v, enc) else { return nil }
                 words.append(w)
                 if enc == .string, case .string(let str) = v { longs.append(longString(w, str)) } else { longs.append(-1) }
@@ -242,12 +292,15 @@ struct Compiler {
             let start = Int32(truncatingIfNeeded: consts.count)
             consts += words
             constLong += longs
-            return emit(CNode(op: .inConsts, slot: Int32(s), a: start, b: Int32(truncatingIfNeeded: consts.count)))
+            return emit(
+                CNode(op: .inConsts, slot: Int32(s), a: start, b: Int32(truncatingIfNeeded: consts.count)), cost: cost)
         case .constant(.string(let str)):
             guard case .slot(let s, .stringList)? = operand(rhs) else { return nil }
             let w = FastWords.string(str)
             let long = longString(w, str)
-            return emit(CNode(op: .listHasConst, slot: Int32(s), c: long, k: w))
+            // binary + both operands; the list's length is added when it is scanned
+            return emit(
+                CNode(op: .listHasConst, slot: Int32(s), c: long, k: w), cost: 1 + operandCost(lhs) + operandCost(rhs))
         default:
             return nil
         }

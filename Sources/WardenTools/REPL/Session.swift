@@ -428,6 +428,11 @@ public struct Session {
         if let expr = parsed.expr, !diagnostics.contains(where: { $0.severity == .error }) {
             type = checker.check(expr, expected: expected)
             diagnostics += checker.diagnostics
+            if let deep = LetDepth.check(
+                expr, resolutions: checker.resolutions, policy: program.policy, maxNesting: engine.limits.maxNesting)
+            {
+                diagnostics.append(deep)
+            }
         }
         let rendered = engine.sortDiagnostics(diagnostics).map {
             render($0, entry: entry, shift: pad, range: range, session: program.source)

@@ -1,0 +1,33 @@
+// GENERATED from README.md's ```swift blocks: do not edit. Regenerate with
+//   WARDEN_UPDATE_README=1 swift test --filter ReadmeTests
+// ReadmeTests fails while this file differs from what the README generates, so the README's
+// Swift compiles with the test target (and `readmeSwiftSnippetsRun` runs each one).
+// Plain `import Warden`: the snippets may use public API only.
+import Warden
+
+enum ReadmeSnippets {
+    /// README.md's ```swift block number 1 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet1(policyText: String, jsonLines: [String]) throws {
+        let engine = Engine()                                       // built-in schema; host facts/functions optional
+        let program = try engine.compile(policyText, name: "outlook.warden")   // throws CompileError with diagnostics
+        for line in jsonLines {                                     // facts from JSON...
+            guard case .success(let device) = program.device(json: Array(line.utf8)) else { continue }
+            let decision = program.evaluate(device.input)           // thread-safe: Program is an immutable Sendable value
+            print(decision.action, decision.fired.map(\.name), decision.errors)
+        }
+        let d = program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, 3)]))   // ...or from Swift values
+    }
+
+    /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet2(program: Program, inputs: [Input]) throws {
+        var batch = DeviceBatch(program: program)
+        for input in inputs { batch.append(input) }
+        var decision = Decision()
+        for i in 0..<batch.count {
+            program.evaluate(batch, at: i, into: &decision)   // reuses the decision's storage
+            // use decision
+        }
+    }
+
+    static let count = 2
+}
