@@ -117,7 +117,7 @@ public struct Program: Sendable {
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
-        self.compiled = Compiler.compile(policy, schema: engine.schema, limits: engine.limits)
+        self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
