@@ -36,7 +36,8 @@ package struct CheckedLet: Sendable {
     package var expr: Expr
     package var type: WardenType
     package var span: SourceSpan
-    /// The `let`s its value uses, directly or through other `let`s.
+    /// The `let`s its value uses directly (not through other `let`s: a closure would be quadratic
+    /// in a chain of lets).
     package var uses: Set<Int> = []
 }
 
@@ -50,7 +51,7 @@ package struct CheckedRule: Sendable {
     package var sets: [KeySetting]
     package var line: Int
     package var span: SourceSpan
-    /// Indices of the `let`s the condition uses (for notes on errors).
+    /// Indices of the `let`s the condition uses directly.
     package var lets: [Int]
 }
 

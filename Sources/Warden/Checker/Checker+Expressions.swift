@@ -247,8 +247,6 @@ extension Checker {
         if let i = letIndex[name] {
             resolutions[e.id] = .letValue(i)
             usedLets.insert(i)
-            // The lets it uses too, so that an error deep in a chain of lets keeps its note.
-            usedLets.formUnion(lets[i].uses)
             return lets[i].type
         }
         if let slot = schema.slot(ofFact: name) {

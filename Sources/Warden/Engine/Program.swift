@@ -98,6 +98,9 @@ public struct Program: Sendable {
     let encodings: [FastEncoding?]
     /// A fired-rule entry per rule, built once.
     let firedTemplates: [FiredRule]
+    /// The `let`s ordered by where their value starts in the source, for the note on an error
+    /// inside one (their spans never overlap, so at most one contains an error's span).
+    let letsBySpan: [Int]
     /// The configuration of every decision when the policy has no config blocks and no `set`s.
     let constantConfig: [ConfigEntry]?
     /// Whether any rule has `set`s (else firing a rule never records setters).
@@ -122,6 +125,7 @@ public struct Program: Sendable {
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
         }
+        self.letsBySpan = policy.lets.indices.sorted { policy.lets[$0].expr.span.start < policy.lets[$1].expr.span.start }
         var constant: [ConfigEntry]?
         self.hasSets = policy.rules.contains(where: { !$0.sets.isEmpty })
         if policy.configs.isEmpty && !hasSets {
@@ -336,16 +340,24 @@ public struct Program: Sendable {
         return decision
     }
 
-    /// The error's message, with a note when it arose inside a `let` the rule uses.
+    /// The error's message, with a note when it arose inside a `let` (found by binary search over
+    /// the lets' spans, so a chain of any length costs a logarithm per error).
     func message(for err: EvalError, in rule: CheckedRule) -> String {
-        guard let span = err.span, !rule.lets.isEmpty else { return err.message }
-        for i in rule.lets where i < policy.lets.count {
-            let l = policy.lets[i]
-            if span.start >= l.expr.span.start && span.end <= l.expr.span.end {
-                return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
-            }
+        guard let span = err.span, !letsBySpan.isEmpty else { return err.message }
+        // The last let whose value starts at or before the error.
+        var lo = 0
+        var hi = letsBySpan.count
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            let i = letsBySpan[mid]
+            if i >= 0, i < policy.lets.count, policy.lets[i].expr.span.start <= span.start { lo = mid + 1 } else { hi = mid }
         }
-        return err.message
+        guard lo > 0 else { return err.message }
+        let i = letsBySpan[lo - 1]
+        guard i >= 0, i < policy.lets.count else { return err.message }
+        let l = policy.lets[i]
+        guard span.end <= l.expr.span.end else { return err.message }
+        return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
     }
 
     /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
