@@ -63,6 +63,11 @@ struct CheckedConfig: Sendable {
     var settings: [KeySetting]
     var span: SourceSpan
     var line: Int
+    /// The file it is in, when the policy is one file of a set (for locations in messages).
+    var file: String? = nil
+
+    /// `line 3`, or `teamA.warden:3` in a policy set.
+    var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
 }
 
 struct CheckedGiven: Sendable {

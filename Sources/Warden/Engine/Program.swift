@@ -255,20 +255,17 @@ public struct Program: Sendable {
         return err.message
     }
 
-    /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
-    /// to every device, the managedDevices route to enrolled ones (`management` is not `unmanaged`);
-    /// the device's `appId` must be in the block's apps and its `groups` must meet the block's groups.
+    /// Whether a config block applies to this device (Assignment.swift): the managedApps route
+    /// reaches every device, the managedDevices route enrolled ones (`management` is not
+    /// `unmanaged`); the block must target the Defender app, and the device's `groups` must meet
+    /// the block's groups.
     func applies(_ c: CheckedConfig, to input: Input) -> Bool { Program.applies(c, schema, input) }
 
     static func applies(_ c: CheckedConfig, _ schema: Schema, _ input: Input) -> Bool {
+        guard c.isLive else { return false }
         if c.route == .managedDevices {
             guard let slot = schema.slot(ofFact: "management"), case .enumMember(_, let o)? = input.facts[slot],
                 o != 0
-            else { return false }
-        }
-        if let apps = c.apps {
-            guard let slot = schema.slot(ofFact: "appId"), case .string(let app)? = input.facts[slot],
-                apps.contains(app)
             else { return false }
         }
         if let groups = c.groups {
@@ -291,13 +288,14 @@ public struct Program: Sendable {
     ) -> [ConfigEntry] {
         let keys = schema.keys
         var values: [ConfigValue?] = keys.map(\.defaultValue)
-        // managedApps blocks first, then managedDevices; within a route, override blocks last so they win.
-        let order = policy.configs.enumerated().sorted {
-            ($0.element.route == .managedDevices ? 1 : 0, $0.element.isOverride ? 1 : 0, $0.offset)
-                < ($1.element.route == .managedDevices ? 1 : 0, $1.element.isOverride ? 1 : 0, $1.offset)
+        // Override blocks last so they win; then managedApps before managedDevices, then source order.
+        let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
+        let order = applying.sorted { policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1) }
+        for ci in order {
+            for s in policy.configs[ci].settings { values[s.key] = s.value }
         }
-        for (_, c) in order where applies(c, schema, input) {
-            for s in c.settings { values[s.key] = s.value }
+        if order.count > 1 {
+            warnings += unresolvedConflicts(policy, schema, order)
         }
         var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]
         for (ri, s) in setters {

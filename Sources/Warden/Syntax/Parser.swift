@@ -369,16 +369,38 @@ struct ParserCore {
     private mutating func parseAssignments(open: Token, what: String) throws -> ([Assignment], Token) {
         var entries: [Assignment] = []
         while !check(.rightBrace) {
-            guard peek.kind == .identifier, let name = peek.name else {
-                throw fail("expected a configuration key or `}` to close the \(what)", opener: open.span)
+            let start = peek
+            do {
+                guard peek.kind == .identifier, let name = peek.name else {
+                    throw fail("expected a configuration key or `}` to close the \(what)", opener: open.span)
+                }
+                let keyTok = advance()
+                try expect(.assign, "expected `=` after the key `\(name)`")
+                let value = try parseLiteralValue()
+                entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
+                                          span: keyTok.span.union(value.span)))
+            } catch {
+                // One bad entry never hides the next: skip to the next line and go on.
+                try skipBadAssignment(from: start)
             }
-            let keyTok = advance()
-            try expect(.assign, "expected `=` after the key `\(name)`")
-            let value = try parseLiteralValue()
-            entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
-                                      span: keyTok.span.union(value.span)))
         }
         return (entries, advance())
+    }
+
+    /// After an error in a `KEY = value` line: skips the rest of that line (and past `start`),
+    /// unless the block ends there; a statement keyword or the end of input ends the block.
+    private mutating func skipBadAssignment(from start: Token) throws {
+        let line = source.location(of: start.span.start).line
+        if current < tokens.count, tokens[current].span.start == start.span.start, !check(.eof), !check(.rightBrace),
+            peek.keyword?.startsStatement != true
+        {
+            advance()
+        }
+        while !check(.eof) && !check(.rightBrace) && source.location(of: peek.span.start).line == line {
+            if peek.keyword?.startsStatement == true { break }
+            advance()
+        }
+        if check(.eof) || peek.keyword?.startsStatement == true { throw ParseAbort() }
     }
 
     /// testDecl := "test" STRING "{" "given" factMap "expect" severity [ "fired" stringList ]
