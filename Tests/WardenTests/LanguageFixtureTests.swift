@@ -11,6 +11,9 @@ import Testing
 ///     # device: {"threatLevel": "high"}                  a device (facts JSON) ...
 ///     # decision: blockAccess [high threat, rule#2]      ... and its expected action and fired rules, in order
 ///     # errors: 1                                         ... optionally, how many errors the decision lists
+///     # warnings: 1                                       ... optionally, how many warnings the decision lists
+///     # config: DefenderDeviceTag="kiosk" vpn=1           ... optionally, configuration values it must hold
+///                                                           (`KEY=-` for a key that must be absent)
 ///
 /// A file without `# error` lines must compile; every diagnostic must be expected.
 @Suite struct LanguageFixtureTests {
@@ -78,6 +81,7 @@ import Testing
         }
         guard !devices.isEmpty else { return }
         let program = try engine.compile(source)
+        try checkDecisionDetails(name, text, program)
         for (json, decision, errorCount) in devices {
             let device = try program.device(json: Array(json.utf8)).get()
             let d = program.evaluate(device.input)
@@ -86,6 +90,31 @@ import Testing
             #expect(actual == decision, "\(name): device \(json)\n\(DecisionText.explanation(d, program: program, showConfig: false))")
             if let errorCount {
                 #expect(d.errors.count == errorCount, "\(name): device \(json) errors \(d.errors)")
+            }
+        }
+    }
+
+    /// The `# warnings:` and `# config:` annotations of the device before them.
+    func checkDecisionDetails(_ name: String, _ text: String, _ program: Program) throws {
+        var device: String?
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("# device:") { device = String(line.dropFirst(9)) }
+            guard let json = device else { continue }
+            let isWarnings = line.hasPrefix("# warnings:")
+            let isConfig = line.hasPrefix("# config:")
+            guard isWarnings || isConfig else { continue }
+            let d = program.evaluate(try program.device(json: Array(json.utf8)).get().input)
+            if isWarnings, let n = Int(line.dropFirst(11).trimmingCharacters(in: .whitespaces)) {
+                #expect(d.warnings.count == n, "\(name): device \(json) warnings \(d.warnings)")
+            }
+            if isConfig {
+                for pair in line.dropFirst(9).split(separator: " ") {
+                    let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard kv.count == 2 else { continue }
+                    let got = d.config.first { $0.key == kv[0] }?.jsonText ?? "-"
+                    #expect(got == kv[1], "\(name): device \(json) \(kv[0])")
+                }
             }
         }
     }

@@ -52,9 +52,10 @@ extension CheckedConfig {
         return x.isDisjoint(with: y) ? .possible : .certain
     }
 
-    /// `"Pilot"` or `"Pilot" or "IT"`.
+    /// `"Pilot"`, or `one of "IT", "Pilot"`.
     var groupsText: String {
-        (groups ?? []).sorted().map { "\"\($0)\"" }.joined(separator: " or ")
+        let names = (groups ?? []).sorted().map { "\"\($0)\"" }
+        return names.count == 1 ? names.joined() : "one of " + names.joined(separator: ", ")
     }
 }
 
