@@ -61,7 +61,9 @@ extension CheckedConfig {
 
 extension Checker {
     /// "line N" (with the file's name when the checker checks one file of a set).
-    func place(_ span: SourceSpan) -> String { "line \(line(span))" }
+    func place(_ span: SourceSpan) -> String {
+        source.files.count > 1 ? "\(source.fileName(at: span.start)):\(line(span))" : "line \(line(span))"
+    }
 
     func lintConfiguration(_ all: [CheckedConfig]) {
         for c in all where !c.targetsNothing {

@@ -52,6 +52,9 @@ struct CheckedRule: Sendable {
     var span: SourceSpan
     /// Indices of the `let`s the condition uses (for notes on errors).
     var lets: [Int]
+    /// In a policy set of several files: the rule's file, and its file's `onError` action.
+    var file: String? = nil
+    var onError: Action? = nil
 }
 
 struct CheckedConfig: Sendable {

@@ -14,6 +14,10 @@ final class Checker {
     var scopes: [(name: String, type: WardenType)] = []
     /// `let`s used by the expression being checked.
     var usedLets: Set<Int> = []
+    /// In a policy set: the named rules of the other files (tests may name them), and whether
+    /// this file's config blocks are linted alone (the set lints all its blocks together).
+    var otherRuleNames: [String] = []
+    var lintsConfiguration = true
 
     init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
         self.schema = schema
@@ -78,9 +82,9 @@ final class Checker {
                 tests.append(decl)
             }
         }
-        let named = policy.rules.filter(\.isNamed).map(\.name)
+        let named = policy.rules.filter(\.isNamed).map(\.name) + otherRuleNames
         for decl in tests { policy.tests.append(checkTest(decl, ruleNames: named)) }
-        lintConfiguration(policy.configs)
+        if lintsConfiguration { lintConfiguration(policy.configs) }
         policy.lets = lets
         policy.resolutions = resolutions
         return policy

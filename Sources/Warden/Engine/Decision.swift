@@ -8,6 +8,8 @@ public struct FiredRule: Sendable, Hashable {
     public let message: String?
     /// The 1-based source line of the rule.
     public let line: Int
+    /// The rule's file, when the policy is a set of several files.
+    public var file: String? = nil
 }
 
 /// Something that went wrong while deciding: a rule whose condition ended in an error, or a fact

@@ -76,7 +76,7 @@ public struct Program: Sendable {
         self.compiled = Compiler.compile(policy, schema: engine.schema)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
-            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
+            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
         var constant: [ConfigEntry]?
         self.hasSets = policy.rules.contains(where: { !$0.sets.isEmpty })
@@ -219,12 +219,14 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(
                     name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                    action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         case .failure(let err):
             decision.errors.append(
-                .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                .rule(
+                    name: rule.name, message: message(for: err, in: rule), line: rule.line,
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         }
     }
 
@@ -249,7 +251,7 @@ public struct Program: Sendable {
         for i in rule.lets where i < policy.lets.count {
             let l = policy.lets[i]
             if span.start >= l.expr.span.start && span.end <= l.expr.span.end {
-                return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
+                return "\(err.message) (in `let \(l.name)`, \(source.files.count > 1 ? source.fileName(at: l.span.start) + ":" : "line ")\(source.location(of: l.span.start).line))"
             }
         }
         return err.message

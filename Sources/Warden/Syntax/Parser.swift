@@ -22,6 +22,15 @@ enum Parser {
         return (file, p.diagnostics, p.nextID)
     }
 
+    /// Parses one file of a policy set (`source` is the joined source, PolicySet.swift).
+    static func parseFile(_ source: SourceFile, segment: SourceSegment, options: SyntaxOptions = .init())
+        -> (file: PolicyFile, diagnostics: [Diagnostic], nextID: Int)
+    {
+        var p = ParserCore(source, options: options, segment: segment)
+        let file = p.parseFile()
+        return (file, p.diagnostics, p.nextID)
+    }
+
     /// Parses a single expression that must span the whole source.
     static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
         -> (expr: Expr?, diagnostics: [Diagnostic], nextID: Int)
@@ -52,13 +61,19 @@ struct ParserCore {
     private var prefixStack: [Token] = []
     private var conditionalStack: [Expr] = []
 
-    init(_ source: SourceFile, options: SyntaxOptions) {
+    init(_ source: SourceFile, options: SyntaxOptions, segment: SourceSegment? = nil) {
         self.source = source
         self.options = options
         var lexOptions = options
         lexOptions.keepComments = false
-        var lexer = Lexer(source, options: lexOptions)
-        let (tokens, diags) = lexer.tokenize()
+        var lexer = Lexer(segment?.file ?? source, options: lexOptions)
+        var (tokens, diags) = lexer.tokenize()
+        if let segment {
+            // One file of a policy set: its spans become offsets into the joined source.
+            let shift = segment.start
+            for i in tokens.indices { tokens[i].span = tokens[i].span.shifted(by: shift) }
+            for i in diags.indices { diags[i] = diags[i].shifted(by: shift) }
+        }
         self.tokens = tokens
         self.diagnostics = diags
         self.nextID = options.firstID
