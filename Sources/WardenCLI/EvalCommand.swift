@@ -22,8 +22,8 @@ struct EvalCommand: ParsableCommand {
             Exit status 1 when any line or fact had an error.
             """)
 
-    @Argument(help: "The policy file.")
-    var file: String
+    @Argument(help: "The policy: files and directories, compiled as one policy set.")
+    var files: [String]
 
     @Option(name: .long, help: "Device facts: JSON Lines, a .json document, or - for standard input.")
     var facts: String
@@ -46,7 +46,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let program = PolicyLoader.load(file, engine: limitOptions.engine) else { throw ExitCode(1) }
+        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false
@@ -132,6 +132,7 @@ struct DecisionPrinter {
         self.format = format
         self.explain = explain
         self.showConfig = program.hasConfiguration
+        self.writer.ruleFiles = program.ruleFiles
     }
 
     mutating func decision(_ d: Decision, id: String?, line: Int) {

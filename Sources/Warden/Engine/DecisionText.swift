@@ -17,13 +17,13 @@ public enum DecisionText {
         for f in d.fired {
             out += "  fired \(ValuePrinter.quote(f.name)) → \(f.action.rawValue)"
             if let m = f.message { out += ": \(m)" }
-            out += "\n" + sourceLine(program, f.line)
+            out += "\n" + sourceLine(program, f.line, file: f.file)
         }
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
                 out += "  error in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
-                out += sourceLine(program, line)
+                out += sourceLine(program, line, file: program.file(ofRule: name))
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"
             }
@@ -35,10 +35,10 @@ public enum DecisionText {
         return out
     }
 
-    static func sourceLine(_ program: Program, _ line: Int) -> String {
-        let text = program.source.lineText(line).replacingTabs()
+    static func sourceLine(_ program: Program, _ line: Int, file: String? = nil) -> String {
+        let text = program.source.lineText(line, file: file).replacingTabs()
         let trimmed = String(text.drop(while: { $0 == " " }))
-        let n = String(line)
+        let n = file.map { "\($0):\(line)" } ?? String(line)
         return "    " + String(repeating: " ", count: max(0, 4 - n.count)) + n + " | " + trimmed + "\n"
     }
 }

@@ -78,6 +78,10 @@ extension Program {
 public struct DecisionWriter {
     var w = JSONWriter(capacity: 1 << 16)
 
+    /// The file of each rule, for a policy set of several files (`Program.ruleFiles`): fired
+    /// rules and rule errors then carry `"file"`.
+    public var ruleFiles: [String: String] = [:]
+
     /// Creates a writer with an empty buffer.
     public init() {}
 
@@ -109,6 +113,10 @@ public struct DecisionWriter {
             if let m = f.message { w.string(m) } else { w.null() }
             w.raw(",\"line\":")
             w.int(Int64(f.line))
+            if let file = f.file {
+                w.raw(",\"file\":")
+                w.string(file)
+            }
             w.raw("}")
         }
         w.raw("],\"errors\":[")
@@ -122,6 +130,10 @@ public struct DecisionWriter {
                 w.string(message)
                 w.raw(",\"line\":")
                 w.int(Int64(line))
+                if let file = ruleFiles[name] {
+                    w.raw(",\"file\":")
+                    w.string(file)
+                }
                 w.raw(",\"action\":")
                 w.string(action.rawValue)
                 w.raw("}")

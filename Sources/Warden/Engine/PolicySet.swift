@@ -111,6 +111,8 @@ extension Engine {
             var checked = checker.check(file)
             diagnostics += checker.diagnostics
             if fi == 0 { policy.name = checked.name }
+            // Input that is not a device takes the most severe of the files' onError actions.
+            if fi == 0 || checked.onError > policy.onError { policy.onError = checked.onError }
             // Re-index the file's `let`s after those of the files before it.
             let base = policy.lets.count
             if base > 0 {
@@ -164,6 +166,14 @@ extension Engine {
 extension Program {
     /// The files of the policy set it was compiled from (one name for a single file).
     public var files: [String] { source.files.isEmpty ? [source.name] : source.files.map(\.name) }
+
+    /// Each rule's file, when the policy is a set of several files (else empty).
+    public var ruleFiles: [String: String] {
+        guard source.files.count > 1 else { return [:] }
+        var out: [String: String] = [:]
+        for r in policy.rules { if let f = r.file, out[r.name] == nil { out[r.name] = f } }
+        return out
+    }
 
     /// The file of the rule with this name, when the policy is a set of several files.
     public func file(ofRule name: String) -> String? {
