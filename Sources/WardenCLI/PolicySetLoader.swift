@@ -71,6 +71,17 @@ extension PolicyLoader {
         case .success(let f): files = f
         }
         if files.count == 1, let only = files.first { return load(only, engine: engine) }
+        // The set's size limit is checked before anything is read (a stray directory stops here).
+        var total = 0
+        for path in files {
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { total += Int(st.st_size) }
+            if total > engine.limits.maxSourceBytes {
+                Output.error(
+                    "error: the policy set is over the limit of \(engine.limits.maxSourceBytes) bytes (at `\(path)`, file \(files.firstIndex(of: path).map { $0 + 1 } ?? 0) of \(files.count))")
+                return nil
+            }
+        }
         var sources: [SourceFile] = []
         for path in files {
             switch Files.readAll(path) {

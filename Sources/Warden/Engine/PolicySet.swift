@@ -80,12 +80,16 @@ extension Engine {
     /// - Throws: `CompileError` whose `source` is the joined source (`SourceFile.joining`).
     public func compile(_ sources: [SourceFile]) throws(CompileError) -> Program {
         if sources.count == 1, let only = sources.first { return try compile(only) }
+        // The limit applies to the whole set (it protects the host, whatever the file count).
+        let total = sources.reduce(0) { $0 + $1.bytes.count }
+        if total > limits.maxSourceBytes {
+            throw CompileError(
+                diagnostics: [
+                    .error("the policy set is \(total) bytes, over the limit of \(limits.maxSourceBytes)", .at(0))
+                ], source: SourceFile(name: sources.map(\.name).joined(separator: ", "), bytes: []))
+        }
         let joined = SourceFile.joining(sources)
         var diagnostics: [Diagnostic] = []
-        for (f, seg) in zip(sources, joined.files) where f.bytes.count > limits.maxSourceBytes {
-            diagnostics.append(
-                .error("source is \(f.bytes.count) bytes, over the limit of \(limits.maxSourceBytes)", .at(seg.start)))
-        }
         if joined.files.isEmpty {
             diagnostics.append(.error("a policy set needs at least one file", .at(0)))
         }
