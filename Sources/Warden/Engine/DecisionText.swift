@@ -31,8 +31,25 @@ public enum DecisionText {
         for w in d.warnings { out += "  warning: \(w)\n" }
         if showConfig {
             out += "  config: " + d.config.map { "\($0.key) = \($0.jsonText)" }.joined(separator: ", ") + "\n"
+            out += configOrigins(d.config)
         }
         return out
+    }
+
+    /// `  set by: config "Web" (line 3): vpn, antiphishing; rule "r" (line 9): vpn`, grouped by
+    /// origin in key order; keys not listed have their schema default. Empty when all are defaults.
+    static func configOrigins(_ config: [ConfigEntry]) -> String {
+        var groups: [(origin: ConfigOrigin, keys: [String])] = []
+        for e in config where e.origin != .schemaDefault {
+            if let i = groups.firstIndex(where: { $0.origin == e.origin }) {
+                groups[i].keys.append(e.key)
+            } else {
+                groups.append((e.origin, [e.key]))
+            }
+        }
+        guard !groups.isEmpty else { return "" }
+        return "  set by: " + groups.map { "\($0.origin.text): \($0.keys.joined(separator: ", "))" }.joined(separator: "; ")
+            + "; the rest are schema defaults\n"
     }
 
     static func sourceLine(_ program: Program, _ line: Int, file: String? = nil) -> String {

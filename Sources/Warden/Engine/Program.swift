@@ -293,8 +293,13 @@ public struct Program: Sendable {
         // Override blocks last so they win; then managedApps before managedDevices, then source order.
         let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
         let order = applying.sorted { policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1) }
+        var origins = [ConfigOrigin](repeating: .schemaDefault, count: keys.count)
         for ci in order {
-            for s in policy.configs[ci].settings { values[s.key] = s.value }
+            let c = policy.configs[ci]
+            for s in c.settings where s.key < keys.count {
+                values[s.key] = s.value
+                origins[s.key] = .block(name: c.name, file: c.file, line: c.line)
+            }
         }
         if order.count > 1 {
             warnings += unresolvedConflicts(policy, schema, order)
@@ -308,11 +313,15 @@ public struct Program: Sendable {
             }
             setBy[s.key] = (ri, s.value)
             values[s.key] = s.value
+            if s.key < keys.count {
+                let r = policy.rules[ri]
+                origins[s.key] = .rule(name: r.name, file: r.file, line: r.line)
+            }
         }
         var out: [ConfigEntry] = []
         for (i, k) in keys.enumerated() {
             guard let v = values[i] else { continue }
-            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v)))
+            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v), origin: origins[i]))
         }
         return out
     }
