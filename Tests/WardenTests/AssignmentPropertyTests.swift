@@ -103,7 +103,7 @@ import Testing
                 let input = try program.device(json: Array(json.utf8)).get().input
                 let d = program.evaluate(input)
                 let r = reversed.evaluate(try reversed.device(json: Array(json.utf8)).get().input)
-                for (a, b) in zip(d.config, r.config) where a != b {
+                for (a, b) in zip(d.config, r.config) where a.key != b.key || a.value != b.value {
                     dependent += 1
                     #expect(
                         d.warnings.contains { $0.hasPrefix("`\(a.key)`:") },
@@ -124,5 +124,18 @@ import Testing
             }
         }
         #expect(dependent > 20, "the generator should produce order-dependent devices")
+    }
+
+    /// A thousand blocks for a thousand groups are half a million possible conflicts: `check`
+    /// reports the first 200 pairs (a warning at both blocks) and counts the rest in one warning.
+    @Test func possibleConflictsAmongThousandsOfBlocksAreCappedNotMillions() {
+        var text = ""
+        for i in 0..<1000 {
+            text += "config \"c\(i)\" for groups [\"g\(i)\"] {\n  DefenderMAMConfigs = 1\n  DefenderDeviceTag = \"t\(i)\"\n}\n"
+        }
+        let d = Engine().diagnose(SourceFile(name: "many.warden", text: text))
+        #expect(d.allSatisfy { $0.severity == .warning })
+        #expect(d.count == 401)
+        #expect(d.contains { $0.message == "499300 more conflicting pairs of config blocks not shown" })
     }
 }

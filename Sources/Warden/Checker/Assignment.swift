@@ -86,6 +86,18 @@ extension Checker {
     /// Conflicts: blocks that can reach one device and give one key different values, neither or
     /// both `override`. A certain overlap is an error, a possible one a warning, at both blocks.
     func reportConflicts(_ configs: [CheckedConfig]) {
+        // Past `maxReportedConflicts` pairs the rest are counted, not reported (thousands of blocks
+        // for different groups would otherwise give millions of warnings).
+        var reported = 0
+        var unreported = (errors: 0, warnings: 0)
+        var last: SourceSpan?
+        defer {
+            if let last, unreported.errors + unreported.warnings > 0 {
+                let n = unreported.errors + unreported.warnings
+                let text = "\(n) more conflicting pair\(n == 1 ? "" : "s") of config blocks not shown"
+                if unreported.errors > 0 { error(text, last) } else { warning(text, last) }
+            }
+        }
         for j in configs.indices {
             for i in 0..<j {
                 let a = configs[i]
@@ -94,6 +106,12 @@ extension Checker {
                 guard overlap != .never, a.isOverride == b.isOverride else { continue }
                 for sb in b.settings {
                     guard let sa = a.settings.first(where: { $0.key == sb.key }), sa.value != sb.value else { continue }
+                    if reported >= Checker.maxReportedConflicts {
+                        if overlap == .possible { unreported.warnings += 1 } else { unreported.errors += 1 }
+                        last = sb.span
+                        continue
+                    }
+                    reported += 1
                     let key = schema.keys[sb.key]
                     let va = key.displayText(sa.value)
                     let vb = key.displayText(sb.value)
@@ -130,6 +148,12 @@ extension Checker {
     /// no group, one group or two groups are linted.
     static let maxLintedGroups = 10
 
+    /// The most conflicting pairs (key by key) reported one by one.
+    static let maxReportedConflicts = 200
+
+    /// The most (membership, block) pairs examined when enumerating combinations.
+    static let maxLintWork = 4_000_000
+
     /// Every distinct set of blocks that reaches some device: enrolled or not, times the group
     /// memberships that matter (those the blocks name).
     static func combinations(_ configs: [CheckedConfig]) -> [[Int]] {
@@ -145,15 +169,22 @@ extension Checker {
             }
         } else {
             memberships.append([])
-            for (i, g) in groups.enumerated() {
-                memberships.append([g])
-                for h in groups[(i + 1)...] { memberships.append([g, h]) }
+            for g in groups { memberships.append([g]) }
+            // Pairs too, while they stay within the work budget below.
+            if groups.count * groups.count / 2 * max(1, configs.count) <= maxLintWork {
+                for (i, g) in groups.enumerated() {
+                    for h in groups[(i + 1)...] { memberships.append([g, h]) }
+                }
             }
         }
         var seen: Set<[Int]> = []
         var out: [[Int]] = []
+        var work = 0
         for enrolled in [false, true] {
             for m in memberships {
+                // Hostile input (thousands of blocks and groups) must not hang `check`.
+                work += configs.count
+                if work > maxLintWork { return out }
                 let combo = configs.indices.filter { configs[$0].reaches(enrolled: enrolled, memberOf: m) }
                 if !combo.isEmpty && seen.insert(combo).inserted { out.append(combo) }
             }
