@@ -28,7 +28,9 @@ extension PolicyLoader {
             out += found.sorted()
             if out.count > maxSetFiles { return .failure(CLIError("more than \(maxSetFiles) policy files")) }
         }
-        return .success(out)
+        // A file named twice (`a.warden dir/` with a.warden in dir) is one file of the set.
+        var seen: Set<String> = []
+        return .success(out.filter { seen.insert($0).inserted })
     }
 
     private static func walk(_ dir: String, into found: inout [String]) -> CLIError? {

@@ -36,7 +36,7 @@ struct TestCommand: ParsableCommand {
             let results = program.runTests(filter: filter)
             for r in results {
                 if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
-                Output.write(TestText.render(r, file: path, program: program, strict: strict))
+                Output.write(TestText.render(r, file: r.file ?? path, program: program, strict: strict))
             }
             if coverage {
                 coverageText += TestText.coverage(results, file: path, program: program)

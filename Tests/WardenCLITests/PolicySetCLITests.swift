@@ -80,6 +80,8 @@ import Testing
         let r = try CLI.run(["test", dir])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("1 passed, 0 failed"))
+        // Each result names the test's own file.
+        #expect(r.stdout.contains("PASS \(dir)/b.warden: both\n"), "\(r.stdout)")
     }
 
     @Test func aDirectoryWithoutPolicyFilesIsAnError() throws {

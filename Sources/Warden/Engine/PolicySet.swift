@@ -161,6 +161,17 @@ extension Engine {
         return Program(policy: policy, engine: self, source: joined, warnings: diagnostics)
     }
 
+    /// Checks a policy set without keeping the program: all diagnostics (errors and warnings),
+    /// with the joined source they point into.
+    public func diagnose(_ sources: [SourceFile]) -> (diagnostics: [Diagnostic], source: SourceFile) {
+        do {
+            let p = try compile(sources)
+            return (p.warnings, p.source)
+        } catch {
+            return (error.diagnostics, error.source)
+        }
+    }
+
     /// The span of a rule's name (its `rule "…"` string), or of the rule.
     func nameSpan(_ rule: CheckedRule) -> SourceSpan {
         rule.span
