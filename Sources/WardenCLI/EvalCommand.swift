@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(name: .long, help: "Show why: each fired rule and error with its source line.")
+    @Flag(name: .long, help: "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\").")
     var explain = false
 
     @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
@@ -133,6 +133,7 @@ struct DecisionPrinter {
         self.explain = explain
         self.showConfig = program.hasConfiguration
         self.writer.ruleFiles = program.ruleFiles
+        self.writer.explainConfig = explain && program.hasConfiguration
     }
 
     mutating func decision(_ d: Decision, id: String?, line: Int) {

@@ -46,6 +46,9 @@ import Testing
         #expect(e.status == 0)
         #expect(e.stdout.contains("`DefenderNetworkProtectionEnable`: config `Pilot` ("), "\(e.stdout)")
         #expect(e.stdout.contains("legacy.warden:1) gives 0"), "\(e.stdout)")
+        // --explain says where each value came from, in JSON too.
+        let x = try CLI.run(["eval", dir, "--facts", facts, "--format", "json", "--explain"])
+        #expect(x.stdout.contains("\"configFrom\":{\"DefenderMAMConfigs\":\"config \\\"Legacy\\\" (\(dir)/sub/legacy.warden:1)\""), "\(x.stdout)")
     }
 
     @Test func evalOfADirectoryNamesEachRulesFileInJSON() throws {

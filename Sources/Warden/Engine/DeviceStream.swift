@@ -81,6 +81,9 @@ public struct DecisionWriter {
     /// The file of each rule, for a policy set of several files (`Program.ruleFiles`): fired
     /// rules and rule errors then carry `"file"`.
     public var ruleFiles: [String: String] = [:]
+    /// Whether each line also says where its configuration values came from (`eval --format json
+    /// --explain`): `"configFrom":{"vpn":"config \"Web\" (line 3)",...}`, keys not at their default.
+    public var explainConfig = false
 
     /// Creates a writer with an empty buffer.
     public init() {}
@@ -157,7 +160,20 @@ public struct DecisionWriter {
             w.raw(":")
             w.raw(text: c.jsonText)
         }
-        w.raw("}}\n")
+        w.raw("}")
+        if explainConfig {
+            w.raw(",\"configFrom\":{")
+            var first = true
+            for c in d.config where c.origin != .schemaDefault {
+                if !first { w.raw(",") }
+                first = false
+                w.string(c.key)
+                w.raw(":")
+                w.string(c.origin.text)
+            }
+            w.raw("}")
+        }
+        w.raw("}\n")
     }
 
     /// Appends the line for input that is not a device: `{"line":N,"error":"...","action":"..."}`.
