@@ -71,8 +71,8 @@ import Testing
         ])
         let r = try CLI.run(["check", dir])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("b.warden:2:1: error: duplicate rule name `same`"), "\(r.stderr)")
-        #expect(r.stderr.contains("a.warden:1:1: note: `same` is first declared here"), "\(r.stderr)")
+        #expect(r.stderr.contains("b.warden:2:6: error: duplicate rule name `same`"), "\(r.stderr)")
+        #expect(r.stderr.contains("a.warden:1:6: note: `same` is first declared here"), "\(r.stderr)")
     }
 
     @Test func testRunsEveryFilesTestsAgainstTheWholeSet() throws {

@@ -106,6 +106,12 @@ extension Engine {
         func declaredNames(_ f: PolicyFile) -> [String] {
             f.statements.compactMap { if case .rule(let r) = $0 { return r.name?.value } else { return nil } }
         }
+        // Where each named rule's name is (for duplicate-name diagnostics), by the rule's start.
+        var nameSpans: [Int: SourceSpan] = [:]
+        for (file, _) in files {
+            for case .rule(let r) in file.statements { if let n = r.name { nameSpans[r.span.start] = n.span } }
+        }
+        func nameSpan(_ rule: CheckedRule) -> SourceSpan { nameSpans[rule.span.start] ?? rule.span }
         var policy = CheckedPolicy(name: nil, onError: .blockAccess)
         var firstRule: [String: (span: SourceSpan, file: String)] = [:]
         for (fi, (file, seg)) in files.enumerated() {
@@ -170,11 +176,6 @@ extension Engine {
         } catch {
             return (error.diagnostics, error.source)
         }
-    }
-
-    /// The span of a rule's name (its `rule "…"` string), or of the rule.
-    func nameSpan(_ rule: CheckedRule) -> SourceSpan {
-        rule.span
     }
 }
 
