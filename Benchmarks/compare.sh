@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Compares warden with the hand-written baselines of ../shared/bench in ONE run (ratios only mean
-# something within one run on one machine). Usage: Benchmarks/compare.sh [DEVICES] [ROUNDS]
-#   WARDEN_BENCH_SHARED   the shared workload (default: ../shared/bench next to the checkout)
+# Compares warden with the hand-written baselines of Benchmarks/workload in ONE run (ratios only
+# mean something within one run on one machine). Usage: Benchmarks/compare.sh [DEVICES] [ROUNDS]
+#   WARDEN_BENCH_WORKLOAD the workload folder (default: Benchmarks/workload in this repository)
 #   WARDEN_BENCH_WORK     scratch directory (default: a fresh temporary directory)
 #   SCALING=0             skip the generated 200/1,000/10,000-rule policies
 # Exits non-zero when decisions differ from the reference; timings are reported, not enforced.
@@ -10,18 +10,19 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 N=${1:-100000}
 ROUNDS=${2:-3}
-SHARED=${WARDEN_BENCH_SHARED:-$REPO/../shared/bench}
+WORKLOAD=${WARDEN_BENCH_WORKLOAD:-$REPO/Benchmarks/workload}
 WORK=${WARDEN_BENCH_WORK:-$(mktemp -d)}
-[ -f "$SHARED/cl10.warden" ] || { echo "compare.sh: no shared workload at $SHARED" >&2; exit 2; }
+[ -f "$WORKLOAD/cl10.warden" ] || { echo "compare.sh: no workload at $WORKLOAD (cl10.warden missing)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "compare.sh: python3 is needed (generator and reference evaluator)" >&2; exit 2; }
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { apt-get install -y time >/dev/null 2>&1 || true; }
 [ -x "$TIME" ] || { echo "compare.sh: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
 
 swift build -c release --product warden >/dev/null
 WARDEN=$REPO/.build/release/warden
-swiftc -O "$SHARED/swift/bench.swift" -o "$WORK/swift-bench" 2>/dev/null
-python3 "$SHARED/gen_devices.py" "$N" "$WORK/devices.jsonl"
-python3 "$SHARED/ref_eval.py" "$WORK/devices.jsonl" "$WORK/ref.jsonl" > "$WORK/ref-summary.json"
+swiftc -O "$WORKLOAD/swift/bench.swift" -o "$WORK/swift-bench" 2>/dev/null
+python3 "$WORKLOAD/gen_devices.py" "$N" "$WORK/devices.jsonl"
+python3 "$WORKLOAD/ref_eval.py" "$WORK/devices.jsonl" "$WORK/ref.jsonl" > "$WORK/ref-summary.json"
 REF_SHA=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["decisions_sha256"])' "$WORK/ref-summary.json")
 LUAJIT=$(command -v luajit || true)
 
@@ -30,13 +31,13 @@ wall() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" | aw
 
 : > "$WORK/rows"
 for r in $(seq 1 "$ROUNDS"); do
-  "$WARDEN" bench "$SHARED/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/wb.json"
+  "$WARDEN" bench "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/wb.json"
   "$WORK/swift-bench" bench "$WORK/devices.jsonl" > "$WORK/sb.json"
-  $TIME -v "$WARDEN" eval "$SHARED/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/out.jsonl" 2> "$WORK/we.time"
+  $TIME -v "$WARDEN" eval "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/out.jsonl" 2> "$WORK/we.time"
   $TIME -v "$WORK/swift-bench" e2e "$WORK/devices.jsonl" "$WORK/sout.jsonl" 2> "$WORK/se.time"
   LJ=nan
   if [ -n "$LUAJIT" ]; then
-    LJ=$("$LUAJIT" "$SHARED/lua/bench.lua" bench "$WORK/devices.jsonl" | python3 -c '
+    LJ=$("$LUAJIT" "$WORKLOAD/lua/bench.lua" bench "$WORK/devices.jsonl" | python3 -c '
 import json,sys
 for l in sys.stdin:
     try: o=json.loads(l)

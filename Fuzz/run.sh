@@ -8,6 +8,11 @@
 #   `Fuzz/run.sh --replay FILE TARGET` (or the printed command) replays it.
 #   Exit 2: usage error or missing tool (the message says exactly what is missing).
 #
+#   `model` (named explicitly, not in the default set): the differential model test
+#   (Tests/WardenTests/Model) in a debug build, again and again with random seeds and
+#   MODEL_CASES policies per run (default 1000) until SECONDS have passed; a failing seed is printed.
+#   WARDEN_MODEL_KNOWN=feature,... (see DifferentialModelTests) passes through to tolerate known holes.
+#
 # Environment: FUZZ_JOBS_ARGS (extra libFuzzer flags), FUZZ_SCRATCH (build dir, default .build-fuzz).
 # Corpora grow in Fuzz/corpus-work/TARGET (gitignored), seeded from Fuzz/seeds/TARGET, samples/,
 # the language fixtures and the grammar examples; findings go to Fuzz/artifacts/TARGET/.
@@ -18,7 +23,7 @@ ROOT=$(pwd)
 ALL_TARGETS=(compile facts expr)
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 
-usage() { echo "usage: Fuzz/run.sh SECONDS [compile|facts|expr]...   |   Fuzz/run.sh --replay FILE TARGET" >&2; exit 2; }
+usage() { echo "usage: Fuzz/run.sh SECONDS [compile|facts|expr|model]...   |   Fuzz/run.sh --replay FILE TARGET" >&2; exit 2; }
 
 product() {
     case "$1" in
@@ -135,6 +140,33 @@ run() {
     return 0
 }
 
+# The differential model test with random seeds for $1 seconds (at least one run).
+run_model() {
+    local end seed runs=0 cases=${MODEL_CASES:-1000} log=Fuzz/artifacts/model/last-run.log
+    mkdir -p Fuzz/artifacts/model
+    end=$(($(date +%s) + $1))
+    echo "== building the tests (debug) for the model run"
+    if ! swift build --build-tests >Fuzz/artifacts/model/build.log 2>&1; then
+        tail -30 Fuzz/artifacts/model/build.log >&2
+        echo "Fuzz/run.sh: build of the tests failed (full log: Fuzz/artifacts/model/build.log)" >&2
+        exit 2
+    fi
+    while [ $runs -eq 0 ] || [ "$(date +%s)" -lt "$end" ]; do
+        seed=$(((RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM))
+        echo "== model: seed $seed, $cases policies"
+        if ! WARDEN_MODEL_SEED=$seed WARDEN_MODEL_CASES=$cases swift test --skip-build \
+            --filter 'DifferentialModelTests/generatedPolicies' >"$log" 2>&1; then
+            grep -E "^(DifferentialModelTests|  [0-9]+ )" "$log" | head -20 >&2
+            echo "Fuzz/run.sh: FINDING in target model (seed $seed); full log: $log" >&2
+            echo "  replay: WARDEN_MODEL_SEED=$seed WARDEN_MODEL_CASES=$cases swift test --filter DifferentialModelTests/generatedPolicies" >&2
+            return 1
+        fi
+        grep -E "^DifferentialModelTests" "$log"
+        runs=$((runs + 1))
+    done
+    echo "Fuzz/run.sh: model: no findings in $runs runs of $cases policies"
+}
+
 # ---- main -----------------------------------------------------------------------------------
 [ $# -ge 1 ] || usage
 if [ "$1" = --replay ]; then
@@ -148,6 +180,16 @@ shift
 [[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] || usage
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
+if [[ " ${targets[*]} " == *" model "* ]]; then
+    # The fuzz targets first (this script again without `model`), then the model run.
+    rest=()
+    for t in "${targets[@]}"; do [ "$t" = model ] || rest+=("$t"); done
+    status=0
+    if [ ${#rest[@]} -gt 0 ]; then "$ROOT/Fuzz/run.sh" "$SECONDS_EACH" "${rest[@]}" || status=$?; fi
+    [ $status -eq 2 ] && exit 2
+    run_model "$SECONDS_EACH" || status=1
+    exit $status
+fi
 for t in "${targets[@]}"; do product "$t" >/dev/null || exit 2; done
 
 need

@@ -34,6 +34,34 @@ import Testing
         #expect(r.stderr.components(separatedBy: ": error: ").count - 1 >= 3, "\(r.stderr)")
     }
 
+    @Test func aCarriageReturnInACommentDoesNotHideTheRuleAfterIt() throws {
+        let path = try CLI.temp("cr.warden", "# note\rrule \"b\" when rooted then wipeData\n")
+        let check = try CLI.run(["check", path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("ok (1 rule)"))
+        let eval = try CLI.run(["eval", path, "--facts", "-", "--format", "json"], stdin: "{\"id\":1,\"rooted\":true}\n")
+        #expect(eval.stdout.hasPrefix("{\"id\":1,\"action\":\"wipeData\",\"fired\":[{\"rule\":\"b\",\"action\":\"wipeData\",\"message\":null,\"line\":2}]"), "\(eval.stdout)")
+        // A line separator in a comment is an error at its line and column, not a hidden rule.
+        let ls = try CLI.temp("ls.warden", "when rooted then warn\n# note\u{2028}rule \"b\" when rooted then allow\n")
+        let bad = try CLI.run(["check", ls])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("ls.warden:2:7: error: U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here\n"
+            + "# note\u{FFFD}rule \"b\" when rooted then allow\n"
+            + "      ^\n"), "\(bad.stderr)")
+        // fmt keeps a CRLF file CRLF: a formatted CRLF file passes --check.
+        let crlf = try CLI.temp("crlf.warden", "rule \"a\" when rooted then warn\r\n")
+        let fmt = try CLI.run(["fmt", "--check", crlf])
+        #expect(fmt.status == 0, "\(fmt.stdout)\(fmt.stderr)")
+    }
+
+    @Test func invalidUTF8InFactsNamesItsByteOnce() throws {
+        let policy = try CLI.temp("u.warden", "when rooted then warn\n")
+        let input: [UInt8] = [0x7B, 0x22, 0x72, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x0A]  // {"r":"<FF>"}
+        let r = try CLI.run(["eval", policy, "--facts", "-", "--format", "json"], stdinBytes: input)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\"error\":\"invalid JSON: invalid UTF-8 at byte 7\""), "\(r.stdout)")
+    }
+
     @Test func checkOnAMissingFileExitsOne() throws {
         let r = try CLI.run(["check", "no/such/file.warden"])
         #expect(r.status == 1)

@@ -155,7 +155,7 @@ import Testing
         Self.expectWellBehaved(o, "eval")
         let lines = o.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 6)
-        #expect(lines[0].hasPrefix("{\"id\":1,\"action\":\"wipeData\""))  // rooted counts as missing: onError
+        #expect(lines[0].hasPrefix("{\"id\":1,\"action\":\"wipeData\""))  // rooted is malformed: onError
         #expect(lines[0].contains("\"fact\":\"rooted\""))
         #expect(lines[1].hasPrefix("{\"id\":2,\"action\":\"allow\""))
         #expect(lines[1].components(separatedBy: "\"fact\":").count - 1 == 4)  // pinAttempts, osVersion, patchLevel, tags

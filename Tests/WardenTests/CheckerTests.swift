@@ -40,7 +40,23 @@ import Testing
         #expect(throws: EvalError.self) { try Builtins.contains(.list([b]), a) }
         #expect(throws: EvalError.self) { try Builtins.compare(a, b, op: "_<_") }
         #expect(try Builtins.checkedEquals(a, .enumMember(.threatLevel, 1)))
-        #expect(try !Builtins.checkedEquals(a, .string("low")))
+        #expect(throws: EvalError.self) { try Builtins.checkedEquals(a, .string("low")) }
+        #expect(try !Builtins.checkedEquals(.string("low"), .int(1)))
+    }
+
+    /// `dyn` hides a type from the checker, so literal conversion does not apply; a domain value
+    /// (enum member, version, date) meeting another type is a rule error, never a silent `false`.
+    @Test(arguments: [
+        "dyn(low) == deviceLock", "dyn(threatLevel) == deviceLock", "deviceLock in dyn([ThreatLevel.low])",
+        #"dyn(osVersion) == "13""#, #"dyn(osVersion) != "13""#, #"dyn(today) == "2024-01-01""#,
+    ])
+    func aDomainValueMeetingAnotherTypeThroughDynFailsClosed(_ condition: String) throws {
+        let program = try Engine().compile("rule \"r\" when \(condition) then warn")
+        let json = #"{"deviceLock":"low","threatLevel":"low","osVersion":"13","today":"2024-01-01"}"#
+        let device = try program.device(json: Array(json.utf8)).get()
+        let decision = program.evaluate(device.input)
+        #expect(decision.action == .blockAccess)
+        #expect(decision.errors.count == 1)
     }
 
     @Test func aConflictIsAnErrorAtBothBlocksEachNamingTheOther() throws {

@@ -1,7 +1,7 @@
 import Testing
 @testable import Warden
 
-/// One case of the CEL conformance suite (`conformance/cel/cases.jsonl`): bindings and the
+/// One case of the CEL conformance suite (`Tests/Conformance/cel/cases.jsonl`): bindings and the
 /// expectation in typed-value JSON.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
     var name: String

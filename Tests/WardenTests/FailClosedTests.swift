@@ -28,16 +28,44 @@ import Testing
             name: "missing fact under !", condition: "!defenderActive", facts: "{}", message: "fact `defenderActive` is missing"),
         Case(
             name: "wrong-typed fact", condition: "pinAttempts >= 5", facts: #"{"pinAttempts":"five"}"#,
-            message: "fact `pinAttempts` is missing", factError: true),
+            message: "fact `pinAttempts` is malformed: expected an integer, got string \"five\"", factError: true),
         Case(
             name: "malformed version", condition: "osVersion < \"11\"", facts: #"{"osVersion":"eleven"}"#,
-            message: "fact `osVersion` is missing", factError: true),
+            message: "fact `osVersion` is malformed: \"eleven\" is not a version", factError: true),
         Case(
             name: "unknown enum member", condition: "threatLevel == secured", facts: #"{"threatLevel":"fine"}"#,
-            message: "fact `threatLevel` is missing", factError: true),
+            message: "fact `threatLevel` is malformed: \"fine\" is not a member of ThreatLevel", factError: true),
         Case(
-            name: "null fact", condition: "!rooted", facts: #"{"rooted":null}"#, message: "fact `rooted` is missing",
+            name: "null fact", condition: "!rooted", facts: #"{"rooted":null}"#,
+            message: "fact `rooted` is malformed: expected true or false, got null",
             factError: true),
+        // A malformed fact is not missing: `has()` of it errs too, so a `has(x) && ...` guard cannot skip it.
+        Case(
+            name: "has() of a wrong-typed fact", condition: "has(defenderActive) && !defenderActive",
+            facts: #"{"defenderActive":"false"}"#,
+            message: "fact `defenderActive` is malformed: expected true or false, got string \"false\"", factError: true),
+        Case(
+            name: "has() of a null fact", condition: "has(rooted) && rooted", facts: #"{"rooted":null}"#,
+            message: "fact `rooted` is malformed: expected true or false, got null", factError: true),
+        Case(
+            name: "has() of an unknown member", condition: "!has(threatLevel) || threatLevel > medium",
+            facts: #"{"threatLevel":"critical"}"#, message: "fact `threatLevel` is malformed: \"critical\" is not a member",
+            factError: true),
+        Case(
+            name: "malformed date", condition: "not date(\"2024-02-28\") > today", facts: #"{"today":"2024-00-10"}"#,
+            message: "fact `today` is malformed: \"2024-00-10\" is not a calendar date (YYYY-MM-DD)", factError: true),
+        Case(
+            name: "out-of-range int", condition: "has(pinAttempts) && pinAttempts > 5",
+            facts: #"{"pinAttempts":9223372036854775808}"#,
+            message: "fact `pinAttempts` is malformed: expected an integer, got number 9.223372036854776e+18, out of the 64-bit range",
+            factError: true),
+        Case(
+            name: "wrong element in a list", condition: "has(tags) && \"x\" in tags", facts: #"{"tags":["a",1]}"#,
+            message: "fact `tags` is malformed: expected an array of strings, got element 2: expected a string, got number 1",
+            factError: true),
+        Case(
+            name: "fact given twice", condition: "has(rooted) && rooted", facts: #"{"rooted":false,"rooted":false}"#,
+            message: "fact `rooted` is malformed: it is given twice", factError: true),
         Case(
             name: "int overflow", condition: "pinAttempts * 9223372036854775807 < 5", facts: #"{"pinAttempts":2}"#,
             message: "overflow"),
@@ -121,6 +149,45 @@ import Testing
         let d = program.evaluate(try program.device(json: Array(c.facts.utf8)).get().input)
         #expect(d.action == .wipeData)
         #expect(d.fired.map(\.name) == ["wipe"])
+    }
+
+    // Regression ("Trust, round 2" #5): a malformed fact was treated as missing, so it failed open.
+    @Test func theSampleDefenderRuleDoesNotAllowADeviceSendingAStringForABool() throws {
+        let program = try Engine().compile(
+            "rule \"defender missing\" when has(defenderActive) && !defenderActive then blockAccess\n")
+        let d = program.evaluate(try program.device(json: Array(#"{"defenderActive":"false"}"#.utf8)).get().input)
+        #expect(d.action == .blockAccess)
+        let message = #"fact `defenderActive` is malformed: expected true or false, got string "false""#
+        #expect(Self.ruleErrors(d).map(\.message) == [message])
+        #expect(d.errors.first == .fact(name: "defenderActive", message: message), "the fact error stays listed")
+    }
+
+    @Test func aDefaultTodayNeverReplacesAMalformedToday() throws {
+        let program = try Engine().compile(
+            "policy \"p\" onError wipeData\nwhen not date(\"2024-02-28\") > today then allow\n")
+        let today = try #require(Day("2024-01-01"))
+        let line = Array(#"{"today":"2024-00-10"}"#.utf8)
+        var input = try program.device(json: line).get().input
+        input.setIfMissing("today", .date(today), in: program.schema)
+        #expect(input.fact("today", in: program.schema) == nil)
+        let message = #"fact `today` is malformed: "2024-00-10" is not a calendar date (YYYY-MM-DD)"#
+        let d = program.evaluate(input)
+        #expect(d.action == .wipeData)
+        #expect(Self.ruleErrors(d).map(\.message) == [message])
+        #expect(d.errors.first == .fact(name: "today", message: message))
+        // The streaming reader's default (what `warden eval --today` uses) agrees.
+        var stream = FastDeviceStream(program: program)
+        stream.setDefault("today", .date(today))
+        var streamed: [Decision] = []
+        (line + [0x0A]).withUnsafeBytes {
+            stream.feed($0) { _, l in if case .device(let x) = l { streamed.append(program.evaluate(x.input)) } }
+        }
+        #expect(streamed == [d])
+        // An absent `today` is still filled: the rule then reads 2024-01-01 and does not fire.
+        var absent = try program.device(json: Array("{}".utf8)).get().input
+        absent.setIfMissing("today", .date(today), in: program.schema)
+        #expect(program.evaluate(absent).action == .allow)
+        #expect(program.evaluate(absent).errors.isEmpty)
     }
 
     @Test func aLineThatIsNotADeviceCarriesTheOnErrorAction() throws {

@@ -163,3 +163,57 @@ import Testing
                 == "config \"c\" for groups [\"G\"] apps [\"a\"] {\n  vpn          = 1\n  antiphishing = 0\n}\n")
     }
 }
+
+/// `fmt` on files with CR and CRLF line ends: CRLF files stay CRLF, the rest become LF, and the
+/// meaning never changes.
+@Suite struct FormatterLineEndTests {
+    static let lf = """
+        # header
+        rule "a" when rooted then warn   # trailing
+
+        rule "bb" when x&&y then blockAccess
+        let m = '''one
+        two'''
+
+        """
+
+    static func with(_ end: String, _ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: end)
+    }
+
+    @Test func aCrlfFileStaysCrlfAndFormatsLikeItsLFTwin() throws {
+        let formattedLF = try PolicyFormatter.format(Self.lf)
+        let crlf = try PolicyFormatter.format(Self.with("\r\n", Self.lf))
+        #expect(crlf == Self.with("\r\n", formattedLF))
+        #expect(!Array(crlf.utf8).enumerated().contains { $0.element == 0x0A && ($0.offset == 0 || Array(crlf.utf8)[$0.offset - 1] != 0x0D) })
+        #expect(try PolicyFormatter.format(crlf) == crlf)  // idempotent
+    }
+
+    @Test func loneCRAndMixedLineEndsBecomeLF() throws {
+        let formattedLF = try PolicyFormatter.format(Self.lf)
+        #expect(try PolicyFormatter.format(Self.with("\r", Self.lf)) == formattedLF)
+        // The first line end decides: LF first, so the CRLFs after it become LF.
+        #expect(try PolicyFormatter.format("when a then warn\nwhen b then warn\r\n") == "when a then warn\nwhen b then warn\n")
+        #expect(try PolicyFormatter.format("when a then warn\r\nwhen b then warn\n") == "when a then warn\r\nwhen b then warn\r\n")
+    }
+
+    @Test func aRuleAfterACarriageReturnInACommentGetsItsOwnLine() throws {
+        let text = "# note\rrule \"b\" when rooted then wipeData"
+        let out = try PolicyFormatter.format(text)
+        #expect(out == "# note\nrule \"b\" when rooted then wipeData\n")
+        let before = try Engine().compile(text)
+        let after = try Engine().compile(out)
+        #expect(before.ruleNames == after.ruleNames)
+        #expect(after.evaluate(after.input(["rooted": .bool(true)])).action == .wipeData)
+    }
+
+    @Test func aTripleQuotedStringKeepsItsValueWhenItsLineEndsChange() throws {
+        let text = "let m = '''one\r\ntwo'''\r\nwhen m == 'one\\ntwo' then warn\r\n"
+        let out = try PolicyFormatter.format(text)
+        #expect(out == text)
+        let lf = try PolicyFormatter.format(text.split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n"))
+        #expect(lf == "let m = '''one\ntwo'''\nwhen m == 'one\\ntwo' then warn\n")
+        let program = try Engine().compile(out)
+        #expect(program.evaluate(program.input([:])).action == .warn)
+    }
+}

@@ -188,7 +188,27 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
             ([0x7B, 0x22, 0x61, 0xE2, 0x28, 0xA1, 0x22, 0x3A, 0x31, 0x7D], 3),  // in a key
         ] as [([UInt8], Int)])
     func invalidUTF8IsAnErrorAtItsByteOffset(bytes: [UInt8], offset: Int) {
-        #expect(error(bytes: bytes) == JSONError(message: "invalid UTF-8 at byte \(offset)", offset: offset))
+        // The position is the error's offset only: the message repeating it made facts errors read
+        // "invalid UTF-8 at byte 24 at byte 25".
+        #expect(error(bytes: bytes) == JSONError(message: "invalid UTF-8", offset: offset))
+    }
+
+    @Test func invalidUTF8InAFactsLineNamesItsByteOnce() throws {
+        let program = try Engine().compile("when rooted then warn")
+        // {"r":"<FF>"}: the bad byte is the 7th (offset 6); facts messages count bytes from 1.
+        let line: [UInt8] = Array("{\"r\":\"".utf8) + [0xFF, 0x22, 0x7D]
+        guard case .failure(let e) = program.device(json: line) else {
+            Issue.record("invalid UTF-8 was accepted")
+            return
+        }
+        #expect(e.message == "invalid JSON: invalid UTF-8 at byte 7")
+        // After an escape's backslash the message says so, with the position once.
+        let escaped: [UInt8] = [0x7B, 0x22, 0x5C, 0xFF, 0x22, 0x3A, 0x31, 0x7D]
+        guard case .failure(let e2) = program.device(json: escaped) else {
+            Issue.record("invalid UTF-8 after a backslash was accepted")
+            return
+        }
+        #expect(e2.message == "invalid JSON: invalid escape `\\` followed by invalid UTF-8 at byte 3")
     }
 
     @Test func validUTF8AtTheEdgesIsAccepted() {

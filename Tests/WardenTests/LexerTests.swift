@@ -176,3 +176,162 @@ func value(_ text: String) -> TokenValue? {
         #expect(r.tokens.count == 20_000 * 21 + 1)
     }
 }
+
+/// Hole 4 of "Trust, round 2": a carriage return or another line separator must not hide code, and
+/// bidirectional controls must not reorder it ("Trojan Source", CVE-2021-42574).
+@Suite struct LineEndAndHiddenCharacterTests {
+    /// The characters `Lexer.hiddenCharacterName` names: vertical whitespace, then bidi controls.
+    static let verticalSpace: [(Unicode.Scalar, String)] = [
+        ("\u{0B}", "U+000B LINE TABULATION (vertical tab)"), ("\u{0C}", "U+000C FORM FEED"),
+        ("\u{85}", "U+0085 NEXT LINE"), ("\u{2028}", "U+2028 LINE SEPARATOR"),
+        ("\u{2029}", "U+2029 PARAGRAPH SEPARATOR"),
+    ]
+    static let bidi: [(Unicode.Scalar, String)] = [
+        ("\u{061C}", "U+061C ARABIC LETTER MARK"), ("\u{200E}", "U+200E LEFT-TO-RIGHT MARK"),
+        ("\u{200F}", "U+200F RIGHT-TO-LEFT MARK"), ("\u{202A}", "U+202A LEFT-TO-RIGHT EMBEDDING"),
+        ("\u{202B}", "U+202B RIGHT-TO-LEFT EMBEDDING"), ("\u{202C}", "U+202C POP DIRECTIONAL FORMATTING"),
+        ("\u{202D}", "U+202D LEFT-TO-RIGHT OVERRIDE"), ("\u{202E}", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u{2066}", "U+2066 LEFT-TO-RIGHT ISOLATE"), ("\u{2067}", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+        ("\u{2068}", "U+2068 FIRST STRONG ISOLATE"), ("\u{2069}", "U+2069 POP DIRECTIONAL ISOLATE"),
+    ]
+
+    static func errors(_ text: String, cel: Bool = false) -> [(String, Warden.SourceLocation)] {
+        let src = SourceFile(name: "t", text: text)
+        let diagnostics = cel
+            ? Parser.parseExpression(src, options: SyntaxOptions(celMode: true)).diagnostics
+            : Parser.parseFile(src).diagnostics
+        return diagnostics.filter { $0.severity == .error }.map { ($0.message, src.location(of: $0.span.start)) }
+    }
+
+    @Test func aCarriageReturnEndsACommentSoTheRuleAfterItRuns() throws {
+        let text = "# note\rrule \"b\" when rooted then wipeData"
+        #expect(kinds(text) == [
+            .keyword(.rule), .string, .keyword(.when), .identifier, .keyword(.then), .keyword(.wipeData),
+        ])
+        let program = try Engine().compile(text)
+        #expect(program.ruleNames == ["b"])
+        let d = program.evaluate(program.input(["rooted": .bool(true)]))
+        #expect(d.action == .wipeData)
+        #expect(d.fired.map(\.line) == [2])
+    }
+
+    @Test func lfCrAndCrlfEachEndALineAndAComment() {
+        for end in ["\n", "\r", "\r\n"] {
+            let r = lex("a # one\(end)b // two\(end)c", comments: true)
+            #expect(r.diagnostics.isEmpty)
+            #expect(r.tokens.map(\.kind) == [.identifier, .comment, .identifier, .comment, .identifier, .eof])
+            guard r.tokens.count == 6 else { continue }
+            let src = SourceFile(name: "t", text: "a # one\(end)b // two\(end)c")
+            #expect(src.text(r.tokens[1].span) == "# one")
+            #expect(src.text(r.tokens[3].span) == "// two")
+            #expect(src.location(of: r.tokens[4].span.start) == SourceLocation(line: 3, column: 1))
+        }
+        // A lone CR ends a single-line string, as a LF does: the editor shows the string cut there.
+        #expect(lex("'abc\rdef'").diagnostics.first?.message == "unterminated string")
+        #expect(lex("x.`a\rb`").diagnostics.first?.message == "unterminated backtick-quoted name")
+    }
+
+    @Test(arguments: verticalSpace + bidi)
+    func aHiddenCharacterInACommentIsAnErrorAtItsPosition(c: Unicode.Scalar, name: String) {
+        let text = "rule \"a\" when rooted then warn\n# ok \(c)rule \"b\" when rooted then wipeData\n"
+        let e = Self.errors(text)
+        #expect(e.count == 1)
+        #expect(e.first?.0.hasPrefix("\(name) is not allowed in a comment; ") == true, "\(e)")
+        #expect(e.first?.1 == SourceLocation(line: 2, column: 6))
+    }
+
+    @Test(arguments: verticalSpace + bidi)
+    func aHiddenCharacterBetweenTokensIsAnErrorAtItsPosition(c: Unicode.Scalar, name: String) {
+        let text = "rule \"a\" when rooted then warn\nwhen rooted\(c) then wipeData\n"
+        let e = Self.errors(text)
+        #expect(e.first?.0.hasPrefix("\(name) is not allowed outside a string literal; ") == true, "\(e)")
+        #expect(e.first?.1 == SourceLocation(line: 2, column: 12))
+    }
+
+    @Test func theMessagesSayWhyTheCharacterIsRefused() {
+        #expect(Self.errors("# a\u{2028}b").first?.0
+            == "U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here")
+        #expect(Self.errors("a\u{0C}b").first?.0
+            == "U+000C FORM FEED is not allowed outside a string literal; some editors show a line break here")
+        #expect(Self.errors("// \u{202E}x").first?.0
+            == "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional control character can "
+            + "make the code display differently from how it runs")
+        #expect(Self.errors("x.`a\u{202E}b`").first?.0.hasPrefix("U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a name") == true)
+    }
+
+    @Test(arguments: bidi + verticalSpace.filter { $0.0.value > 0x0C })
+    func bidiControlsAndLineSeparatorsInAStringMustBeEscapes(c: Unicode.Scalar, name: String) {
+        let hex = String(c.value, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        for quote in ["\"", "'", "\"\"\"", "b'"] {
+            let close = quote == "b'" ? "'" : quote
+            let text = "when rooted then warn\nwhen rooted then warn \(quote)ab\(c)c\(close)"
+            let e = Self.errors(text)
+            #expect(e.filter { $0.0.hasPrefix("U+") }.count == 1, "\(quote)")  // (bytes make no message: a 2nd error)
+            #expect(e.first?.0 == "\(name) is not allowed unescaped in a string literal; write it as the escape `\\u\(padded)`")
+            #expect(e.first?.1 == SourceLocation(line: 2, column: 25 + quote.unicodeScalars.count))
+        }
+        let raw = Self.errors("when rooted then warn r'\(c)'")
+        #expect(raw.first?.0.hasSuffix("the escape `\\u\(padded)` in a string without the `r` prefix") == true)
+        // The escape is visible in the source, so it is allowed.
+        #expect(value("'a\\u\(padded)b'") == .string("a\(c)b"))
+    }
+
+    @Test func verticalTabAndFormFeedAreAllowedInStringsAsInCEL() {
+        #expect(value("' \u{0B} \u{0C} '") == .string(" \u{0B} \u{0C} "))
+        #expect(value("\"\"\"\u{0C}\"\"\"") == .string("\u{0C}"))
+        #expect(value("b'\u{0B}'") == .bytes([0x0B]))
+    }
+
+    @Test func formFeedIsWhitespaceOnlyInCELMode() {
+        #expect(kinds("1\u{0C}+\u{0C}2", cel: true) == [.int, .plus, .int])
+        #expect(lex("1\u{0C}+2", cel: true).diagnostics.isEmpty)
+        #expect(lex("1\u{0C}+2").diagnostics.first?.message.hasPrefix("U+000C FORM FEED") == true)
+        // Bidi controls and the other separators are errors in CEL mode too.
+        #expect(Self.errors("1 + \u{202E}2", cel: true).first?.1 == SourceLocation(line: 1, column: 5))
+        #expect(Self.errors("1 // \u{2029}", cel: true).count == 1)
+    }
+
+    @Test func lineEndsInTripleQuotedStringsReadAsLF() {
+        for end in ["\n", "\r", "\r\n"] {
+            #expect(value("'''a\(end)b'''") == .string("a\nb"), "\(Array(end.utf8))")
+            #expect(value("r\"\"\"a\(end)b\"\"\"") == .string("a\nb"))
+            #expect(value("b'''a\(end)b'''") == .bytes([0x61, 0x0A, 0x62]))
+        }
+        #expect(value("'''a\r\r\nb'''") == .string("a\n\nb"))
+        // An escaped CR is still a CR.
+        #expect(value("'''a\\r\\nb'''") == .string("a\r\nb"))
+    }
+
+    @Test func aBackslashAtTheEndOfALineDoesNotSwallowTheLineEnd() {
+        for end in ["\n", "\r", "\r\n"] {
+            let text = "'''a\\\(end)b'''"
+            let src = SourceFile(name: "t", text: text)
+            let r = lex(text)
+            #expect(r.diagnostics.map(\.message) == ["invalid escape sequence `\\` at the end of a line"])
+            #expect(r.diagnostics.first.map { src.location(of: $0.span.end) } == SourceLocation(line: 1, column: 6))
+        }
+    }
+
+    @Test func manyHiddenCharactersInOneCommentOrStringAreOneError() {
+        let many = String(repeating: "\u{202E}", count: 100_000)
+        let comment = Self.errors("# \(many)\nwhen rooted then warn")
+        #expect(comment.count == 1)
+        #expect(comment.first?.0.hasSuffix("(and 99999 more such characters in this comment)") == true)
+        let string = Self.errors("when rooted then warn '\(many)'")
+        #expect(string.count == 1)
+        #expect(string.first?.0.hasSuffix("(and 99999 more such characters in this string)") == true)
+        let between = Self.errors("when rooted \(many) then warn")
+        #expect(between.count == 1)
+        #expect(between.first?.0.hasSuffix("(and 99999 more such characters after it)") == false)
+        #expect(between.first?.0.hasSuffix(", and 99999 more such characters after it") == true)
+        // Next to other unexpected characters, a hidden one still gets its own message.
+        let mixed = Self.errors("when rooted @@\u{2028}\u{2028} then warn")
+        #expect(mixed.map(\.0) == [
+            "unexpected character `@`, and 1 more unexpected character after it",
+            "U+2028 LINE SEPARATOR is not allowed outside a string literal; editors show a line break here, "
+                + "and 1 more such character after it",
+        ])
+        #expect(mixed.map(\.1.column) == [13, 15])
+    }
+}

@@ -3,12 +3,13 @@ import Testing
 
 @testable import Warden
 
-/// The shared benchmark policy (`../shared/bench/cl10.warden`) decides exactly as the reference
-/// evaluator there, on devices from its own generator. Needs python3 and the shared folder beside
-/// the checkout (as CI has); skipped with a note otherwise.
+/// The benchmark policy (`Benchmarks/workload/cl10.warden`, in this repository) decides exactly as
+/// the reference evaluator there, on devices from its own generator. Needs python3. A missing
+/// workload file or python3 is a failure with a message, never a skip.
 @Suite struct SharedBenchmarkTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench")
+    /// `Benchmarks/workload`, found from this file (Tests/WardenTests/SharedBenchmarkTests.swift).
+    static let workload = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Benchmarks/workload")
 
     static func python(_ args: [String]) throws -> Int32 {
         let p = Process()
@@ -20,15 +21,25 @@ import Testing
         return p.terminationStatus
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: shared.appendingPathComponent("cl10.warden").path)))
-    func cl10MatchesTheReferenceEvaluator() throws {
+    @Test func theWorkloadIsInTheRepository() {
+        for file in ["cl10.warden", "gen_devices.py", "ref_eval.py", "expected.json", "README.md"] {
+            let path = Self.workload.appendingPathComponent(file).path
+            #expect(FileManager.default.fileExists(atPath: path), "missing benchmark workload file \(path)")
+        }
+    }
+
+    @Test func python3IsAvailable() throws {
+        #expect(try Self.python(["-c", "pass"]) == 0, "python3 is needed to generate the benchmark devices")
+    }
+
+    @Test func cl10MatchesTheReferenceEvaluator() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cl10-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let devices = dir.appendingPathComponent("devices.jsonl").path
         let ref = dir.appendingPathComponent("ref.jsonl").path
-        #expect(try Self.python([Self.shared.appendingPathComponent("gen_devices.py").path, "5000", devices]) == 0)
-        #expect(try Self.python([Self.shared.appendingPathComponent("ref_eval.py").path, devices, ref]) == 0)
-        let policy = try String(contentsOf: Self.shared.appendingPathComponent("cl10.warden"), encoding: .utf8)
+        #expect(try Self.python([Self.workload.appendingPathComponent("gen_devices.py").path, "5000", devices]) == 0)
+        #expect(try Self.python([Self.workload.appendingPathComponent("ref_eval.py").path, devices, ref]) == 0)
+        let policy = try String(contentsOf: Self.workload.appendingPathComponent("cl10.warden"), encoding: .utf8)
         let program = try Engine().compile(policy, name: "cl10.warden")
         let deviceLines = try String(contentsOfFile: devices, encoding: .utf8).split(separator: "\n")
         let refLines = try String(contentsOfFile: ref, encoding: .utf8).split(separator: "\n")

@@ -8,7 +8,8 @@
 #         DeepInputEngineTests, ParserDepthTests and EvaluatorDepthTests check that nesting at the
 #         limit fits a 512 KiB (or 2 MiB) thread stack in a normal build; ASan's redzones make every
 #         frame several times larger, so they overflow by design there. They run in the normal suite.
-# SANITIZERS=thread or SANITIZERS=address runs one of them.
+# SANITIZERS=thread or SANITIZERS=address runs one of them. A run that executes no test fails
+# (a renamed suite must not turn the TSan check into a silent pass).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export SWIFT_BACKTRACE=enable=no
@@ -29,7 +30,14 @@ run() {  # name, then the command
         echo "50-sanitizers: $name FAILED (exit $rc) after $(( $(date +%s) - start ))s"
         return 1
     fi
-    echo "50-sanitizers: $name ok ($(( $(date +%s) - start ))s, $(grep -Eo 'Test run with [0-9]+ tests?' "$log_dir/$name.log" | tail -1 | grep -Eo '[0-9]+') tests)"
+    # A filter or skip list that matches no test must not pass: require "Test run with N tests", N > 0.
+    local tests
+    if ! tests=$(bash scripts/require-tests-ran.sh "$log_dir/$name.log"); then
+        tail -20 "$log_dir/$name.log"
+        echo "50-sanitizers: $name FAILED: it ran no test (does its --filter still match a test?)"
+        return 1
+    fi
+    echo "50-sanitizers: $name ok ($(( $(date +%s) - start ))s, $tests tests)"
 }
 
 failed=0

@@ -109,10 +109,9 @@ extension SourceFile {
     /// column `column`, 0-based) with `…` at a cut end; and the column of the window's first scalar.
     /// Only the window is scanned, so a hundred errors on a megabyte line stay cheap.
     func shownLine(_ line: Int, caretByte: Int, column: Int) -> (String, Int) {
-        guard line >= 1 && line <= lineStarts.count else { return ("", 0) }
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
+        guard let range = lineRange(line), range.upperBound <= bytes.count else { return ("", 0) }
+        let start = range.lowerBound
+        let end = range.upperBound
         let most = Self.maxShownColumns
         // At most `most` bytes: at most `most` scalars (the common case).
         if end - start <= most { return (lineText(line), 0) }
@@ -140,9 +139,19 @@ extension SourceFile {
 }
 
 extension String {
-    /// Tabs shown as one space so carets stay aligned (columns count scalars).
+    /// The text as a terminal should show a source line: tabs as one space, so carets stay aligned
+    /// (columns count scalars), and control characters, line separators and bidirectional controls
+    /// as U+FFFD, one column each, so the line cannot break, reorder or drive the terminal.
     func replacingTabs() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
+        guard unicodeScalars.contains(where: { $0 == "\t" || String.isUnshowable($0) }) else { return self }
+        let shown = unicodeScalars.map { $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0 }
+        return String(String.UnicodeScalarView(shown))
+    }
+
+    /// C0 and C1 controls, DEL, and the characters `Lexer.hiddenCharacterName` names.
+    static func isUnshowable(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || Lexer.hiddenCharacterName(v) != nil
     }
 }
 

@@ -13,11 +13,12 @@ public struct FiredRule: Sendable, Hashable {
 }
 
 /// Something that went wrong while deciding: a rule whose condition ended in an error, or a fact
-/// that was given badly (it then counts as missing).
+/// that was given badly (it is then malformed, not missing: a rule that reads it errs).
 public enum DecisionError: Sendable, Hashable {
     /// A rule's condition failed; `action` is the `onError` action applied.
     case rule(name: String, message: String, line: Int, action: Action)
-    /// A fact was given with the wrong type, a malformed value, an unknown member or `null`.
+    /// A fact was given malformed: the wrong type, a bad version or date, an unknown member, an
+    /// integer out of range, `null`, or twice.
     case fact(name: String, message: String)
 
     /// The message.

@@ -3,7 +3,7 @@
 // chases one pointer to a cold object per device and retains it when copied; a batch copies the
 // words once, at `append`, into fixed-stride rows of one array:
 //
-//   row i:  [present, fast, flags, word 0, ..., word (w-1)]      (w = min(slots, 64))
+//   row i:  [present, fast, flags, malformed, word 0, ..., word (w-1)]      (w = min(slots, 64))
 //
 // where a list-of-strings word is `offset << 32 | count` into ONE pool shared by the batch. The
 // `Input` is kept beside the rows and read only when a decision needs the `Value`s: a fallback
@@ -20,8 +20,10 @@ public struct DeviceBatch: Sendable {
     static let factErrorsFlag: Int64 = 1
     /// Row flag: the row does not describe the device; decide from the stored `Input` alone.
     static let referenceFlag: Int64 = 2
-    /// Words before a row's slot words: present, fast, flags.
-    static let headerWords = 3
+    /// Words before a row's slot words: present, fast, flags, malformed.
+    static let headerWords = 4
+    /// The row word holding the malformed slots' bits.
+    static let malformedWord = 3
 
     /// Each slot's encoding (the schema's), shared with a program built on the same schema.
     let encodings: [FastEncoding?]
@@ -81,6 +83,7 @@ public struct DeviceBatch: Sendable {
             var fast: UInt64 = 0
             input.fast.withWords { header, words, inputPool in
                 row[0] = Int64(bitPattern: header.pointee.present)
+                row[DeviceBatch.malformedWord] = Int64(bitPattern: header.pointee.malformed)
                 fast = header.pointee.fast
                 for s in 0..<min(words.count, wordCount) {
                     let bit: UInt64 = 1 << UInt64(s)
@@ -135,6 +138,7 @@ extension Program {
                 batch.pool.withUnsafeBufferPointer { pool in
                     var run = CompiledRun(
                         present: UInt64(bitPattern: row[0]), fast: UInt64(bitPattern: row[1]),
+                        malformed: UInt64(bitPattern: row[DeviceBatch.malformedWord]),
                         words: UnsafeBufferPointer(start: row + DeviceBatch.headerWords, count: wordCount), pool: pool,
                         input: inputBase + index, state: nil)
                     decide(&run, factErrors: flags & DeviceBatch.factErrorsFlag != 0, into: &decision)

@@ -9,7 +9,7 @@ public struct CompiledExpression: Sendable {
 
     /// Evaluates the expression on a device's facts.
     public func evaluate(_ input: Input) -> Result<Value, EvalError> {
-        var state = EvalState(facts: input.facts, limits: limits.evalLimits)
+        var state = EvalState(input: input, limits: limits.evalLimits)
         return evaluator.evaluate(expr, &state)
     }
 }

@@ -15,6 +15,10 @@
 // A fact whose value does not fit its slot's encoding (a version component ≥ 2^16, a value of
 // another type set through the host API) is `present` but not `fast`: the compiled code then
 // hands the rule to the reference evaluator, which reads the `Value`.
+//
+// A malformed fact (given, but unusable: see `Input`) is neither `present` nor `fast` and has its
+// bit in `malformed`: reading it is not fast, and `has()` of it is unknown to the compiled code, so
+// the rule goes to the reference evaluator, which reports the fact's malformation as the rule's error.
 
 /// How a slot's values are encoded, from the schema type.
 enum FastEncoding: Sendable, Hashable {
@@ -114,6 +118,8 @@ struct FastFacts: @unchecked Sendable {
         var facts: [Value?]
         var present: UInt64 = 0
         var fast: UInt64 = 0
+        /// Slots given but malformed (never also `present`).
+        var malformed: UInt64 = 0
         var wordCount: Int
         var poolCount: Int = 0
         /// `facts.count`, kept here so a decision does not touch the facts array.
@@ -143,6 +149,7 @@ struct FastFacts: @unchecked Sendable {
 
     var present: UInt64 { buffer.header.present }
     var fastBits: UInt64 { buffer.header.fast }
+    var malformedBits: UInt64 { buffer.header.malformed }
     var wordCount: Int { buffer.header.wordCount }
     var poolCount: Int { buffer.header.poolCount }
 
@@ -178,6 +185,7 @@ struct FastFacts: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(slot)
         buffer.header.present &= ~bit
         buffer.header.fast &= ~bit
+        buffer.header.malformed &= ~bit
     }
 
     mutating func setFast(_ slot: Int, _ word: Int64) {
@@ -186,6 +194,7 @@ struct FastFacts: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(slot)
         buffer.header.present |= bit
         buffer.header.fast |= bit
+        buffer.header.malformed &= ~bit
         buffer.withUnsafeMutablePointerToElements { $0[slot] = word }
     }
 
@@ -195,6 +204,17 @@ struct FastFacts: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(slot)
         buffer.header.present |= bit
         buffer.header.fast &= ~bit
+        buffer.header.malformed &= ~bit
+    }
+
+    /// The malformed state: no value, not fast, and `has()` unknown to the compiled code.
+    mutating func setMalformed(_ slot: Int) {
+        guard slot >= 0, slot < wordCount else { return }
+        makeUnique()
+        let bit: UInt64 = 1 << UInt64(slot)
+        buffer.header.present &= ~bit
+        buffer.header.fast &= ~bit
+        buffer.header.malformed |= bit
     }
 
     mutating func poolAppend(_ word: Int64) {
@@ -257,6 +277,9 @@ extension Input {
         var f = FastFacts(slots: values.count)
         f.facts = values
         for i in values.indices { f.encode(i, values[i], i < encodings.count ? encodings[i] : nil) }
+        for (slot, _) in malformed where slot >= 0 && slot < values.count && values[slot] == nil {
+            f.setMalformed(slot)
+        }
         fast = f
         fastValid = true
     }

@@ -25,7 +25,8 @@ public struct FastDeviceStream {
         self.scratch = JSONDevice(input: Input(slots: program.schema.facts.count), idJSON: nil)
     }
 
-    /// Gives every device that lacks the fact `name` this value (as `Input.setIfMissing`).
+    /// Gives every device that lacks the fact `name` this value (as `Input.setIfMissing`): a device
+    /// that gives it malformed keeps it malformed.
     public mutating func setDefault(_ name: String, _ value: Value) {
         guard let slot = program.schema.slot(ofFact: name) else { return }
         reader.defaults.removeAll { $0.slot == slot }
@@ -121,7 +122,7 @@ struct FastLineReader {
 
     /// Applies the defaults to a device read by the existing reader and encodes its slots.
     func finishSlow(_ input: inout Input) {
-        for (slot, value) in defaults where slot < input.facts.count && input.facts[slot] == nil {
+        for (slot, value) in defaults where input.isAbsent(slot) {
             input.facts[slot] = value
         }
         input.encodeAll(encodings)
@@ -137,6 +138,10 @@ struct FastLineReader {
         written.removeAll(keepingCapacity: true)
         d.input.fast.poolTruncate(0)
         if !d.input.factErrors.isEmpty { d.input.factErrors.removeAll(keepingCapacity: true) }
+        if !d.input.malformed.isEmpty {  // (the fast path never marks one; kept clean all the same)
+            for slot in d.input.malformed.keys { d.input.fast.setMissing(slot) }
+            d.input.malformed.removeAll()
+        }
         if !d.input.unknownNames.isEmpty { d.input.unknownNames.removeAll(keepingCapacity: true) }
         d.idJSON = nil
         guard d.input.facts.count == encodings.count,

@@ -1,5 +1,6 @@
-// Device facts from JSON (CLI.md "Facts JSON"): JSON types taken strictly, a badly given fact
-// counts as missing and is listed as a fact error.
+// Device facts from JSON (CLI.md "Facts JSON"): JSON types taken strictly. A fact given badly
+// (wrong JSON type, out of its domain, `null`, or twice) is malformed, not missing: it is listed as
+// a fact error, and a rule that reads it, `has()` included, errs (Input, Evaluator).
 
 /// One device read from JSON: its input, its `id` as JSON text (if any).
 public struct JSONDevice: Sendable {
@@ -62,57 +63,99 @@ extension Schema {
                 continue
             }
             if !seen.insert(slot).inserted {
-                input.factErrors.append(.fact(name: key, message: "fact `\(key)` is given twice"))
-                input.facts[slot] = nil
+                input.setMalformed(slot: slot, name: key, message: malformedFactMessage(key, "it is given twice"))
                 continue
             }
             switch Schema.convert(v, to: schema.facts[slot].type) {
             case .success(let value): input.facts[slot] = value
             case .failure(let why):
-                input.factErrors.append(.fact(name: key, message: "fact `\(key)` \(why.message); it counts as missing"))
+                input.setMalformed(slot: slot, name: key, message: malformedFactMessage(key, why.message))
             }
         }
         return .success(JSONDevice(input: input, idJSON: id))
     }
 
-    /// Converts a JSON value to a fact of the given type, strictly.
+    /// Converts a JSON value to a fact of the given type, strictly; the failure says why not
+    /// (the part of the malformed fact's message after the name).
     static func convert(_ v: JSONValue, to type: WardenType) -> Result<Value, FactsError> {
         func wrong() -> Result<Value, FactsError> {
-            .failure(FactsError(message: "must be \(type.jsonDescription), not a JSON \(v.kindName)"))
+            .failure(FactsError(message: "expected \(type.jsonDescription), got \(Schema.excerpt(v))"))
         }
         switch (type, v) {
-        case (_, .null): return .failure(FactsError(message: "is null"))
         case (.bool, .bool(let b)): return .success(.bool(b))
         case (.int, .int(let i)): return .success(.int(i))
+        case (.int, .double(let d)) where d >= 0x1p63 || d < -0x1p63:  // integer syntax past Int64 (or an exponent)
+            return .failure(
+                FactsError(message: "expected an integer, got \(Schema.excerpt(v)), out of the 64-bit range"))
         case (.double, .double(let d)): return .success(.double(d))
         case (.double, .int(let i)): return .success(.double(Double(i)))
         case (.string, .string(let s)): return .success(.string(s))
         case (.version, .string(let s)):
-            guard let ver = Version(s) else { return .failure(FactsError(message: "is not a version: \"\(s)\"")) }
+            guard let ver = Version(s) else {
+                return .failure(FactsError(message: "\(Schema.quoted(s)) is not a version (such as \"13.0.2\")"))
+            }
             return .success(.version(ver))
         case (.date, .string(let s)):
-            guard let d = Day(s) else { return .failure(FactsError(message: "is not a date (YYYY-MM-DD): \"\(s)\"")) }
+            guard let d = Day(s) else {
+                return .failure(FactsError(message: "\(Schema.quoted(s)) is not a calendar date (YYYY-MM-DD)"))
+            }
             return .success(.date(d))
         case (.enumeration(let en), .string(let s)):
             guard let o = en.ordinal(of: s) else {
                 return .failure(
                     FactsError(
-                        message: "has no member \"\(s)\" (\(en.members.joined(separator: ", ")))"))
+                        message:
+                            "\(Schema.quoted(s)) is not a member of \(en.rawValue) (\(en.members.joined(separator: ", ")))"
+                    ))
             }
             return .success(.enumMember(en, o))
         case (.list(let el), .array(let items)):
             var out: [Value] = []
             out.reserveCapacity(items.count)
-            for item in items {
+            for (k, item) in items.enumerated() {
                 switch convert(item, to: el) {
                 case .success(let x): out.append(x)
-                case .failure: return wrong()
+                case .failure(let why):
+                    return .failure(
+                        FactsError(message: "expected \(type.jsonDescription), got element \(k + 1): \(why.message)"))
                 }
             }
             return .success(.list(out))
         default:
             return wrong()
         }
+    }
+
+    /// A JSON value in a message: its kind and, for a scalar, its text (a long string shortened).
+    static func excerpt(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "boolean true" : "boolean false"
+        case .int, .double: return "number \(v.text)"
+        case .string(let s): return "string \(quoted(s))"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// A string as JSON text, shortened past 64 scalars (a megabyte of garbage makes a short message).
+    static func quoted(_ s: String) -> String {
+        var w = JSONWriter()
+        let limit = 64
+        var scalars = s.unicodeScalars.makeIterator()
+        var head = String.UnicodeScalarView()
+        var taken = 0
+        var longer = false
+        while let c = scalars.next() {
+            if taken == limit {
+                longer = true
+                break
+            }
+            head.append(c)
+            taken += 1
+        }
+        w.string(longer ? String(head) + "…" : s)
+        return w.text
     }
 }
 

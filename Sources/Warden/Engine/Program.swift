@@ -1,5 +1,8 @@
 /// The facts of one device, in the schema's slot order. Build it with `Program.input(_:)` or
-/// `Program.input(json:)`; facts given badly are recorded as fact errors and count as missing.
+/// `Program.device(json:)`. A fact slot is in one of three states: absent (missing), present (a
+/// value), or malformed: given, but with the wrong type, out of its domain (a bad version or date,
+/// an unknown enum member, an integer out of range), `null`, or twice. A malformed fact is recorded
+/// as a fact error and is not missing: reading it, `has()` included, is an error of the rule.
 public struct Input: Sendable {
     /// Facts by slot; `nil` is missing. Writing here directly marks the typed slots stale.
     var facts: [Value?] {
@@ -18,30 +21,71 @@ public struct Input: Sendable {
     public internal(set) var factErrors: [DecisionError] = []
     /// Names that are not facts (`id` excluded).
     public internal(set) var unknownNames: [String] = []
+    /// Malformed facts by slot, with the message of their fact error (which a rule reading them
+    /// gets too). Their slots hold no value; the typed slots mark them malformed.
+    var malformed: [Int: String] = [:]
 
     init(slots: Int) {
         fast = FastFacts(slots: slots)
     }
 
-    /// The value of a fact, if present.
+    /// The value of a fact, if present (nil when it is absent or malformed).
     public func fact(_ name: String, in schema: Schema) -> Value? {
         schema.slot(ofFact: name).flatMap { facts[$0] }
     }
 
-    /// Sets a fact by slot; the typed slots are re-encoded before the next evaluation.
-    mutating func set(slot: Int, _ value: Value?) { facts[slot] = value }
+    /// Why a fact is malformed (its fact error's message), or nil when it is absent or present.
+    public func malformation(of name: String, in schema: Schema) -> String? {
+        schema.slot(ofFact: name).flatMap { malformed[$0] }
+    }
+
+    /// Whether a slot is absent: neither a value nor malformed.
+    func isAbsent(_ slot: Int) -> Bool {
+        slot >= 0 && slot < facts.count && facts[slot] == nil && malformed[slot] == nil
+    }
+
+    /// Sets a fact by slot (no longer malformed); the typed slots are re-encoded before the next evaluation.
+    mutating func set(slot: Int, _ value: Value?) {
+        if !malformed.isEmpty { malformed[slot] = nil }
+        facts[slot] = value
+    }
 
     /// Sets a fact by slot (host fast path), keeping the typed slot in step.
     mutating func set(slot: Int, _ value: Value?, encoding: FastEncoding?) {
+        if !malformed.isEmpty { malformed[slot] = nil }
         fast.facts[slot] = value
         fast.encode(slot, value, encoding)
     }
 
-    /// Sets a fact when it is absent (`--today` fills `today` only where the device does not).
+    /// Marks a fact malformed: it holds no value, the decision lists `message` as its fact error,
+    /// and a rule that reads it (or asks `has()` of it) errs with the same message.
+    mutating func setMalformed(slot: Int, name: String, message: String) {
+        guard slot >= 0, slot < facts.count else { return }
+        fast.facts[slot] = nil
+        fast.setMalformed(slot)
+        malformed[slot] = message
+        factErrors.append(.fact(name: name, message: message))
+    }
+
+    /// Sets a fact when it is absent (`--today` fills `today` only where the device does not give
+    /// it). A malformed fact is not absent: it stays malformed.
     public mutating func setIfMissing(_ name: String, _ value: Value, in schema: Schema) {
-        guard let slot = schema.slot(ofFact: name), facts[slot] == nil else { return }
+        guard let slot = schema.slot(ofFact: name), isAbsent(slot) else { return }
         set(slot: slot, value, encoding: FastEncoding(schema.facts[slot].type, slot: slot))
     }
+}
+
+extension EvalState {
+    /// The evaluator's state over a device's facts, malformed ones included.
+    init(input: Input, limits: EvalLimits) {
+        self.init(facts: input.facts, limits: limits)
+        malformed = input.malformed
+    }
+}
+
+/// The message of a malformed fact (its fact error, and the error of any rule that reads it).
+func malformedFactMessage(_ name: String, _ why: String) -> String {
+    "fact `\(name)` is malformed: \(why)"
 }
 
 /// A compiled policy: immutable, `Sendable`, stateless; evaluate it from any number of threads.
@@ -109,7 +153,9 @@ public struct Program: Sendable {
             if value.conforms(to: type) {
                 input.facts[slot] = value
             } else {
-                input.factErrors.append(.fact(name: name, message: "fact `\(name)` must be `\(type)`, not `\(value.type)`"))
+                input.setMalformed(
+                    slot: slot, name: name,
+                    message: malformedFactMessage(name, "expected `\(type)`, got `\(value.type)`"))
             }
         }
         input.encodeAll(encodings)
@@ -141,8 +187,8 @@ public struct Program: Sendable {
         withUnsafePointer(to: input) { p in
             p.pointee.fast.withWords { header, words, pool in
                 var run = CompiledRun(
-                    present: header.pointee.present, fast: header.pointee.fast, words: words, pool: pool, input: p,
-                    state: nil)
+                    present: header.pointee.present, fast: header.pointee.fast, malformed: header.pointee.malformed,
+                    words: words, pool: pool, input: p, state: nil)
                 decide(&run, factErrors: !p.pointee.factErrors.isEmpty, into: &decision)
             }
         }
@@ -169,7 +215,7 @@ public struct Program: Sendable {
                     continue
                 }
                 // The reference evaluator decides this rule, with the decision's shared state.
-                var state = run.state ?? EvalState(facts: run.input.pointee.facts, limits: limits)
+                var state = run.state ?? EvalState(input: run.input.pointee, limits: limits)
                 run.state = nil
                 state.steps = 0
                 referenceRule(ri, &state, &decision, &setters)
@@ -235,7 +281,7 @@ public struct Program: Sendable {
     func referenceEvaluate(_ input: Input) -> Decision {
         var decision = Decision()
         decision.errors = input.factErrors
-        var state = EvalState(facts: input.facts, limits: engine.limits.evalLimits)
+        var state = EvalState(input: input, limits: engine.limits.evalLimits)
         var setters: [(rule: Int, setting: KeySetting)] = []
         for ri in policy.rules.indices {
             state.steps = 0

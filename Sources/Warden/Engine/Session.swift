@@ -258,9 +258,11 @@ public struct Session {
     func kind(of text: String) -> EntryKind {
         if text.drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).hasPrefix(":") { return .command }
         var lexer = Lexer(SourceFile(name: "<repl>", text: text), options: engine.syntaxOptions)
-        let first = lexer.tokenize().tokens.first
-        switch first?.kind {
-        case nil, .eof?: return .empty
+        let (tokens, lexErrors) = lexer.tokenize()
+        switch tokens.first?.kind {
+        // Only comments: nothing to do, unless a comment has an error (a bidi control, a line
+        // separator, invalid UTF-8), which must be reported like any other; `add` reports it.
+        case nil, .eof?: return lexErrors.isEmpty ? .empty : .statement
         case .keyword(.policy)?: return .header
         case .keyword(let k)? where k.startsStatement: return .statement
         default: return .expression
@@ -441,7 +443,7 @@ public struct Session {
 
     /// Evaluates a checked expression on the session's facts; an error is rendered with its caret.
     func run(_ c: CheckedExpression, line: String) -> Result<Value, Reply> {
-        var state = EvalState(facts: input().facts, limits: engine.limits.evalLimits)
+        var state = EvalState(input: input(), limits: engine.limits.evalLimits)
         switch c.evaluator.evaluate(c.expr, &state) {
         case .success(let v): return .success(v)
         case .failure(let err):

@@ -55,12 +55,19 @@ extension Program {
         var state = EvalState(facts: Array(repeating: nil, count: schema.facts.count), limits: engine.limits.evalLimits)
         for g in test.given {
             state.steps = 0
+            let name = g.slot < schema.facts.count ? schema.facts[g.slot].name : "?"
             switch evaluator.evaluate(g.expr, &state) {
-            case .success(let v):
+            case .success(let v) where g.slot < schema.facts.count && v.conforms(to: schema.facts[g.slot].type):
                 if g.slot < input.facts.count { input.facts[g.slot] = v }
+            case .success(let v):
+                // Given, but not a value of the fact's type: malformed, as in `eval` (never missing).
+                let why = "expected `\(g.slot < schema.facts.count ? schema.facts[g.slot].type : .dyn)`, got `\(v.type)`"
+                givenErrors.append("the given value of `\(name)` is malformed: \(why)")
+                input.setMalformed(slot: g.slot, name: name, message: malformedFactMessage(name, why))
             case .failure(let e):
-                let name = g.slot < schema.facts.count ? schema.facts[g.slot].name : "?"
                 givenErrors.append("the given value of `\(name)` is an error: \(e.message)")
+                input.setMalformed(
+                    slot: g.slot, name: name, message: malformedFactMessage(name, "its given value is an error: \(e.message)"))
             }
         }
         let decision = evaluate(input)

@@ -23,6 +23,9 @@
 // - Comments stay where they were: a comment after code stays at the end of that line, a comment on
 //   a line of its own stays on a line of its own (indented like the code around it). A comment inside
 //   a statement forces the line break after it.
+// - Line ends: a file whose first line ends in CRLF is written with CRLF, any other with LF (lone CRs
+//   become LF). Inside triple-quoted strings too: the lexer reads every line end there as LF, so the
+//   values do not change.
 
 /// Formats policy files in Warden's canonical layout.
 public enum PolicyFormatter {
@@ -44,16 +47,19 @@ public enum PolicyFormatter {
         let tokens = lexer.tokenize().tokens.filter { $0.kind != .eof }
         var f = FormatterCore(source: source, tokens: tokens)
         f.formatFile(parsed.file)
-        let text = f.result()
-        // Safety net: the layout may change only whitespace. Should it ever change a token (a bug),
-        // the file is refused rather than altered.
+        let text = usesCRLF(source) ? withCRLF(f.result()) : f.result()
+        // Safety net: the layout may change only whitespace (and the line ends). Should it ever change
+        // a token (a bug), the file is refused rather than altered.
         let formatted = SourceFile(name: source.name, text: text)
         var relexer = Lexer(formatted, options: SyntaxOptions(keepComments: true))
         let after = relexer.tokenize().tokens.filter { $0.kind != .eof }
         let same =
             after.count == tokens.count
             && zip(after, tokens).allSatisfy { a, b in
-                a.kind == b.kind && formatted.text(a.span) == source.text(b.span)
+                a.kind == b.kind && a.value == b.value
+                    && (mayHoldLineEnds(b)
+                        ? withLF(formatted.text(a.span)) == withLF(source.text(b.span))
+                        : formatted.text(a.span) == source.text(b.span))
             }
         guard same else {
             throw CompileError(
@@ -63,6 +69,44 @@ public enum PolicyFormatter {
                 source: source)
         }
         return text
+    }
+
+    /// Whether the source's first line ends in CRLF (then the formatted text uses CRLF too).
+    static func usesCRLF(_ source: SourceFile) -> Bool {
+        // The first line's end: the second line's start minus the first line's text end.
+        guard let second = source.lineStarts.dropFirst().first, let first = source.lineRange(1) else { return false }
+        return second - first.upperBound == 2
+    }
+
+    /// Whether a token's text can contain a line end (only a triple-quoted string's can).
+    static func mayHoldLineEnds(_ t: Token) -> Bool { t.kind == .string || t.kind == .bytes }
+
+    /// The text with every line end (CRLF, CR) as LF.
+    static func withLF(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var previousCR = false
+        for b in text.utf8 {
+            if b == 0x0A && previousCR {
+                previousCR = false
+                continue
+            }
+            previousCR = b == 0x0D
+            out.append(b == 0x0D ? 0x0A : b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// LF-only text with every LF as CRLF.
+    static func withCRLF(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+        for b in text.utf8 {
+            if b == 0x0A { out.append(0x0D) }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Formats text (convenience for tests and hosts).
@@ -97,7 +141,10 @@ struct FormatterCore {
     init(source: SourceFile, tokens: [Token]) {
         self.source = source
         self.tokens = tokens
-        self.texts = tokens.map { source.text($0.span) }
+        self.texts = tokens.map {
+            let text = source.text($0.span)
+            return PolicyFormatter.mayHoldLineEnds($0) ? PolicyFormatter.withLF(text) : text
+        }
         self.widths = texts.map { $0.unicodeScalars.count }
         self.spaceBefore = Array(repeating: 1, count: tokens.count)
         self.comments = tokens.indices.filter { tokens[$0].kind == .comment }
@@ -241,7 +288,14 @@ struct FormatterCore {
     func newlines(_ from: Int, _ to: Int) -> Int {
         guard from < to else { return 0 }
         var n = 0
-        for i in max(0, from)..<min(to, source.bytes.count) where source.bytes[i] == 0x0A { n += 1 }
+        // CR, and LF not after a CR: each line end (LF, CR, CRLF) counts once. `from` is never
+        // between the CR and the LF of a CRLF (tokens end before a line end).
+        var previousCR = false
+        let lo = max(0, from)
+        for b in source.bytes[lo..<max(lo, min(to, source.bytes.count))] {
+            if b == 0x0D || (b == 0x0A && !previousCR) { n += 1 }
+            previousCR = b == 0x0D
+        }
         return n
     }
 

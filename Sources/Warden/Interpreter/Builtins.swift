@@ -33,8 +33,28 @@ enum Builtins {
             return o1 == o2
         case (.version(let x), .version(let y)): return x == y
         case (.date(let x), .date(let y)): return x == y
-        default: return false
+        default:
+            // CEL's heterogeneous equality is false, but a domain value (enum member, version, date)
+            // meeting another type got there through `dyn`: the checker's literal conversion did not
+            // apply, so `false` would be a silent wrong answer. It is an error (the rule fails closed).
+            if isDomainValue(a) || isDomainValue(b) { throw domainMix(a, b) }
+            return false
         }
+    }
+
+    /// Enum members, versions and dates: Warden's domain values (never produced in CEL mode).
+    static func isDomainValue(_ v: Value) -> Bool {
+        switch v {
+        case .enumMember, .version, .date: true
+        default: false
+        }
+    }
+
+    /// The error for an equality test of a domain value with a value of another type.
+    static func domainMix(_ a: Value, _ b: Value) -> EvalError {
+        EvalError(
+            .noSuchOverload,
+            "cannot compare `\(ValuePrinter.display(a))` (\(a.type.typeName)) with `\(ValuePrinter.display(b))` (\(b.type.typeName)): a domain value compares only with its own type")
     }
 
     /// `checkedEquals` where an error counts as unequal (tests and tools; evaluation uses `checkedEquals`).

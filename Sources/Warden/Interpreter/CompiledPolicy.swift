@@ -65,6 +65,8 @@ struct CNode: Sendable {
 struct CompiledRun {
     let present: UInt64
     let fast: UInt64
+    /// Slots given but malformed: `has()` of one is the reference evaluator's error.
+    let malformed: UInt64
     let words: UnsafeBufferPointer<Int64>
     let pool: UnsafeBufferPointer<Int64>
     let input: UnsafePointer<Input>
@@ -132,7 +134,7 @@ final class CompiledPolicy: @unchecked Sendable {
             guard r.fast >> UInt64(n.slot) & 1 != 0 else { return .unknown }
             return compare(r.words[Int(n.slot)], n.k, n.cmp) ? .yes : .no
         case .has:
-            return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
+            return has(n.slot, r)
         default:
             return eval(i, &r, evaluator, limits)
         }
@@ -187,7 +189,7 @@ final class CompiledPolicy: @unchecked Sendable {
             }
             return .no
         case .has:
-            return r.present >> UInt64(n.slot) & 1 != 0 ? .yes : .no
+            return has(n.slot, r)
         case .not:
             switch eval(n.a, &r, evaluator, limits) {
             case .yes: return .no
@@ -216,11 +218,20 @@ final class CompiledPolicy: @unchecked Sendable {
         }
     }
 
+    /// `has(fact)`: true when present, false when absent, unknown when malformed (the reference
+    /// evaluator then reports the malformed fact as the rule's error).
+    @inline(__always)
+    func has(_ slot: Int32, _ r: CompiledRun) -> Tri {
+        let shift = UInt64(truncatingIfNeeded: slot)  // a schema slot in 0..<64 (Compiler); `>>` is smart anyway
+        if r.present >> shift & 1 != 0 { return .yes }
+        return r.malformed >> shift & 1 != 0 ? .unknown : .no
+    }
+
     /// A fallback subtree through the reference evaluator. Kept out of line so that `eval`, which
     /// recurses per node, keeps a small stack frame.
     @inline(never)
     func fallback(_ index: Int, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
-        if r.state == nil { r.state = EvalState(facts: r.input.pointee.facts, limits: limits) }
+        if r.state == nil { r.state = EvalState(input: r.input.pointee, limits: limits) }
         guard var st = r.state else { return .unknown }
         r.state = nil  // keep `st` uniquely referenced while it is mutated
         let result = evaluator.evaluate(fallbacks[index], &st)

@@ -17,6 +17,8 @@ struct EvalLimits: Sendable {
 /// Per-evaluation mutable state (one decision or one expression); not shared across threads.
 struct EvalState {
     var facts: [Value?]
+    /// Facts given but malformed, by slot (their slot in `facts` is nil): the error of reading them.
+    var malformed: [Int: String] = [:]
     var bindings: [String: Value]
     var limits: EvalLimits
     /// Cost used so far.
@@ -296,11 +298,15 @@ struct Evaluator: Sendable {
             return v
         case .fact(let slot):
             guard slot >= 0, slot < s.facts.count, let v = s.facts[slot] else {
-                throw EvalError(.missingFact, "fact `\(Evaluator.dottedName(e) ?? "#\(slot)")` is missing")
+                throw Evaluator.absentFact(slot, e, s)
             }
             return v
         case .hasFact(let slot):
-            return .bool(slot >= 0 && slot < s.facts.count && s.facts[slot] != nil)
+            guard slot >= 0, slot < s.facts.count else { return .bool(false) }
+            if s.facts[slot] != nil { return .bool(true) }
+            // A malformed fact is not missing: `has()` of it is the rule's error, neither true nor false.
+            if let message = s.malformed[slot] { throw EvalError(.malformedFact, message) }
+            return .bool(false)
         case .letValue(let i):
             return try letValue(i, &s)
         case .variable(let name):
@@ -319,6 +325,13 @@ struct Evaluator: Sendable {
             case .failure(let err): throw err
             }
         }
+    }
+
+    /// The error of reading a fact that has no value: malformed (with why) or missing.
+    @inline(never)
+    static func absentFact(_ slot: Int, _ e: Expr, _ s: EvalState) -> EvalError {
+        if let message = s.malformed[slot] { return EvalError(.malformedFact, message) }
+        return EvalError(.missingFact, "fact `\(Evaluator.dottedName(e) ?? "#\(slot)")` is missing")
     }
 
     func letValue(_ i: Int, _ s: inout EvalState) throws(EvalError) -> Value {

@@ -66,7 +66,7 @@ public struct MapValue: Sendable {
 public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure.
     public enum Kind: String, Sendable, Hashable {
-        case missingFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey, indexOutOfRange
+        case missingFact, malformedFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey, indexOutOfRange
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
     }
     public var kind: Kind

@@ -380,7 +380,9 @@ private struct JSONByteParser {
         return j + need + 1
     }
 
-    func invalidUTF8(_ j: Int) -> JSONError { JSONError("invalid UTF-8 at byte \(j)", at: j) }
+    /// The message carries no position: the error's `offset` does, and callers print it once
+    /// ("invalid JSON: invalid UTF-8 at byte 25", not "... at byte 24 at byte 25").
+    func invalidUTF8(_ j: Int) -> JSONError { JSONError("invalid UTF-8", at: j) }
 
     // MARK: numbers
 
@@ -462,7 +464,7 @@ private struct JSONByteParser {
             let ch = String(decoding: UnsafeBufferPointer(rebasing: buf[j..<end]), as: UTF8.self)
             return "`\(prefix)\(ch)`"
         }
-        return "invalid UTF-8 at byte \(j)"
+        return prefix.isEmpty ? "invalid UTF-8" : "`\(prefix)` followed by invalid UTF-8"
     }
 }
 

@@ -120,12 +120,94 @@ struct Lexer {
         return "invalid UTF-8 byte 0x\(hex.count < 2 ? "0" + hex : hex)"
     }
 
+    // MARK: - Characters that hide code ("Trojan Source", CVE-2021-42574)
+
+    /// The name of a character that makes what an editor shows differ from what the lexer reads,
+    /// or nil. Vertical whitespace other than LF and CR (editors may break the line there) and the
+    /// bidirectional controls (they reorder the text on screen). LF, CR and CRLF end a line
+    /// everywhere, so they are not in this list.
+    static func hiddenCharacterName(_ v: UInt32) -> String? {
+        switch v {
+        case 0x0B: "U+000B LINE TABULATION (vertical tab)"
+        case 0x0C: "U+000C FORM FEED"
+        case 0x85: "U+0085 NEXT LINE"
+        case 0x2028: "U+2028 LINE SEPARATOR"
+        case 0x2029: "U+2029 PARAGRAPH SEPARATOR"
+        case 0x061C: "U+061C ARABIC LETTER MARK"
+        case 0x200E: "U+200E LEFT-TO-RIGHT MARK"
+        case 0x200F: "U+200F RIGHT-TO-LEFT MARK"
+        case 0x202A: "U+202A LEFT-TO-RIGHT EMBEDDING"
+        case 0x202B: "U+202B RIGHT-TO-LEFT EMBEDDING"
+        case 0x202C: "U+202C POP DIRECTIONAL FORMATTING"
+        case 0x202D: "U+202D LEFT-TO-RIGHT OVERRIDE"
+        case 0x202E: "U+202E RIGHT-TO-LEFT OVERRIDE"
+        case 0x2066: "U+2066 LEFT-TO-RIGHT ISOLATE"
+        case 0x2067: "U+2067 RIGHT-TO-LEFT ISOLATE"
+        case 0x2068: "U+2068 FIRST STRONG ISOLATE"
+        case 0x2069: "U+2069 POP DIRECTIONAL ISOLATE"
+        default: nil
+        }
+    }
+
+    /// Whether `v` is one of the vertical whitespace characters of `hiddenCharacterName`.
+    static func isVerticalSpace(_ v: UInt32) -> Bool {
+        v == 0x0B || v == 0x0C || v == 0x85 || v == 0x2028 || v == 0x2029
+    }
+
+    /// The error for a hidden character outside a string literal (`where`: "in a comment",
+    /// "between tokens"...), or nil when `v` is not one.
+    static func hiddenCharacterMessage(_ v: UInt32, where place: String) -> String? {
+        guard let name = hiddenCharacterName(v) else { return nil }
+        if isVerticalSpace(v) {
+            let editors = v == 0x0B || v == 0x0C ? "some editors show" : "editors show"
+            return "\(name) is not allowed \(place); \(editors) a line break here"
+        }
+        return "\(name) is not allowed \(place); a bidirectional control character can make "
+            + "the code display differently from how it runs"
+    }
+
+    /// The error for a hidden character inside a string literal, or nil when it is allowed there:
+    /// VT and FF are (CEL allows them, and editors do not break lines at them); the other line
+    /// separators and the bidirectional controls must be written as an escape.
+    static func hiddenCharacterInStringMessage(_ v: UInt32, raw: Bool) -> String? {
+        guard v != 0x0B && v != 0x0C, let name = hiddenCharacterName(v) else { return nil }
+        var hex = String(v, radix: 16, uppercase: true)
+        while hex.count < 4 { hex = "0" + hex }
+        let escape = raw ? "the escape `\\u\(hex)` in a string without the `r` prefix" : "the escape `\\u\(hex)`"
+        return "\(name) is not allowed unescaped in a string literal; write it as \(escape)"
+    }
+
+    /// The first hidden character reported inside one comment or string, and how many more it had:
+    /// one diagnostic per comment or string, so a megabyte of them stays one error.
+    private struct HiddenTally {
+        var index: Int?
+        var more = 0
+    }
+
+    private mutating func reportHidden(_ message: String, _ span: SourceSpan, _ tally: inout HiddenTally) {
+        if tally.index == nil {
+            tally.index = diagnostics.count
+            error(message, span)
+        } else {
+            tally.more += 1
+        }
+    }
+
+    private mutating func finish(_ tally: HiddenTally, in what: String) {
+        guard let i = tally.index, tally.more > 0, i < diagnostics.count else { return }
+        let n = tally.more
+        diagnostics[i].message += " (and \(n) more such character\(n == 1 ? "" : "s") in this \(what))"
+    }
+
     // MARK: - Tokens
 
+    /// Spaces, tabs and line ends (LF, CR, CRLF). Form feed is whitespace only in `--cel` mode, as
+    /// in CEL's grammar; in a policy it is an error (see `hiddenCharacterName`), as is VT.
     private mutating func skipWhitespace() {
         while pos < bytes.count {
             switch bytes[pos] {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0C: pos += 1
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            case 0x0C where options.celMode: pos += 1
             default: return
             }
         }
@@ -200,29 +282,42 @@ struct Lexer {
     private mutating func scanUnexpected() {
         let start = pos
         let message: String
+        var isHidden = false
         if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
             pos += length
-            let shown = value < 0x20 || value == 0x7F
-                ? "U+" + String(value, radix: 16, uppercase: true)
-                : String(Character(Unicode.Scalar(value) ?? "?"))
-            message = "unexpected character `\(shown)`"
+            if let hidden = Lexer.hiddenCharacterMessage(value, where: "outside a string literal") {
+                message = hidden
+                isHidden = true
+            } else {
+                let shown =
+                    value < 0x20 || value == 0x7F
+                    ? "U+" + String(value, radix: 16, uppercase: true)
+                    : String(Character(Unicode.Scalar(value) ?? "?"))
+                message = "unexpected character `\(shown)`"
+            }
         } else {
             pos += 1
             message = invalidByteMessage(bytes[start])
         }
         // A run of unexpected characters is one error and one token: a megabyte of `@` made a
-        // million diagnostics (seconds and hundreds of MB before the "N more errors" cap).
-        if unexpectedRunEnd == start, let t = tokens.indices.last, let d = diagnostics.indices.last {
+        // million diagnostics (seconds and hundreds of MB before the "N more errors" cap). Hidden
+        // characters (line separators, bidi controls) make runs of their own, so each run's message
+        // names what it holds.
+        if unexpectedRunEnd == start, isHidden == unexpectedRunHidden, let t = tokens.indices.last,
+            let d = diagnostics.indices.last
+        {
             unexpectedRunLength += 1
             tokens[t].span.end = pos
             diagnostics[d].span.end = pos
             let more = unexpectedRunLength - 1
-            diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more unexpected character\(more == 1 ? "" : "s") after it"
+            let what = isHidden ? "such character" : "unexpected character"
+            diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more \(what)\(more == 1 ? "" : "s") after it"
         } else {
             error(message, SourceSpan(start: start, end: pos))
             add(.invalid, from: start)
             unexpectedRunLength = 1
             unexpectedRunFirst = message
+            unexpectedRunHidden = isHidden
         }
         unexpectedRunEnd = pos
     }
@@ -232,24 +327,45 @@ struct Lexer {
     private var unexpectedRunEnd = -1
     private var unexpectedRunLength = 0
     private var unexpectedRunFirst = ""
+    private var unexpectedRunHidden = false
 
-    /// `#` or `//` to the end of the line; the comment's text must be valid UTF-8.
+    /// `#` or `//` to the end of the line (LF, CR or CRLF). The comment's text must be valid UTF-8
+    /// and may not contain other vertical whitespace or bidirectional controls: a reviewer would
+    /// see code there that is not code, or text in another order.
     private mutating func scanComment() {
         let start = pos
-        while pos < bytes.count && bytes[pos] != 0x0A {
-            if bytes[pos] < 0x80 {
+        var tally = HiddenTally()
+        while pos < bytes.count && bytes[pos] != 0x0A && bytes[pos] != 0x0D {
+            // The common case first: a run of printable ASCII and tabs.
+            pos = bytes.withUnsafeBufferPointer { buf in
+                var i = pos
+                while i < buf.count, buf[i] < 0x80 && (buf[i] >= 0x20 || buf[i] == 0x09) { i += 1 }
+                return i
+            }
+            guard pos < bytes.count else { break }
+            let c = bytes[pos]
+            if c == 0x0A || c == 0x0D {
+                break
+            } else if c == 0x0B || c == 0x0C {
+                if let message = Lexer.hiddenCharacterMessage(UInt32(c), where: "in a comment") {
+                    reportHidden(message, SourceSpan(start: pos, end: pos + 1), &tally)
+                }
                 pos += 1
-            } else if let (_, length) = Lexer.decodeScalar(bytes, at: pos) {
+            } else if c < 0x80 {
+                pos += 1
+            } else if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
+                if let message = Lexer.hiddenCharacterMessage(value, where: "in a comment") {
+                    reportHidden(message, SourceSpan(start: pos, end: pos + length), &tally)
+                }
                 pos += length
             } else {
-                error(invalidByteMessage(bytes[pos]), SourceSpan(start: pos, end: pos + 1))
+                error(invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
                 pos += 1
             }
         }
-        var end = pos
-        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+        finish(tally, in: "comment")
         if options.keepComments {
-            tokens.append(Token(kind: .comment, span: SourceSpan(start: start, end: end)))
+            tokens.append(Token(kind: .comment, span: SourceSpan(start: start, end: pos)))
         }
     }
 
@@ -286,13 +402,15 @@ struct Lexer {
         pos += 1
         let nameStart = pos
         var bad: SourceSpan?
-        while pos < bytes.count && bytes[pos] != UInt8(ascii: "`") && bytes[pos] != 0x0A {
+        var badMessage: String?
+        while pos < bytes.count && bytes[pos] != UInt8(ascii: "`") && bytes[pos] != 0x0A && bytes[pos] != 0x0D {
             let c = bytes[pos]
             let ok = Lexer.isIdentChar(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
                 || c == UInt8(ascii: "/") || c == UInt8(ascii: " ")
             if !ok && bad == nil {
-                let length = Lexer.decodeScalar(bytes, at: pos)?.length ?? 1
-                bad = SourceSpan(start: pos, end: pos + length)
+                let scalar = Lexer.decodeScalar(bytes, at: pos)
+                bad = SourceSpan(start: pos, end: pos + (scalar?.length ?? 1))
+                if let v = scalar?.value { badMessage = Lexer.hiddenCharacterMessage(v, where: "in a name") }
             }
             pos += 1
         }
@@ -305,7 +423,8 @@ struct Lexer {
         let nameEnd = pos
         pos += 1
         if let bad {
-            error("a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces", bad)
+            let only = "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces"
+            error(badMessage ?? only, bad)
             add(.invalid, from: start)
         } else if nameEnd == nameStart {
             error("empty backtick-quoted name", SourceSpan(start: start, end: pos))
@@ -403,6 +522,7 @@ struct Lexer {
         pos += triple ? 3 : 1
         var buf: [UInt8] = []
         var closed = false
+        var tally = HiddenTally()
         while pos < bytes.count {
             let c = bytes[pos]
             if c == quote {
@@ -420,12 +540,20 @@ struct Lexer {
                 pos += 1
             } else if (c == 0x0A || c == 0x0D) && !triple {
                 break
+            } else if c == 0x0D {
+                // A line end inside a triple-quoted string is LF in the value, whatever the file
+                // uses (CR, CRLF), so a policy means the same after a checkout converts line ends.
+                buf.append(0x0A)
+                pos += peek(1) == 0x0A ? 2 : 1
             } else if c == UInt8(ascii: "\\") && !raw {
                 scanEscape(into: &buf, isBytes: isBytes)
             } else if c < 0x80 {
                 buf.append(c)
                 pos += 1
-            } else if let (_, length) = Lexer.decodeScalar(bytes, at: pos) {
+            } else if let (value, length) = Lexer.decodeScalar(bytes, at: pos) {
+                if let message = Lexer.hiddenCharacterInStringMessage(value, raw: raw) {
+                    reportHidden(message, SourceSpan(start: pos, end: pos + length), &tally)
+                }
                 buf.append(contentsOf: bytes[pos..<(pos + length)])
                 pos += length
             } else {
@@ -433,6 +561,7 @@ struct Lexer {
                 pos += 1
             }
         }
+        finish(tally, in: "string")
         if !closed {
             let atEnd = pos >= bytes.count
             let what = triple ? "unterminated triple-quoted string" : "unterminated string"
@@ -487,8 +616,17 @@ struct Lexer {
             pos += 2
             appendCodePoint(v, raw: isBytes, into: &buf, span: SourceSpan(start: start, end: pos))
         default:
-            if e >= 0x80, let (_, length) = Lexer.decodeScalar(bytes, at: pos - 1) {
+            if e >= 0x80, let (value, length) = Lexer.decodeScalar(bytes, at: pos - 1) {
                 pos += length - 1
+                if let message = Lexer.hiddenCharacterInStringMessage(value, raw: false) {
+                    error(message, SourceSpan(start: start + 1, end: pos))
+                    return
+                }
+            } else if e == 0x0D || e == 0x0A {
+                // A backslash at the end of a line: the line end is not part of the escape.
+                pos -= 1
+                error("invalid escape sequence `\\` at the end of a line", SourceSpan(start: start, end: pos))
+                return
             }
             let shown = source.text(SourceSpan(start: start, end: pos))
             error("invalid escape sequence `\(shown)`", SourceSpan(start: start, end: pos))

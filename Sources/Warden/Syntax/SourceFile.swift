@@ -33,7 +33,9 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
 /// The text of one source (a file, a REPL entry, an expression) with a line-start table.
 ///
-/// Spans store byte offsets; lines and columns are computed from the table on demand.
+/// Spans store byte offsets; lines and columns are computed from the table on demand. A line ends
+/// at LF, CR or CRLF, as in editors (the lexer rejects the other line separators editors know, so
+/// line numbers agree with what an editor shows).
 public struct SourceFile: Sendable {
     /// The name shown in diagnostics (`samples/a.warden`, `<input>`, `<repl>`).
     public let name: String
@@ -53,9 +55,19 @@ public struct SourceFile: Sendable {
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
-        self.lineStarts = starts
+        self.lineStarts = bytes.withUnsafeBufferPointer { buf in
+            var starts = [0]
+            var lastCR = -2
+            for i in buf.indices where buf[i] == 0x0A || buf[i] == 0x0D {
+                if buf[i] == 0x0D {
+                    lastCR = i
+                } else if lastCR + 1 == i {
+                    starts.removeLast()  // CRLF is one line end: the line starts after the LF
+                }
+                starts.append(i + 1)
+            }
+            return starts
+        }
     }
 
     /// The number of lines.
@@ -98,14 +110,20 @@ public struct SourceFile: Sendable {
         return n
     }
 
-    /// The text of a 1-based line, without its newline (invalid UTF-8 repaired).
-    public func lineText(_ line: Int) -> String {
-        guard line >= 1 && line <= lineStarts.count else { return "" }
+    /// The byte range of a 1-based line without its line end (LF, CR or CRLF); nil past the last line.
+    func lineRange(_ line: Int) -> Range<Int>? {
+        guard line >= 1 && line <= lineStarts.count else { return nil }
         let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start && end <= bytes.count && bytes[end - 1] == 0x0D { end -= 1 }
-        guard end > start else { return "" }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        guard line < lineStarts.count else { return start..<max(start, bytes.count) }
+        var end = lineStarts[line] - 1  // the LF or lone CR that ends the line
+        if end > start && end < bytes.count && bytes[end] == 0x0A && bytes[end - 1] == 0x0D { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    /// The text of a 1-based line, without its line end (invalid UTF-8 repaired).
+    public func lineText(_ line: Int) -> String {
+        guard let r = lineRange(line), !r.isEmpty, r.upperBound <= bytes.count else { return "" }
+        return String(decoding: bytes[r], as: UTF8.self)
     }
 
     /// The source text of a span (invalid UTF-8 repaired).
