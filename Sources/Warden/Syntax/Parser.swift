@@ -405,6 +405,9 @@ struct ParserCore {
     /// After an error in a `KEY = value` line: skips the rest of that line (and past `start`),
     /// unless the block ends there; a statement keyword or the end of input ends the block.
     private mutating func skipBadAssignment(from start: Token) throws {
+        // Braces on the skipped line do not count (the block's own `}` must bring the depth back).
+        let depth = braceDepth
+        defer { braceDepth = depth }
         let line = source.location(of: start.span.start).line
         if current < tokens.count, tokens[current].span.start == start.span.start, !check(.eof), !check(.rightBrace),
             peek.keyword?.startsStatement != true
