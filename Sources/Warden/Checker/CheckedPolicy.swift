@@ -53,6 +53,9 @@ package struct CheckedRule: Sendable {
     package var span: SourceSpan
     /// Indices of the `let`s the condition uses directly.
     package var lets: [Int]
+    /// In a policy set of several files: the rule's file, and its file's `onError` action.
+    package var file: String? = nil
+    package var onError: Action? = nil
 }
 
 package struct CheckedConfig: Sendable {
@@ -64,6 +67,11 @@ package struct CheckedConfig: Sendable {
     package var settings: [KeySetting]
     package var span: SourceSpan
     package var line: Int
+    /// The file it is in, when the policy is one file of a set (for locations in messages).
+    package var file: String? = nil
+
+    /// `line 3`, or `teamA.warden:3` in a policy set.
+    package var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
 }
 
 package struct CheckedGiven: Sendable {

@@ -88,9 +88,10 @@ extension SourceFile {
 
     /// `name:line:col: label: message`, the line, and `^~~~` under the span.
     package func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
-        let loc = location(of: span.start)
-        var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
-        let endLoc = location(of: span.end)
+        let loc = sourceLocation(of: span.start)
+        let shown = location(of: span.start)
+        var out = "\(fileName(at: span.start)):\(shown.line):\(loc.column): \(label): \(message)\n"
+        let endLoc = sourceLocation(of: span.end)
         let (text, first) = shownLine(loc.line, caretByte: span.start, column: loc.column - 1)
         let line = text.replacingTabs()
         let count = line.unicodeScalars.count

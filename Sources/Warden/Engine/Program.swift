@@ -123,7 +123,7 @@ public struct Program: Sendable {
         self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
-            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
+            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
         self.letsBySpan = policy.lets.indices.sorted { policy.lets[$0].expr.span.start < policy.lets[$1].expr.span.start }
         var constant: [ConfigEntry]?
@@ -314,12 +314,14 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(
                     name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                    action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         case .failure(let err):
             decision.errors.append(
-                .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                .rule(
+                    name: rule.name, message: message(for: err, in: rule), line: rule.line,
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
             return err.kind == .limitExceeded
         }
         return false
@@ -357,23 +359,21 @@ public struct Program: Sendable {
         guard i >= 0, i < policy.lets.count else { return err.message }
         let l = policy.lets[i]
         guard span.end <= l.expr.span.end else { return err.message }
-        return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
+        let place = source.files.count > 1 ? source.fileName(at: l.span.start) + ":" : "line "
+        return "\(err.message) (in `let \(l.name)`, \(place)\(source.location(of: l.span.start).line))"
     }
 
-    /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
-    /// to every device, the managedDevices route to enrolled ones (`management` is not `unmanaged`);
-    /// the device's `appId` must be in the block's apps and its `groups` must meet the block's groups.
+    /// Whether a config block applies to this device (Assignment.swift): the managedApps route
+    /// reaches every device, the managedDevices route enrolled ones (`management` is not
+    /// `unmanaged`); the block must target the Defender app, and the device's `groups` must meet
+    /// the block's groups.
     func applies(_ c: CheckedConfig, to input: Input) -> Bool { Program.applies(c, schema, input) }
 
     static func applies(_ c: CheckedConfig, _ schema: Schema, _ input: Input) -> Bool {
+        guard c.isLive else { return false }
         if c.route == .managedDevices {
             guard let slot = schema.slot(ofFact: "management"), case .enumMember(_, let o)? = input.facts[slot],
                 o != 0
-            else { return false }
-        }
-        if let apps = c.apps {
-            guard let slot = schema.slot(ofFact: "appId"), case .string(let app)? = input.facts[slot],
-                apps.contains(app)
             else { return false }
         }
         if let groups = c.groups {
@@ -396,13 +396,19 @@ public struct Program: Sendable {
     ) -> [ConfigEntry] {
         let keys = schema.keys
         var values: [ConfigValue?] = keys.map(\.defaultValue)
-        // managedApps blocks first, then managedDevices; within a route, override blocks last so they win.
-        let order = policy.configs.enumerated().sorted {
-            ($0.element.route == .managedDevices ? 1 : 0, $0.element.isOverride ? 1 : 0, $0.offset)
-                < ($1.element.route == .managedDevices ? 1 : 0, $1.element.isOverride ? 1 : 0, $1.offset)
+        // Override blocks last so they win; then managedApps before managedDevices, then source order.
+        let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
+        let order = applying.sorted { policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1) }
+        var origins = [ConfigOrigin](repeating: .schemaDefault, count: keys.count)
+        for ci in order {
+            let c = policy.configs[ci]
+            for s in c.settings where s.key < keys.count {
+                values[s.key] = s.value
+                origins[s.key] = .block(name: c.name, file: c.file, line: c.line)
+            }
         }
-        for (_, c) in order where applies(c, schema, input) {
-            for s in c.settings { values[s.key] = s.value }
+        if order.count > 1 {
+            warnings += unresolvedConflicts(policy, schema, order)
         }
         var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]
         for (ri, s) in setters {
@@ -413,11 +419,15 @@ public struct Program: Sendable {
             }
             setBy[s.key] = (ri, s.value)
             values[s.key] = s.value
+            if s.key < keys.count {
+                let r = policy.rules[ri]
+                origins[s.key] = .rule(name: r.name, file: r.file, line: r.line)
+            }
         }
         var out: [ConfigEntry] = []
         for (i, k) in keys.enumerated() {
             guard let v = values[i] else { continue }
-            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v)))
+            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v), origin: origins[i]))
         }
         return out
     }

@@ -44,6 +44,8 @@ public struct SourceFile: Sendable {
     public let bytes: [UInt8]
     /// Byte offsets at which each line starts.
     package let lineStarts: [Int]
+    /// The files of a policy set joined into this source (PolicySet.swift); empty for one file.
+    public package(set) var files: [SourceSegment] = []
 
     /// Creates a source from a string.
     public init(name: String, text: String) {
@@ -84,7 +86,15 @@ public struct SourceFile: Sendable {
     }
 
     /// The line and column (in Unicode scalars) of a byte offset.
+    /// In a policy set, the line counts from the start of the offset's own file.
     public func location(of offset: Int) -> SourceLocation {
+        let global = sourceLocation(of: offset)
+        guard let seg = segment(at: offset) else { return global }
+        return SourceLocation(line: global.line - seg.firstLine, column: global.column)
+    }
+
+    /// The line (counted in the whole source) and column of a byte offset.
+    func sourceLocation(of offset: Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
         let li = lineIndex(of: clamped)
         return SourceLocation(line: li + 1, column: scalarCount(from: lineStarts[li], to: clamped) + 1)
