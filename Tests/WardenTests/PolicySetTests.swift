@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Policy sets in the library (`Engine.compile(_: [SourceFile])`) and where configuration values
 /// come from (`ConfigEntry.origin`, shown by `eval --explain`).

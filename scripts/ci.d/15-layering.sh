@@ -43,9 +43,10 @@ SHARED = {
 # use it) or internal. A new public type needs a deliberate entry here (and a `///` comment).
 PUBLIC = {
     "Engine", "Program", "Input", "Value", "Limits", "HostFunction", "CompileError", "Action",
-    "Decision", "FiredRule", "DecisionError", "ConfigEntry",                  # a decision and its parts
+    "Decision", "FiredRule", "DecisionError", "ConfigEntry", "ConfigOrigin",  # a decision and its parts
     "Schema", "FactDefinition", "KeyDefinition", "KeyKind", "ConfigValue",    # the schema and its parts
     "Diagnostic", "Severity", "SourceFile", "SourceSpan", "SourceLocation",   # diagnostics and positions
+    "SourceSegment",                                                          # one file of a policy set's source
     "WardenType", "EnumType", "Version", "Day", "MapValue", "EvalError",      # what values and fact types carry
     "JSONDevice", "FactsError",                                               # `Program.device(json:)`
     "DeviceBatch",                                                            # fleet evaluation (README)

@@ -40,10 +40,11 @@ public struct ConfigEntry: Sendable, Hashable {
     /// Where the value came from: the schema default, a config block or a rule's `set`.
     public var origin: ConfigOrigin = .schemaDefault
 
-    package init(key: String, value: ConfigValue, jsonText: String) {
+    package init(key: String, value: ConfigValue, jsonText: String, origin: ConfigOrigin = .schemaDefault) {
         self.key = key
         self.value = value
         self.jsonText = jsonText
+        self.origin = origin
     }
 }
 

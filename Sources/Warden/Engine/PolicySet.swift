@@ -6,20 +6,6 @@
 // stay plain byte offsets; `SourceFile.files` maps an offset back to its file, and locations
 // (`location(of:)`, rendered diagnostics) name the file and count lines within it.
 
-/// One file of a policy set, inside the joined source.
-public struct SourceSegment: Sendable {
-    /// The file's name (its path as given).
-    public let name: String
-    /// The byte offset at which the file starts in the joined source.
-    public let start: Int
-    /// The byte offset one past its last byte.
-    public let end: Int
-    /// The number of lines of the joined source before it.
-    let firstLine: Int
-    /// The file alone.
-    let file: SourceFile
-}
-
 extension SourceFile {
     /// Joins the files of a policy set into one source; each file starts on a new line.
     public static func joining(_ files: [SourceFile]) -> SourceFile {

@@ -134,3 +134,17 @@ public struct SourceFile: Sendable {
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }
 }
+
+/// One file of a policy set, inside the joined source.
+public struct SourceSegment: Sendable {
+    /// The file's name (its path as given).
+    public let name: String
+    /// The byte offset at which the file starts in the joined source.
+    public let start: Int
+    /// The byte offset one past its last byte.
+    public let end: Int
+    /// The number of lines of the joined source before it.
+    let firstLine: Int
+    /// The file alone.
+    let file: SourceFile
+}
