@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Finds code in Sources/Warden (or DIR) that can trap, or read out of bounds, on user data.
+"""Finds code in Sources/Warden and Sources/WardenTools (or DIRs) that can trap, or read out of bounds, on user data.
 
 Rules (comments and string literals are ignored; each occurrence counts once):
 
   force-unwrap     postfix `!` (`x!`, `f()!`, `a[i]!`, `.baseAddress!`), `try!`, `as!`
   trap-call        fatalError, precondition, preconditionFailure, assertionFailure, unsafelyUnwrapped
   float-to-int     `Int(...)`/`Int64(...)`/... of a floating-point expression (traps on NaN, inf, range)
-  conversion       an unlabelled integer conversion in the evaluation layer (Interpreter/, Engine/,
-                   Checker/) outside Interpreter/Arithmetic.swift, the checked arithmetic layer
+  conversion       an unlabelled integer conversion in the evaluation layer (core Types/, Regex/,
+                   Checker/, Interpreter/, FastPath/, Engine/; tools REPL/, Testing/, Streams/, CEL/,
+                   Text/DecisionText.swift) outside Interpreter/Arithmetic.swift, the checked arithmetic layer
   raw-arithmetic   `+ - *` (and `+= -= *=`) on a line handling Int64/UInt64 values in the evaluation
                    layer outside Arithmetic.swift (one per line)
   index            subscripts that are easy to get wrong: `a[0]`, `a[i + 1]`, `a[n - 1]`
@@ -249,7 +250,11 @@ def findings_of(path, text):
     lines = code_lines(text)
     raw = text.split("\n")
     where = scopes(lines)
-    eval_layer = bool(re.search(r"/(Interpreter|Engine|Checker)/", path)) and not path.endswith("/Interpreter/Arithmetic.swift")
+    eval_layer = bool(
+        re.search(r"Sources/Warden/(Types|Regex|Checker|Interpreter|FastPath|Engine)/", path)
+        or re.search(r"Sources/WardenTools/(REPL|Testing|Streams|CEL)/", path)
+        or path.endswith("/Text/DecisionText.swift")
+    ) and not path.endswith("/Interpreter/Arithmetic.swift")
     wide = set()
     if eval_layer:
         for line in lines:
@@ -356,10 +361,11 @@ def main(argv):
     os.chdir(ROOT)
     if args:
         args = [os.path.relpath(a) for a in args]
-    top = args[0] if args else "Sources/Warden"
+    tops = args if args else ["Sources/Warden", "Sources/WardenTools"]
     files = []
-    for d, _, fs in os.walk(top):
-        files += [os.path.join(d, f) for f in fs if f.endswith(".swift")]
+    for top in tops:
+        for d, _, fs in os.walk(top):
+            files += [os.path.join(d, f) for f in fs if f.endswith(".swift")]
     findings = []
     for f in sorted(files):
         with open(f, encoding="utf-8") as fh:

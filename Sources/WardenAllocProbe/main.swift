@@ -9,6 +9,7 @@
 //
 // Prints one line: `batch=N input=M decisions=D devices=K`. Not part of the product.
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc
@@ -20,8 +21,8 @@ struct BenchCommand: ParsableCommand {
             (the reference format of Benchmarks/compare.sh), so a wrong fast engine is caught.
             """)
 
-    @Argument(help: "The policy file.")
-    var file: String
+    @Argument(help: "The policy: files and directories, compiled as one policy set.")
+    var files: [String]
 
     @Option(name: .long, help: "Device facts: JSON Lines, or - for standard input.")
     var facts: String
@@ -47,7 +48,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let program = PolicyLoader.load(file) else { throw ExitCode(1) }
+        guard let program = PolicyLoader.loadSet(files) else { throw ExitCode(1) }
         let compileMs = try compileTime()
 
         // Load and convert every device before timing.
@@ -116,7 +117,7 @@ struct BenchCommand: ParsableCommand {
                     + "\"samples_ns\":[\(perDecision.map { BenchCommand.fixed($0, 2) }.joined(separator: ","))],"
                     + "\"passes_per_sample\":\(passes),\"invalid_lines\":\(invalid)}")
         case .text:
-            Output.line("policy:           \(file) (\(program.ruleNames.count) rules)")
+            Output.line("policy:           \(files.joined(separator: " ")) (\(program.ruleNames.count) rules)")
             Output.line("devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
             Output.line("compile:          \(BenchCommand.fixed(compileMs, 3)) ms")
             Output.line(
@@ -141,11 +142,16 @@ struct BenchCommand: ParsableCommand {
 
     /// Median time of three compilations of the policy, in milliseconds.
     func compileTime() throws -> Double {
-        guard case .success(let bytes) = Files.readAll(file) else { throw ExitCode(1) }
+        guard case .success(let paths) = PolicyLoader.expand(files) else { throw ExitCode(1) }
+        var sources: [SourceFile] = []
+        for path in paths {
+            guard case .success(let bytes) = Files.readAll(path) else { throw ExitCode(1) }
+            sources.append(SourceFile(name: path, bytes: bytes))
+        }
         var times: [Double] = []
         for _ in 0..<3 {
             let s = BenchCommand.now()
-            _ = try? Engine().compile(SourceFile(name: file, bytes: bytes))
+            _ = try? Engine().compile(sources)
             times.append(Double(BenchCommand.now() - s) / 1e6)
         }
         return times.sorted()[1]

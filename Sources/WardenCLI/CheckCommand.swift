@@ -1,27 +1,31 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Parse, type-check and lint policy files; print diagnostics.",
-        discussion: "Exit status 1 when any file has an error.")
+        discussion: """
+            The files and directories (a directory means its `*.warden` files, recursively, in path order) \
+            are checked as one policy set: rule names are unique across it, and config conflicts and lints \
+            run across its files. Exit status 1 when there is an error (with --strict, also a warning).
+            """)
 
-    @Argument(help: "Policy files (.warden).")
+    @Argument(help: "Policy files (.warden) and directories: one policy set.")
     var files: [String]
+
+    @Flag(name: .long, help: "Fail (exit status 1) on warnings too, such as a possible config conflict.")
+    var strict = false
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() throws {
-        var failed = false
-        for path in files {
-            if let program = PolicyLoader.load(path, engine: limitOptions.engine) {
-                let rules = program.ruleNames.count
-                Output.line("\(path): ok (\(rules) rule\(rules == 1 ? "" : "s")\(program.warnings.isEmpty ? "" : ", \(program.warnings.count) warning\(program.warnings.count == 1 ? "" : "s")"))")
-            } else {
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
+        let rules = program.ruleNames.count
+        let w = program.warnings.filter { $0.severity == .warning }.count
+        let name = files.joined(separator: " ")
+        Output.line("\(name): ok (\(rules) rule\(rules == 1 ? "" : "s")\(w == 0 ? "" : ", \(w) warning\(w == 1 ? "" : "s")"))")
+        if strict && w > 0 { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc
@@ -22,8 +23,8 @@ struct EvalCommand: ParsableCommand {
             Exit status 1 when any line or fact had an error.
             """)
 
-    @Argument(help: "The policy file.")
-    var file: String
+    @Argument(help: "The policy: files and directories, compiled as one policy set.")
+    var files: [String]
 
     @Option(name: .long, help: "Device facts: JSON Lines, a .json document, or - for standard input.")
     var facts: String
@@ -31,7 +32,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(name: .long, help: "Show why: each fired rule and error with its source line.")
+    @Flag(name: .long, help: "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\").")
     var explain = false
 
     @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
@@ -46,7 +47,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let program = PolicyLoader.load(file, engine: limitOptions.engine) else { throw ExitCode(1) }
+        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false
@@ -132,6 +133,8 @@ struct DecisionPrinter {
         self.format = format
         self.explain = explain
         self.showConfig = program.hasConfiguration
+        self.writer.ruleFiles = program.ruleFiles
+        self.writer.explainConfig = explain && program.hasConfiguration
     }
 
     mutating func decision(_ d: Decision, id: String?, line: Int) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 /// `warden expr`: evaluate one expression (or a batch of them).
 struct ExprCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc
@@ -24,7 +25,7 @@ struct FmtCommand: ParsableCommand {
     @Flag(name: .long, help: "Rewrite files in place.")
     var write = false
 
-    @Argument(help: "Policy files (.warden); - reads standard input (printing only).")
+    @Argument(help: "Policy files (.warden) and directories; - reads standard input (printing only).")
     var files: [String]
 
     func validate() throws {
@@ -34,7 +35,15 @@ struct FmtCommand: ParsableCommand {
 
     func run() throws {
         var failed = false
-        for path in files {
+        // A directory means its `*.warden` files, recursively, in path order.
+        let paths: [String]
+        switch PolicyLoader.expand(files) {
+        case .failure(let e):
+            Output.error("error: \(e)")
+            throw ExitCode(1)
+        case .success(let p): paths = p
+        }
+        for path in paths {
             let bytes: [UInt8]
             switch Files.readAll(path) {
             case .failure(let e):

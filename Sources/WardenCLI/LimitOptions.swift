@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 /// The engine limits a user can set on the command line (LANGUAGE.md §8); the defaults are the
 /// library's, far above what a real policy needs.

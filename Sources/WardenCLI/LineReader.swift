@@ -3,6 +3,7 @@
 
 @preconcurrency import CReadline
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc

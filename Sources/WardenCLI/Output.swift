@@ -1,4 +1,5 @@
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc

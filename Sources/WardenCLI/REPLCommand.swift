@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +22,7 @@ struct REPLCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
-    @Argument(help: "Policy files to load first.")
+    @Argument(help: "Policy files and directories to load first.")
     var files: [String] = []
 
     func run() throws {
@@ -30,7 +31,15 @@ struct REPLCommand: ParsableCommand {
         session.readFile = { path in Files.readAll(path).mapError { Session.ReadFailure($0.description) } }
         session.listDirectory = REPLCommand.list
         var hadError = false
-        for path in files {
+        // A directory means its `*.warden` files, recursively, in path order.
+        var paths: [String] = []
+        switch PolicyLoader.expand(files) {
+        case .failure(let e):
+            Output.error("error: \(e)")
+            hadError = true
+        case .success(let p): paths = p
+        }
+        for path in paths {
             let r = session.load(path)
             REPLCommand.show(r)
             if r.failed { hadError = true }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
-    @Argument(help: "Policy files (.warden).")
+    @Argument(help: "Policy files (.warden) and directories: one policy set.")
     var files: [String]
 
     @Option(name: .long, help: "Run only the tests whose name contains this text.")
@@ -30,19 +31,19 @@ struct TestCommand: ParsableCommand {
         var failed = 0
         var fileErrors = false
         var coverageText = ""
-        for path in files {
-            guard let program = PolicyLoader.load(path, engine: limitOptions.engine) else {
-                fileErrors = true
-                continue
-            }
+        // The files and directories are one policy set; its tests run against the whole set.
+        let path = files.joined(separator: " ")
+        if let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) {
             let results = program.runTests(filter: filter)
             for r in results {
                 if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
-                Output.write(TestText.render(r, file: path, program: program, strict: strict))
+                Output.write(TestText.render(r, file: r.file ?? path, program: program, strict: strict))
             }
             if coverage {
                 coverageText += TestText.coverage(results, file: path, program: program)
             }
+        } else {
+            fileErrors = true
         }
         Output.write(coverageText)
         Output.line("\(passed) passed, \(failed) failed")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Warden
+import WardenTools
 
 #if canImport(Glibc)
     import Glibc

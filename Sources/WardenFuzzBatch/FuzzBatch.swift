@@ -5,6 +5,7 @@
 // Indices outside the batch (-1, count, Int.min, Int.max, one from the bytes) must not trap: they
 // give the policy's `onError` action with one error.
 import Warden
+import WardenTools
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func wardenFuzzBatch(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

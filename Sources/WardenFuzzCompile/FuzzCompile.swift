@@ -2,6 +2,7 @@
 // whatever compiled. Built by Fuzz/run.sh with `--sanitize fuzzer -Xswiftc -sanitize=fuzzer,address`;
 // a plain `swift build` builds it as a do-nothing executable.
 import Warden
+import WardenTools
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func wardenFuzzCompile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

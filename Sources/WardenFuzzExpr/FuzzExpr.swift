@@ -2,6 +2,7 @@
 // typed mode (`Engine.compileExpression`, alone and with a policy's `let`s as context), evaluated
 // with no facts and with a typical device; and plain CEL (`CELMode.run`) with and without bindings.
 import Warden
+import WardenTools
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func wardenFuzzExpr(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

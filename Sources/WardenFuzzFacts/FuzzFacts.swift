@@ -2,6 +2,7 @@
 // `Program.device(json:)`, `DeviceStream` (in two chunks, so line joining is exercised),
 // `Program.devices(jsonDocument:)`, and the JSON and text decision writers.
 import Warden
+import WardenTools
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func wardenFuzzFacts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -4,6 +4,7 @@
 // both: the same facts (compared as typed JSON), fact errors, unknown names and id, or the same
 // error message; and the same decision. A difference is a finding (it traps with both sides).
 import Warden
+import WardenTools
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func wardenFuzzStream(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

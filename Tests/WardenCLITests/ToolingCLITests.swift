@@ -26,11 +26,16 @@ import Testing
         let samples = try FileManager.default.contentsOfDirectory(
             atPath: CLI.packageRoot.appendingPathComponent("samples").path
         ).filter { $0.hasSuffix(".warden") }.sorted().map { "samples/\($0)" }
-        let r = try CLI.run(["test"] + samples)
-        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-        let lines = r.stdout.split(separator: "\n")
-        #expect(lines.last?.hasSuffix("passed, 0 failed") == true)
-        #expect(lines.contains { $0.hasPrefix("PASS samples/outlook-conditional-launch.warden: ") })
+        // Each sample is its own policy (several paths given to `test` are one policy set).
+        for sample in samples + ["samples/policy-set"] {
+            let r = try CLI.run(["test", sample])
+            #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            #expect(lines.last?.hasSuffix("passed, 0 failed") == true)
+            if sample.hasSuffix("outlook-conditional-launch.warden") {
+                #expect(lines.contains { $0.hasPrefix("PASS samples/outlook-conditional-launch.warden: ") })
+            }
+        }
     }
 
     @Test func aFailingTestShowsItsDecisionAndExitsOne() throws {

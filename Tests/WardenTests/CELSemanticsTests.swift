@@ -1,5 +1,6 @@
 import Testing
 @testable import Warden
+@testable import WardenTools
 
 /// One expression and what plain CEL makes of it: a value, or an error whose message contains a text.
 struct CELCase: Sendable, CustomTestStringConvertible {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// The compiled engine (and the fast facts reader) must decide exactly as the straightforward
 /// interpretation: every rule through the reference evaluator, facts through `device(json:)`.

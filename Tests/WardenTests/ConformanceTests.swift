@@ -1,5 +1,6 @@
 import Testing
 @testable import Warden
+@testable import WardenTools
 
 /// One case of the CEL conformance suite (`Tests/Conformance/cel/cases.jsonl`): bindings and the
 /// expectation in typed-value JSON.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Deep and long input through the whole pipeline (parse, check, evaluate, deallocate) on a
 /// 512 KiB thread stack, as a host might give a worker thread. Nesting at the limit must work;

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 @Suite struct EngineTests {
     static let policy = """

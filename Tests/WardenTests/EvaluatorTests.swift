@@ -1,5 +1,6 @@
 import Testing
 @testable import Warden
+@testable import WardenTools
 
 /// Builds ASTs by hand (ids are unique per builder), so the evaluator is tested without the parser.
 final class ASTBuilder {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Every evaluation error path: the decision is never `allow` because of the error unless the
 /// policy says `onError allow`, and the decision lists the error.

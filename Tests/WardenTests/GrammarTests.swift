@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 @Suite struct GrammarTests {
     /// The package root, found from this file's path (Tests/WardenTests/GrammarTests.swift).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// The fuzz targets' entry points, mirrored for the regression tests: every reproducer in
 /// `Fixtures/regressions/<target>/` goes through the same calls as `Sources/WardenFuzz<Target>`.

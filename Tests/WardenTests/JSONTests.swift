@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 private func parse(_ s: String) -> Result<JSONValue, JSONError> { JSONParser.parse(Array(s.utf8)) }
 private func parse(bytes: [UInt8], maxDepth: Int = 256) -> Result<JSONValue, JSONError> {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 func lex(_ text: String, cel: Bool = false, comments: Bool = false) -> (tokens: [Token], diagnostics: [Diagnostic]) {
     var lexer = Lexer(SourceFile(name: "t", text: text), options: SyntaxOptions(celMode: cel, keepComments: comments))

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// A fact slot is absent (missing), present (a value) or malformed (given, but unusable). A
 /// malformed fact is never missing: reading it, `has()` included, is an error of the rule, the

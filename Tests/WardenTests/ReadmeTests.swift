@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// Every ```warden block of the README compiles, and its tests pass with no decision errors: the
 /// user's first impression must not be a broken example.

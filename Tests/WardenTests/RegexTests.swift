@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// One `matches` case: does `pattern` match somewhere in `subject`?
 struct RegexCase: Sendable, CustomTestStringConvertible {

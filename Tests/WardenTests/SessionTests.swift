@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// A line reader that plays a script (no terminal) and records prompts and history.
 private struct ScriptedReader: LineReader {

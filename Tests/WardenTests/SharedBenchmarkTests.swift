@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// The benchmark policy (`Benchmarks/workload/cl10.warden`, in this repository) decides exactly as
 /// the reference evaluator there, on devices from its own generator. Needs python3. A missing

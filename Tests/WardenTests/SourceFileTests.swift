@@ -1,5 +1,6 @@
 import Testing
 @testable import Warden
+@testable import WardenTools
 
 @Suite struct SourceFileTests {
     @Test func locationCountsColumnsInUnicodeScalars() {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 @Suite struct TestRunnerTests {
     static let policy = """

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// A tiny TextMate-style scanner over the grammar's `match` and `begin`/`end` patterns: at each
 /// position the pattern that matches earliest wins (ties go to the earlier pattern); inside a

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 /// One compiled program evaluated from 8 threads at once gives the same decisions as one thread.
 /// `scripts/ci.d/50-sanitizers.sh` runs this suite under Thread Sanitizer.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Warden
+@testable import WardenTools
 
 private func json(_ s: String) -> JSONValue {
     (try? JSONParser.parse(Array(s.utf8)).get()) ?? .string("<invalid test JSON>")

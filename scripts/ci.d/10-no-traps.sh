@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI: no force unwraps, try!/as!, trapping conversions, unchecked arithmetic on Int64 outside the
-# checked layer, unjustified risky subscripts or unsafe-pointer reads in Sources/Warden (see
+# checked layer, unjustified risky subscripts or unsafe-pointer reads in Sources/Warden and Sources/WardenTools (see
 # scripts/check-no-traps.sh). The checker's own self-test runs first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

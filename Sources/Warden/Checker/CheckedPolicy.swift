@@ -25,70 +25,87 @@ public struct HostFunction: Sendable {
 }
 
 /// One `KEY = value` after normalisation.
-struct KeySetting: Sendable {
-    var key: Int
-    var value: ConfigValue
-    var span: SourceSpan
+package struct KeySetting: Sendable {
+    package var key: Int
+    package var value: ConfigValue
+    package var span: SourceSpan
 }
 
-struct CheckedLet: Sendable {
-    var name: String
-    var expr: Expr
-    var type: WardenType
-    var span: SourceSpan
-    /// The `let`s its value uses, directly or through other `let`s.
-    var uses: Set<Int> = []
+package struct CheckedLet: Sendable {
+    package var name: String
+    package var expr: Expr
+    package var type: WardenType
+    package var span: SourceSpan
+    /// The `let`s its value uses directly (not through other `let`s: a closure would be quadratic
+    /// in a chain of lets).
+    package var uses: Set<Int> = []
 }
 
-struct CheckedRule: Sendable {
-    var name: String
-    var isNamed: Bool
-    var condition: Expr
+package struct CheckedRule: Sendable {
+    package var name: String
+    package var isNamed: Bool
+    package var condition: Expr
     /// The severity action; `nil` when the rule only sets keys (counts as `allow`).
-    var action: Action?
-    var message: String?
-    var sets: [KeySetting]
-    var line: Int
-    var span: SourceSpan
-    /// Indices of the `let`s the condition uses (for notes on errors).
-    var lets: [Int]
+    package var action: Action?
+    package var message: String?
+    package var sets: [KeySetting]
+    package var line: Int
+    package var span: SourceSpan
+    /// Indices of the `let`s the condition uses directly.
+    package var lets: [Int]
+    /// In a policy set of several files: the rule's file, and its file's `onError` action.
+    package var file: String? = nil
+    package var onError: Action? = nil
 }
 
-struct CheckedConfig: Sendable {
-    var name: String
-    var route: Route
-    var apps: Set<String>?
-    var groups: Set<String>?
-    var isOverride: Bool
-    var settings: [KeySetting]
-    var span: SourceSpan
-    var line: Int
+package struct CheckedConfig: Sendable {
+    package var name: String
+    package var route: Route
+    package var apps: Set<String>?
+    package var groups: Set<String>?
+    package var isOverride: Bool
+    package var settings: [KeySetting]
+    package var span: SourceSpan
+    package var line: Int
+    /// The file it is in, when the policy is one file of a set (for locations in messages).
+    package var file: String? = nil
+
+    /// `line 3`, or `teamA.warden:3` in a policy set.
+    package var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
 }
 
-struct CheckedGiven: Sendable {
-    var slot: Int
-    var expr: Expr
+package struct CheckedGiven: Sendable {
+    package var slot: Int
+    package var expr: Expr
 }
 
-struct CheckedTest: Sendable {
-    var name: String
-    var given: [CheckedGiven]
-    var expect: Action
-    var fired: [String]?
-    var config: [KeySetting]
-    var line: Int
-    var span: SourceSpan
+package struct CheckedTest: Sendable {
+    package var name: String
+    package var given: [CheckedGiven]
+    package var expect: Action
+    package var fired: [String]?
+    package var config: [KeySetting]
+    package var line: Int
+    package var span: SourceSpan
 }
 
 /// A checked policy, ready to compile.
-struct CheckedPolicy: Sendable {
-    var name: String?
-    var onError: Action
-    var lets: [CheckedLet] = []
-    var rules: [CheckedRule] = []
-    var configs: [CheckedConfig] = []
-    var tests: [CheckedTest] = []
-    var resolutions = Resolutions()
+package struct CheckedPolicy: Sendable {
+    package var name: String?
+    package var onError: Action
+    package var lets: [CheckedLet] = []
+    package var rules: [CheckedRule] = []
+    package var configs: [CheckedConfig] = []
+    package var tests: [CheckedTest] = []
+    package var resolutions = Resolutions()
     /// The first node id not used by the policy (expressions compiled in its context start here).
-    var nextID = 0
+    package var nextID = 0
+}
+
+extension CheckedPolicy {
+    /// An empty policy (the REPL's fallback before anything compiled).
+    package init(name: String?, onError: Action) {
+        self.name = name
+        self.onError = onError
+    }
 }

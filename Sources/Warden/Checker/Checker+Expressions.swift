@@ -4,7 +4,7 @@
 extension Checker {
     /// Types `e`. `expected` only guides literal conversion and bare enum members; callers check the result.
     @discardableResult
-    func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
+    package func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
         let t = infer(e, expected: expected)
         resolutions.types[e.id] = t
         return t
@@ -247,8 +247,6 @@ extension Checker {
         if let i = letIndex[name] {
             resolutions[e.id] = .letValue(i)
             usedLets.insert(i)
-            // The lets it uses too, so that an error deep in a chain of lets keeps its note.
-            usedLets.formUnion(lets[i].uses)
             return lets[i].type
         }
         if let slot = schema.slot(ofFact: name) {

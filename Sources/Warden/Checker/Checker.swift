@@ -2,20 +2,24 @@
 // literals compared with enums, versions and dates, checks configuration values, and lints.
 // After a successful check the only errors left at run time are dynamic ones.
 
-final class Checker {
+package final class Checker {
     let schema: Schema
     let source: SourceFile
     let hostFunctions: [HostFunction]
-    private(set) var diagnostics: [Diagnostic] = []
-    var resolutions = Resolutions()
-    var lets: [CheckedLet] = []
-    var letIndex: [String: Int] = [:]
+    package private(set) var diagnostics: [Diagnostic] = []
+    package var resolutions = Resolutions()
+    package var lets: [CheckedLet] = []
+    package var letIndex: [String: Int] = [:]
     /// Comprehension variables, innermost last.
     var scopes: [(name: String, type: WardenType)] = []
     /// `let`s used by the expression being checked.
     var usedLets: Set<Int> = []
+    /// In a policy set: the named rules of the other files (tests may name them), and whether
+    /// this file's config blocks are linted alone (the set lints all its blocks together).
+    var otherRuleNames: [String] = []
+    var lintsConfiguration = true
 
-    init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
+    package init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
         self.schema = schema
         self.source = source
         self.hostFunctions = hostFunctions
@@ -32,7 +36,7 @@ final class Checker {
     func line(_ span: SourceSpan) -> Int { source.location(of: span.start).line }
 
     /// Built-in function names (for suggestions and `let` shadowing).
-    static let builtinFunctions: [String] = [
+    package static let builtinFunctions: [String] = [
         "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
         "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter", "version", "date", "lower", "upper",
         "daysBetween",
@@ -43,7 +47,7 @@ final class Checker {
         EnumType.resolutionOrder.filter { $0.ordinal(of: name) != nil }
     }
 
-    static let typeNames: [String: WardenType] = [
+    package static let typeNames: [String: WardenType] = [
         "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
         "list": .list(.dyn), "map": .map(.dyn, .dyn), "null_type": .null, "type": .type, "dyn": .dyn,
         "version": .version, "date": .date,
@@ -78,9 +82,9 @@ final class Checker {
                 tests.append(decl)
             }
         }
-        let named = policy.rules.filter(\.isNamed).map(\.name)
+        let named = policy.rules.filter(\.isNamed).map(\.name) + otherRuleNames
         for decl in tests { policy.tests.append(checkTest(decl, ruleNames: named)) }
-        lintConfiguration(policy.configs)
+        if lintsConfiguration { lintConfiguration(policy.configs) }
         policy.lets = lets
         policy.resolutions = resolutions
         return policy
@@ -298,114 +302,5 @@ final class Checker {
         case (.map(let k1, let v1), .map(let k2, let v2)): return assignable(k1, to: k2) && assignable(v1, to: v2)
         default: return false
         }
-    }
-
-    // MARK: - Configuration lints and conflicts
-
-    func lintConfiguration(_ configs: [CheckedConfig]) {
-        // A block with an empty `apps []` or `groups []` applies to no device (an error of its own).
-        let configs = configs.filter { !($0.apps?.isEmpty ?? false) && !($0.groups?.isEmpty ?? false) }
-        // Conflicts: overlapping blocks that give one key different values.
-        for j in configs.indices {
-            for i in 0..<j {
-                let a = configs[i]
-                let b = configs[j]
-                guard overlaps(a, b) else { continue }
-                for sb in b.settings {
-                    guard let sa = a.settings.first(where: { $0.key == sb.key }), sa.value != sb.value else { continue }
-                    let key = schema.keys[sb.key]
-                    // An error at both locations, each naming the other (LANGUAGE.md §6).
-                    if a.isOverride && b.isOverride {
-                        error(
-                            "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
-                            sb.span, notes: [.init("the other value is here, in config `\(a.name)`", span: sa.span)])
-                        error(
-                            "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
-                            sa.span, notes: [.init("the other value is here, in config `\(b.name)`", span: sb.span)])
-                    } else if !a.isOverride && !b.isOverride {
-                        error(
-                            "conflict: `\(key.name)` is \(key.displayText(sb.value)) here but \(key.displayText(sa.value)) in config `\(a.name)`, and both apply to the same apps and groups",
-                            sb.span,
-                            notes: [
-                                .init("config `\(a.name)` sets it here", span: sa.span),
-                                .init("mark one of the two blocks `override` to let it win"),
-                            ])
-                        error(
-                            "conflict: `\(key.name)` is \(key.displayText(sa.value)) here but \(key.displayText(sb.value)) in config `\(b.name)`, and both apply to the same apps and groups",
-                            sa.span,
-                            notes: [
-                                .init("config `\(b.name)` sets it here", span: sb.span),
-                                .init("mark one of the two blocks `override` to let it win"),
-                            ])
-                    }
-                }
-            }
-        }
-        // Lints on the effective configuration of each distinct scope, reported once per scope.
-        var scopes: [String: [Int]] = [:]
-        var scopeOrder: [String] = []
-        for (i, c) in configs.enumerated() {
-            let key = "\(c.route)|\(c.apps.map { $0.sorted() } ?? ["*"])|\(c.groups.map { $0.sorted() } ?? ["*"])"
-            if scopes[key] == nil { scopeOrder.append(key) }
-            scopes[key, default: []].append(i)
-        }
-        for key in scopeOrder {
-            guard let members = scopes[key], let firstIndex = members.first else { continue }
-            let first = configs[firstIndex]
-            var effective: [Int: (value: ConfigValue, span: SourceSpan?)] = [:]
-            for (ki, k) in schema.keys.enumerated() {
-                if let d = k.defaultValue { effective[ki] = (d, nil) }
-            }
-            let applying = configs.enumerated().filter { covers($0.element, first) }
-                .sorted { ($0.element.isOverride ? 1 : 0, $0.offset) < ($1.element.isOverride ? 1 : 0, $1.offset) }
-            for (_, c) in applying {
-                for s in c.settings { effective[s.key] = (s.value, s.span) }
-            }
-            func value(_ name: String) -> (value: ConfigValue, span: SourceSpan?)? {
-                schema.keyIndex(of: name).flatMap { effective[$0] }
-            }
-            if first.route == .managedApps && value("DefenderMAMConfigs")?.value != .int(1) {
-                error(
-                    "config `\(first.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing",
-                    first.span, fixIt: "DefenderMAMConfigs = 1")
-            }
-            if let vpn = value("vpn"), let ap = value("antiphishing"), vpn.value == .int(1), ap.value == .int(0),
-                let at = ap.span ?? vpn.span
-            {
-                warning(
-                    "`vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful",
-                    at)
-            }
-            if value("DefenderNetworkProtectionEnable")?.value != .int(1) {
-                for i in members {
-                    for s in configs[i].settings where schema.keys[s.key].needsNetworkProtection {
-                        warning(
-                            "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
-                            s.span)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Every dimension intersects (an absent list means all).
-    func overlaps(_ a: CheckedConfig, _ b: CheckedConfig) -> Bool {
-        guard a.route == b.route else { return false }
-        func meet(_ x: Set<String>?, _ y: Set<String>?) -> Bool {
-            guard let x, let y else { return true }
-            return !x.isDisjoint(with: y)
-        }
-        return meet(a.apps, b.apps) && meet(a.groups, b.groups)
-    }
-
-    /// `outer` applies to everything `inner` applies to.
-    func covers(_ outer: CheckedConfig, _ inner: CheckedConfig) -> Bool {
-        guard outer.route == inner.route else { return false }
-        func contains(_ x: Set<String>?, _ y: Set<String>?) -> Bool {
-            guard let x else { return true }
-            guard let y else { return false }
-            return y.isSubset(of: x)
-        }
-        return contains(outer.apps, inner.apps) && contains(outer.groups, inner.groups)
     }
 }

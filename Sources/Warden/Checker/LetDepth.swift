@@ -10,7 +10,7 @@
 // INVARIANT: the walk recurses along one expression's AST (parser-bounded), never through lets.
 
 /// Effective depths through `let`s.
-struct LetDepth {
+package struct LetDepth {
     /// What a `let` reference costs in nesting levels (the evaluator's frames for the hop).
     static let hopCost = 2
 
@@ -71,7 +71,7 @@ struct LetDepth {
         case .literal, .ident: break
         case .select(let x, _, _): take(x)
         case .call(let name, let target, let args, _):
-            let macro = target != nil && Evaluator.macroNames.contains(name)
+            let macro = target != nil && Checker.macroNames.contains(name)
             if let t = target { take(t) }
             for (j, a) in args.enumerated() { take(a, comprehension: macro && j > 0) }
         case .index(let a, let b):
@@ -145,7 +145,7 @@ struct LetDepth {
     }
 
     /// The diagnostic for one expression checked against `policy`'s lets (the REPL's), if too deep.
-    static func check(_ e: Expr, resolutions: Resolutions, policy: CheckedPolicy, maxNesting: Int) -> Diagnostic? {
+    package static func check(_ e: Expr, resolutions: Resolutions, policy: CheckedPolicy, maxNesting: Int) -> Diagnostic? {
         var d = LetDepth(resolutions: policy.resolutions, maxNesting: maxNesting)
         for l in policy.lets { d.lets.append(d.measure(l.expr)) }
         var withLets = LetDepth(resolutions: resolutions, maxNesting: maxNesting)

@@ -19,7 +19,7 @@ enum Resolution: Sendable {
 }
 
 /// Side tables produced by the checker.
-struct Resolutions: Sendable {
+package struct Resolutions: Sendable {
     /// Keyed by `Expr.id` of ident, select, call or literal nodes.
     var byID: [Int: Resolution] = [:]
     /// The static type of every checked expression node (typed mode only).

@@ -1,6 +1,7 @@
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Hashable, Comparable {
     case note, warning, error
+    /// Orders by seriousness: note < warning < error.
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     var rank: Int {
         switch self {
@@ -15,8 +16,11 @@ public enum Severity: String, Sendable, Hashable, Comparable {
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// A secondary message with its own location (for example the other side of a conflict).
     public struct Note: Sendable, Hashable {
+        /// The note's text.
         public var message: String
+        /// Where it points, if anywhere.
         public var span: SourceSpan?
+        /// Creates a note.
         public init(_ message: String, span: SourceSpan? = nil) {
             self.message = message
             self.span = span
@@ -37,6 +41,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// continues the entry on the next line instead of reporting it.
     public var isIncomplete: Bool
 
+    /// Creates a diagnostic.
     public init(
         _ severity: Severity, _ message: String, span: SourceSpan, notes: [Note] = [], fixIt: String? = nil,
         isIncomplete: Bool = false
@@ -49,13 +54,14 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.isIncomplete = isIncomplete
     }
 
-    static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
+    package static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
         Diagnostic(.error, message, span: span, notes: notes, fixIt: fixIt)
     }
     static func warning(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
         Diagnostic(.warning, message, span: span, notes: notes, fixIt: fixIt)
     }
 
+    /// `error: message`, without the location (see `rendered(in:)` for the caret form).
     public var description: String { "\(severity.rawValue): \(message)" }
 }
 
@@ -81,10 +87,11 @@ extension SourceFile {
     static let maxShownColumns = 160
 
     /// `name:line:col: label: message`, the line, and `^~~~` under the span.
-    func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
-        let loc = location(of: span.start)
-        var out = "\(name):\(loc.line):\(loc.column): \(label): \(message)\n"
-        let endLoc = location(of: span.end)
+    package func render(_ label: String, _ message: String, _ span: SourceSpan) -> String {
+        let loc = sourceLocation(of: span.start)
+        let shown = location(of: span.start)
+        var out = "\(fileName(at: span.start)):\(shown.line):\(loc.column): \(label): \(message)\n"
+        let endLoc = sourceLocation(of: span.end)
         let (text, first) = shownLine(loc.line, caretByte: span.start, column: loc.column - 1)
         let line = text.replacingTabs()
         let count = line.unicodeScalars.count
@@ -141,14 +148,14 @@ extension String {
     /// The text as a terminal should show a source line: tabs as one space, so carets stay aligned
     /// (columns count scalars), and control characters, line separators and bidirectional controls
     /// as U+FFFD, one column each, so the line cannot break, reorder or drive the terminal.
-    func replacingTabs() -> String {
+    package func replacingTabs() -> String {
         guard unicodeScalars.contains(where: { $0 == "\t" || String.isUnshowable($0) }) else { return self }
         let shown = unicodeScalars.map { $0 == "\t" ? " " : String.isUnshowable($0) ? "\u{FFFD}" : $0 }
         return String(String.UnicodeScalarView(shown))
     }
 
     /// C0 and C1 controls, DEL, and the characters `Lexer.hiddenCharacterName` names.
-    static func isUnshowable(_ c: Unicode.Scalar) -> Bool {
+    package static func isUnshowable(_ c: Unicode.Scalar) -> Bool {
         let v = c.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || Lexer.hiddenCharacterName(v) != nil
     }
@@ -174,7 +181,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The nearest candidate to `name`, if it is close enough to be a plausible typo.
-func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+package func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, min(3, (name.count + 2) / 3))
     let length = name.lowercased().unicodeScalars.count
     var best: (String, Int)?

@@ -8,6 +8,8 @@ public struct FiredRule: Sendable, Hashable {
     public let message: String?
     /// The 1-based source line of the rule.
     public let line: Int
+    /// The rule's file, when the policy is a set of several files.
+    public var file: String? = nil
 }
 
 /// Something that went wrong while deciding: a rule whose condition ended in an error, or a fact
@@ -35,6 +37,34 @@ public struct ConfigEntry: Sendable, Hashable {
     public let value: ConfigValue
     /// The value as JSON text of the key's type (`1`, `"true"`, `0`, `"text"`).
     public let jsonText: String
+    /// Where the value came from: the schema default, a config block or a rule's `set`.
+    public var origin: ConfigOrigin = .schemaDefault
+
+    package init(key: String, value: ConfigValue, jsonText: String, origin: ConfigOrigin = .schemaDefault) {
+        self.key = key
+        self.value = value
+        self.jsonText = jsonText
+        self.origin = origin
+    }
+}
+
+/// Where a configuration value came from (`eval --explain` shows it for each key).
+public enum ConfigOrigin: Sendable, Hashable {
+    /// The schema's default value.
+    case schemaDefault
+    /// A config block: its name, its file in a policy set, and the line of its `config` keyword.
+    case block(name: String, file: String?, line: Int)
+    /// A fired rule's `set`: the rule's name, file in a policy set, and line.
+    case rule(name: String, file: String?, line: Int)
+
+    /// `config "Baseline" (line 9)`, `rule "open network" (a.warden:4)`, `the schema default`.
+    public var text: String {
+        switch self {
+        case .schemaDefault: return "the schema default"
+        case .block(let n, let f, let l): return "config \(ValuePrinter.quote(n)) (\(f.map { "\($0):" } ?? "line ")\(l))"
+        case .rule(let n, let f, let l): return "rule \(ValuePrinter.quote(n)) (\(f.map { "\($0):" } ?? "line ")\(l))"
+        }
+    }
 }
 
 /// The outcome of evaluating a policy for one device.

@@ -29,7 +29,7 @@ public struct Limits: Sendable, Hashable {
     /// Creates limits with the defaults.
     public init() {}
 
-    var evalLimits: EvalLimits {
+    package var evalLimits: EvalLimits {
         var l = EvalLimits()
         l.maxSteps = maxSteps
         l.maxStringBytes = maxStringBytes
@@ -50,7 +50,14 @@ public struct CompileError: Error, Sendable, CustomStringConvertible {
     /// Renders every diagnostic with its caret, as the CLI prints them.
     public func rendered() -> String { diagnostics.map { $0.rendered(in: source) }.joined() }
 
+    /// The rendered diagnostics.
     public var description: String { rendered() }
+
+    /// Diagnostics that failed a compilation (the formatter and the REPL make their own).
+    package init(diagnostics: [Diagnostic], source: SourceFile) {
+        self.diagnostics = diagnostics
+        self.source = source
+    }
 }
 
 /// The entry point for hosts: holds the schema, host functions and limits, and compiles policies
@@ -76,7 +83,7 @@ public struct Engine: Sendable {
         self.limits = limits
     }
 
-    var syntaxOptions: SyntaxOptions {
+    package var syntaxOptions: SyntaxOptions {
         var o = SyntaxOptions()
         o.maxNesting = limits.maxNesting
         return o
@@ -124,11 +131,11 @@ public struct Engine: Sendable {
         }
     }
 
-    func sortDiagnostics(_ d: [Diagnostic]) -> [Diagnostic] {
+    package func sortDiagnostics(_ d: [Diagnostic]) -> [Diagnostic] {
         d.enumerated().sorted { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }.map(\.element)
     }
 
-    func cap(_ d: [Diagnostic]) -> [Diagnostic] {
+    package func cap(_ d: [Diagnostic]) -> [Diagnostic] {
         let errors = d.filter { $0.severity == .error }
         guard errors.count > limits.maxDiagnostics, let last = errors.dropFirst(limits.maxDiagnostics - 1).first
         else { return d }

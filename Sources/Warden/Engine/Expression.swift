@@ -1,14 +1,14 @@
 /// One expression compiled against the schema's facts (and optionally a policy's `let`s):
 /// what `warden expr` and the REPL evaluate. Immutable and `Sendable`.
-public struct CompiledExpression: Sendable {
+package struct CompiledExpression: Sendable {
     /// The expression's static type.
-    public let type: WardenType
+    package let type: WardenType
     let expr: Expr
     let evaluator: Evaluator
     let limits: Limits
 
     /// Evaluates the expression on a device's facts.
-    public func evaluate(_ input: Input) -> Result<Value, EvalError> {
+    package func evaluate(_ input: Input) -> Result<Value, EvalError> {
         var state = EvalState(input: input, limits: limits.evalLimits)
         return evaluator.evaluate(expr, &state)
     }
@@ -18,7 +18,7 @@ extension Engine {
     /// Compiles one expression in typed mode: facts from the schema, domain types, literal conversion.
     /// - Parameter context: a policy whose `let`s the expression may use.
     /// - Throws: `CompileError` with the diagnostics.
-    public func compileExpression(_ text: String, name: String = "<expr>", context: Program? = nil)
+    package func compileExpression(_ text: String, name: String = "<expr>", context: Program? = nil)
         throws(CompileError) -> CompiledExpression
     {
         let source = SourceFile(name: name, text: text)
@@ -49,7 +49,7 @@ extension Engine {
 extension Value {
     /// The value in the typed-value JSON of the CEL conformance protocol (`{"int":"7"}`,
     /// `{"enum":"ThreatLevel.medium"}`, `{"version":"13.0.2"}`, `{"date":"2024-05-01"}`).
-    public var typedJSON: String { TypedJSON.encode(self) }
+    package var typedJSON: String { TypedJSON.encode(self) }
 
     /// The value as Warden source text (`[1, 2u, "a"]`, `ThreatLevel.medium`, `version("13")`).
     public var display: String { ValuePrinter.display(self) }
@@ -57,12 +57,12 @@ extension Value {
 
 extension EvalError {
     /// `{"error":"..."}`, the typed-value JSON of an evaluation error.
-    public var typedJSON: String { TypedJSON.error(message) }
+    package var typedJSON: String { TypedJSON.error(message) }
 }
 
 extension CompileError {
     /// `{"error":"..."}` with the first error's message.
-    public var typedJSON: String {
+    package var typedJSON: String {
         TypedJSON.error(diagnostics.first { $0.severity == .error }?.message ?? "compile error")
     }
 }

@@ -8,12 +8,19 @@ public struct JSONDevice: Sendable {
     public var input: Input
     /// The device's `id` field, re-encoded as JSON text, when it has one.
     public var idJSON: String?
+
+    package init(input: Input, idJSON: String?) {
+        self.input = input
+        self.idJSON = idJSON
+    }
 }
 
 /// Why a JSON line or document could not be read as a device.
 public struct FactsError: Error, Sendable, Hashable {
     /// Lowercase message.
     public var message: String
+
+    package init(message: String) { self.message = message }
 }
 
 extension Program {
@@ -31,7 +38,7 @@ extension Program {
     }
 
     /// Converts a parsed JSON object into a device.
-    func device(json value: JSONValue) -> Result<JSONDevice, FactsError> { schema.device(json: value) }
+    package func device(json value: JSONValue) -> Result<JSONDevice, FactsError> { schema.device(json: value) }
 }
 
 extension Schema {
@@ -44,7 +51,7 @@ extension Schema {
     }
 
     /// Converts a parsed JSON object into a device.
-    func device(json value: JSONValue) -> Result<JSONDevice, FactsError> {
+    package func device(json value: JSONValue) -> Result<JSONDevice, FactsError> {
         let schema = self
         guard case .object(let fields) = value else {
             return .failure(FactsError(message: "a device must be a JSON object, not a JSON \(value.kindName)"))

@@ -5,7 +5,7 @@
 /// as a fact error and is not missing: reading it, `has()` included, is an error of the rule.
 public struct Input: Sendable {
     /// Facts by slot; `nil` is missing. Writing here directly marks the typed slots stale.
-    var facts: [Value?] {
+    package var facts: [Value?] {
         get { fast.facts }
         _modify {
             fastValid = false
@@ -14,18 +14,18 @@ public struct Input: Sendable {
     }
     /// The facts' storage, with the typed slots for the compiled engine (FastFacts.swift), which
     /// are valid when `fastValid`.
-    var fast: FastFacts
+    package var fast: FastFacts
     /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
-    var fastValid = true
+    package var fastValid = true
     /// Facts that were given badly.
-    public internal(set) var factErrors: [DecisionError] = []
+    public package(set) var factErrors: [DecisionError] = []
     /// Names that are not facts (`id` excluded).
-    public internal(set) var unknownNames: [String] = []
+    public package(set) var unknownNames: [String] = []
     /// Malformed facts by slot, with the message of their fact error (which a rule reading them
     /// gets too). Their slots hold no value; the typed slots mark them malformed.
-    var malformed: [Int: String] = [:]
+    package var malformed: [Int: String] = [:]
 
-    init(slots: Int) {
+    package init(slots: Int) {
         fast = FastFacts(slots: slots)
     }
 
@@ -40,12 +40,12 @@ public struct Input: Sendable {
     }
 
     /// Whether a slot is absent: neither a value nor malformed.
-    func isAbsent(_ slot: Int) -> Bool {
+    package func isAbsent(_ slot: Int) -> Bool {
         slot >= 0 && slot < facts.count && facts[slot] == nil && malformed[slot] == nil
     }
 
     /// Sets a fact by slot (no longer malformed); the typed slots are re-encoded before the next evaluation.
-    mutating func set(slot: Int, _ value: Value?) {
+    package mutating func set(slot: Int, _ value: Value?) {
         if !malformed.isEmpty { malformed[slot] = nil }
         facts[slot] = value
     }
@@ -59,7 +59,7 @@ public struct Input: Sendable {
 
     /// Marks a fact malformed: it holds no value, the decision lists `message` as its fact error,
     /// and a rule that reads it (or asks `has()` of it) errs with the same message.
-    mutating func setMalformed(slot: Int, name: String, message: String) {
+    package mutating func setMalformed(slot: Int, name: String, message: String) {
         guard slot >= 0, slot < facts.count else { return }
         fast.facts[slot] = nil
         fast.setMalformed(slot)
@@ -77,27 +77,30 @@ public struct Input: Sendable {
 
 extension EvalState {
     /// The evaluator's state over a device's facts, malformed ones included.
-    init(input: Input, limits: EvalLimits) {
+    package init(input: Input, limits: EvalLimits) {
         self.init(facts: input.facts, limits: limits)
         malformed = input.malformed
     }
 }
 
 /// The message of a malformed fact (its fact error, and the error of any rule that reads it).
-func malformedFactMessage(_ name: String, _ why: String) -> String {
+package func malformedFactMessage(_ name: String, _ why: String) -> String {
     "fact `\(name)` is malformed: \(why)"
 }
 
 /// A compiled policy: immutable, `Sendable`, stateless; evaluate it from any number of threads.
 public struct Program: Sendable {
-    let policy: CheckedPolicy
-    let evaluator: Evaluator
+    package let policy: CheckedPolicy
+    package let evaluator: Evaluator
     /// The rule conditions compiled over typed fact slots (Compiler.swift).
     let compiled: CompiledPolicy
     /// Each slot's typed encoding.
     let encodings: [FastEncoding?]
     /// A fired-rule entry per rule, built once.
     let firedTemplates: [FiredRule]
+    /// The `let`s ordered by where their value starts in the source, for the note on an error
+    /// inside one (their spans never overlap, so at most one contains an error's span).
+    let letsBySpan: [Int]
     /// The configuration of every decision when the policy has no config blocks and no `set`s.
     let constantConfig: [ConfigEntry]?
     /// Whether any rule has `set`s (else firing a rule never records setters).
@@ -109,7 +112,7 @@ public struct Program: Sendable {
     /// Non-fatal diagnostics (warnings) from compilation.
     public let warnings: [Diagnostic]
 
-    init(policy: CheckedPolicy, engine: Engine, source: SourceFile, warnings: [Diagnostic]) {
+    package init(policy: CheckedPolicy, engine: Engine, source: SourceFile, warnings: [Diagnostic]) {
         self.policy = policy
         self.engine = engine
         self.source = source
@@ -117,11 +120,12 @@ public struct Program: Sendable {
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
-        self.compiled = Compiler.compile(policy, schema: engine.schema, limits: engine.limits)
+        self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
-            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line)
+            FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
+        self.letsBySpan = policy.lets.indices.sorted { policy.lets[$0].expr.span.start < policy.lets[$1].expr.span.start }
         var constant: [ConfigEntry]?
         self.hasSets = policy.rules.contains(where: { !$0.sets.isEmpty })
         if policy.configs.isEmpty && !hasSets {
@@ -310,12 +314,14 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(
                     name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                    action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         case .failure(let err):
             decision.errors.append(
-                .rule(name: rule.name, message: message(for: err, in: rule), line: rule.line, action: policy.onError))
-            if policy.onError > decision.action { decision.action = policy.onError }
+                .rule(
+                    name: rule.name, message: message(for: err, in: rule), line: rule.line,
+                    action: rule.onError ?? policy.onError))
+            if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
             return err.kind == .limitExceeded
         }
         return false
@@ -336,32 +342,38 @@ public struct Program: Sendable {
         return decision
     }
 
-    /// The error's message, with a note when it arose inside a `let` the rule uses.
+    /// The error's message, with a note when it arose inside a `let` (found by binary search over
+    /// the lets' spans, so a chain of any length costs a logarithm per error).
     func message(for err: EvalError, in rule: CheckedRule) -> String {
-        guard let span = err.span, !rule.lets.isEmpty else { return err.message }
-        for i in rule.lets where i < policy.lets.count {
-            let l = policy.lets[i]
-            if span.start >= l.expr.span.start && span.end <= l.expr.span.end {
-                return "\(err.message) (in `let \(l.name)`, line \(source.location(of: l.span.start).line))"
-            }
+        guard let span = err.span, !letsBySpan.isEmpty else { return err.message }
+        // The last let whose value starts at or before the error.
+        var lo = 0
+        var hi = letsBySpan.count
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            let i = letsBySpan[mid]
+            if i >= 0, i < policy.lets.count, policy.lets[i].expr.span.start <= span.start { lo = mid + 1 } else { hi = mid }
         }
-        return err.message
+        guard lo > 0 else { return err.message }
+        let i = letsBySpan[lo - 1]
+        guard i >= 0, i < policy.lets.count else { return err.message }
+        let l = policy.lets[i]
+        guard span.end <= l.expr.span.end else { return err.message }
+        let place = source.files.count > 1 ? source.fileName(at: l.span.start) + ":" : "line "
+        return "\(err.message) (in `let \(l.name)`, \(place)\(source.location(of: l.span.start).line))"
     }
 
-    /// Whether a config block applies to this device (LANGUAGE.md §6): the managedApps route applies
-    /// to every device, the managedDevices route to enrolled ones (`management` is not `unmanaged`);
-    /// the device's `appId` must be in the block's apps and its `groups` must meet the block's groups.
+    /// Whether a config block applies to this device (Assignment.swift): the managedApps route
+    /// reaches every device, the managedDevices route enrolled ones (`management` is not
+    /// `unmanaged`); the block must target the Defender app, and the device's `groups` must meet
+    /// the block's groups.
     func applies(_ c: CheckedConfig, to input: Input) -> Bool { Program.applies(c, schema, input) }
 
     static func applies(_ c: CheckedConfig, _ schema: Schema, _ input: Input) -> Bool {
+        guard c.isLive else { return false }
         if c.route == .managedDevices {
             guard let slot = schema.slot(ofFact: "management"), case .enumMember(_, let o)? = input.facts[slot],
                 o != 0
-            else { return false }
-        }
-        if let apps = c.apps {
-            guard let slot = schema.slot(ofFact: "appId"), case .string(let app)? = input.facts[slot],
-                apps.contains(app)
             else { return false }
         }
         if let groups = c.groups {
@@ -384,13 +396,19 @@ public struct Program: Sendable {
     ) -> [ConfigEntry] {
         let keys = schema.keys
         var values: [ConfigValue?] = keys.map(\.defaultValue)
-        // managedApps blocks first, then managedDevices; within a route, override blocks last so they win.
-        let order = policy.configs.enumerated().sorted {
-            ($0.element.route == .managedDevices ? 1 : 0, $0.element.isOverride ? 1 : 0, $0.offset)
-                < ($1.element.route == .managedDevices ? 1 : 0, $1.element.isOverride ? 1 : 0, $1.offset)
+        // Override blocks last so they win; then managedApps before managedDevices, then source order.
+        let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
+        let order = applying.sorted { policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1) }
+        var origins = [ConfigOrigin](repeating: .schemaDefault, count: keys.count)
+        for ci in order {
+            let c = policy.configs[ci]
+            for s in c.settings where s.key < keys.count {
+                values[s.key] = s.value
+                origins[s.key] = .block(name: c.name, file: c.file, line: c.line)
+            }
         }
-        for (_, c) in order where applies(c, schema, input) {
-            for s in c.settings { values[s.key] = s.value }
+        if order.count > 1 {
+            warnings += unresolvedConflicts(policy, schema, order)
         }
         var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]
         for (ri, s) in setters {
@@ -401,11 +419,15 @@ public struct Program: Sendable {
             }
             setBy[s.key] = (ri, s.value)
             values[s.key] = s.value
+            if s.key < keys.count {
+                let r = policy.rules[ri]
+                origins[s.key] = .rule(name: r.name, file: r.file, line: r.line)
+            }
         }
         var out: [ConfigEntry] = []
         for (i, k) in keys.enumerated() {
             guard let v = values[i] else { continue }
-            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v)))
+            out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v), origin: origins[i]))
         }
         return out
     }
@@ -413,7 +435,7 @@ public struct Program: Sendable {
 
 extension Value {
     /// Whether the value has the given static type (lists element by element).
-    func conforms(to t: WardenType) -> Bool {
+    package func conforms(to t: WardenType) -> Bool {
         switch (self, t) {
         case (_, .dyn): return true
         case (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes),

@@ -2,9 +2,9 @@
 // names (`a.b.c`, CEL's qualified identifiers); a selection chain resolves to the longest
 // bound prefix, unless its root is a comprehension variable in scope.
 
-enum CELResolver {
+package enum CELResolver {
     /// Resolves the names of `e` against the binding names.
-    static func resolve(_ e: Expr, bindingNames: Set<String>) -> Resolutions {
+    package static func resolve(_ e: Expr, bindingNames: Set<String>) -> Resolutions {
         var r = Resolutions()
         var scope: [String] = []
         visit(e, bindingNames, &scope, &r)

@@ -5,7 +5,7 @@
 // a let cycle is reported, never followed).
 
 /// Bounds on one evaluation.
-struct EvalLimits: Sendable {
+package struct EvalLimits: Sendable {
     /// Cost budget: one step per node, more for iterations and scans.
     var maxSteps = 1_000_000
     /// The longest string or bytes value an evaluation may build.
@@ -13,24 +13,26 @@ struct EvalLimits: Sendable {
     /// The longest list (or map) an evaluation may build.
     var maxListLength = 100_000
     /// Cost budget of one whole decision (every rule and `let`), in steps.
-    var maxDecisionSteps = 1_000_000
+    package var maxDecisionSteps = 1_000_000
     /// Bytes of values one decision may build in total (strings, bytes, list and map results).
-    var maxDecisionBytes = 64 << 20
+    package var maxDecisionBytes = 64 << 20
+
+    package init() {}
 }
 
 /// Per-evaluation mutable state (one decision or one expression); not shared across threads.
-struct EvalState {
+package struct EvalState {
     var facts: [Value?]
     /// Facts given but malformed, by slot (their slot in `facts` is nil): the error of reading them.
     var malformed: [Int: String] = [:]
     var bindings: [String: Value]
     var limits: EvalLimits
     /// Cost used so far (reset per rule, per expression).
-    var steps: Int = 0
+    package var steps: Int = 0
     /// Cost used by the whole decision (never reset within one).
-    var decisionSteps: Int = 0
+    package var decisionSteps: Int = 0
     /// Bytes of values built by the whole decision (an approximate but conservative count).
-    var decisionBytes: Int = 0
+    package var decisionBytes: Int = 0
     /// Let values, computed on first use.
     var letCache: [Int: LetSlot] = [:]
     /// Comprehension variables, innermost last.
@@ -38,7 +40,7 @@ struct EvalState {
     /// Compiled `matches` patterns.
     var regexCache: [String: Regex] = [:]
 
-    init(facts: [Value?], bindings: [String: Value] = [:], limits: EvalLimits = .init()) {
+    package init(facts: [Value?], bindings: [String: Value] = [:], limits: EvalLimits = .init()) {
         self.facts = facts
         self.bindings = bindings
         self.limits = limits
@@ -51,13 +53,13 @@ struct EvalState {
 }
 
 /// Evaluates checked (or, in CEL mode, resolved) expressions.
-struct Evaluator: Sendable {
+package struct Evaluator: Sendable {
     let resolutions: Resolutions
     let lets: [Expr]
     let hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>]
     let celMode: Bool
 
-    init(
+    package init(
         resolutions: Resolutions, lets: [Expr], hostFunctions: [@Sendable ([Value]) -> Result<Value, EvalError>] = [],
         celMode: Bool
     ) {
@@ -68,7 +70,7 @@ struct Evaluator: Sendable {
     }
 
     /// Evaluates `e`; errors are CEL error values, never traps.
-    func evaluate(_ e: Expr, _ state: inout EvalState) -> Result<Value, EvalError> {
+    package func evaluate(_ e: Expr, _ state: inout EvalState) -> Result<Value, EvalError> {
         do {
             return .success(try eval(e, &state))
         } catch {

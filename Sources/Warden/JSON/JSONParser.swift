@@ -2,9 +2,9 @@
 /// NaN/Infinity literals or single quotes; control characters in strings, lone surrogates
 /// in `\u` escapes and invalid UTF-8 anywhere are errors at their byte offset. It iterates
 /// with an explicit stack, so deep nesting yields an error, never a stack overflow.
-enum JSONParser {
+package enum JSONParser {
     /// Parses the whole input as one JSON value (surrounding whitespace allowed).
-    static func parse(_ bytes: some Collection<UInt8>) -> Result<JSONValue, JSONError> {
+    package static func parse(_ bytes: some Collection<UInt8>) -> Result<JSONValue, JSONError> {
         if let r = bytes.withContiguousStorageIfAvailable({ JSONParser.parse($0, maxDepth: 256) }) { return r }
         let copy = Array(bytes)
         return copy.withUnsafeBufferPointer { JSONParser.parse($0, maxDepth: 256) }

@@ -1,5 +1,5 @@
 /// A parsed JSON value. Objects keep their members in input order, duplicates included.
-enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number written in integer syntax (no fraction, no exponent) that fits in `Int64`.
@@ -10,7 +10,7 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -54,10 +54,10 @@ enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON syntax or decoding error: a lowercase message and the byte offset where it was found.
-struct JSONError: Error, Sendable, Equatable {
-    var message: String
+package struct JSONError: Error, Sendable, Equatable {
+    package var message: String
     /// Byte offset into the input (0 for errors about an already-parsed value, such as typed-value decoding).
-    var offset: Int
+    package var offset: Int
 }
 
 extension JSONError {

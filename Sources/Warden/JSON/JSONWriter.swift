@@ -1,23 +1,23 @@
 /// Appends compact JSON text to a byte buffer (for output lines). Callers place the
 /// structural characters themselves (`raw("{")`, `key("id")`, `raw(",")`, ...).
-struct JSONWriter {
-    var bytes: [UInt8]
+package struct JSONWriter {
+    package var bytes: [UInt8]
 
     init() { bytes = [] }
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// The buffer as text.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Empties the buffer, keeping its capacity (to reuse one writer for many lines).
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    package mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
     /// Appends text verbatim (no quoting or escaping).
-    mutating func raw(_ s: StaticString) {
+    package mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
@@ -25,9 +25,9 @@ struct JSONWriter {
     mutating func raw(byte: UInt8) { bytes.append(byte) }
 
     /// Appends already-valid JSON text verbatim.
-    mutating func raw(text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func raw(text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func null() { raw("null") }
+    package mutating func null() { raw("null") }
 
     mutating func bool(_ b: Bool) {
         if b { raw("true") } else { raw("false") }
@@ -40,7 +40,7 @@ struct JSONWriter {
     }
 
     /// Appends `s` as a JSON string with minimal escaping; non-ASCII stays UTF-8.
-    mutating func string(_ s: String) {
+    package mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { appendEscaped($0) }
     }
@@ -94,7 +94,7 @@ struct JSONWriter {
 
     static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 
-    mutating func int(_ i: Int64) {
+    package mutating func int(_ i: Int64) {
         if i < 0 { bytes.append(0x2D) }
         uint(i.magnitude)
     }
@@ -129,7 +129,7 @@ struct JSONWriter {
     }
 
     /// Appends any JSON value, compactly.
-    mutating func value(_ j: JSONValue) {
+    package mutating func value(_ j: JSONValue) {
         switch j {
         case .null: null()
         case .bool(let b): bool(b)
@@ -155,7 +155,7 @@ struct JSONWriter {
     }
 
     /// `s` as a JSON string literal, quotes included.
-    static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var w = JSONWriter(capacity: s.utf8.count + 2)
         w.string(s)
         return w.text

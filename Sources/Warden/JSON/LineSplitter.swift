@@ -1,9 +1,9 @@
 /// Splits a stream of byte chunks into lines, for JSON Lines input read in chunks by the CLI.
 /// Lines end at `\n`; a `\r` before it is dropped too. Lines are numbered from 1.
-struct LineSplitter {
+package struct LineSplitter {
     /// One line: its bytes (valid only during the callback), or the byte length of a line
     /// longer than `maxLineBytes`, whose bytes were dropped rather than buffered.
-    enum Line {
+    package enum Line {
         case bytes(UnsafeBufferPointer<UInt8>)
         case tooLong(Int)
     }
@@ -20,13 +20,13 @@ struct LineSplitter {
     /// The number the next line gets.
     private(set) var lineNumber = 1
 
-    init(maxLineBytes: Int = 16 << 20) {
+    package init(maxLineBytes: Int = 16 << 20) {
         self.maxLineBytes = max(0, maxLineBytes)
     }
 
     /// Feeds a chunk; calls `body(lineNumber, line)` for every complete line (without "\n" or "\r\n").
     /// A line longer than maxLineBytes is reported ONCE as `.tooLong` and its bytes are dropped, not buffered.
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Int, LineSplitter.Line) -> Void) {
+    package mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Int, LineSplitter.Line) -> Void) {
         chunk.withMemoryRebound(to: UInt8.self) { bytes in
             let n = bytes.count
             var start = 0
@@ -55,7 +55,7 @@ struct LineSplitter {
     }
 
     /// Reports the last line when the input did not end with a newline.
-    mutating func finish(_ body: (Int, LineSplitter.Line) -> Void) {
+    package mutating func finish(_ body: (Int, LineSplitter.Line) -> Void) {
         guard pending > 0 || dropping else { return }
         emitPending(body)
         lineNumber += 1

@@ -1,13 +1,13 @@
 /// The typed-value JSON of `conformance/cel/README.md` plus Warden's domain types (CLI.md):
 /// every value is an object with exactly one key naming its kind, e.g. `{"int":"7"}`,
 /// `{"double":1.5}`, `{"list":[...]}`, `{"map":[[k,v],...]}`, `{"enum":"ThreatLevel.medium"}`.
-enum TypedJSON {
+package enum TypedJSON {
     /// How deep typed values may nest when decoding (each level is two JSON levels).
     static let maxDepth = 200
 
     // MARK: encoding
 
-    static func encode(_ v: Value) -> String {
+    package static func encode(_ v: Value) -> String {
         var w = JSONWriter()
         write(v, into: &w)
         return w.text
@@ -82,7 +82,7 @@ enum TypedJSON {
     }
 
     /// `{"error":"message"}`.
-    static func error(_ message: String) -> String {
+    package static func error(_ message: String) -> String {
         var w = JSONWriter()
         w.raw("{\"error\":")
         w.string(message)
@@ -102,7 +102,7 @@ enum TypedJSON {
     }
 
     /// Decodes a bindings object `{"x": {"int":"5"}, ...}`; names must be distinct.
-    static func decodeBindings(_ j: JSONValue) -> Result<[String: Value], JSONError> {
+    package static func decodeBindings(_ j: JSONValue) -> Result<[String: Value], JSONError> {
         guard case .object(let members) = j else {
             return .failure(JSONError("bindings must be a JSON object, not \(article(j.kindName))", at: 0))
         }

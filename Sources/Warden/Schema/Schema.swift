@@ -43,6 +43,7 @@ public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
     case bool(Bool)
     case text(String)
 
+    /// The value as Warden source text.
     public var description: String {
         switch self {
         case .int(let i): String(i)
@@ -54,7 +55,9 @@ public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
 
 /// A Defender app-configuration key (an output of a policy).
 public struct KeyDefinition: Sendable, Hashable {
+    /// The key's name, as written in config blocks and decisions.
     public let name: String
+    /// The key's value type.
     public let kind: KeyKind
     /// The documented default; `nil` when the key has none (it is then left out unless set).
     public let defaultValue: ConfigValue?
@@ -220,7 +223,7 @@ extension KeyDefinition {
 
     /// The JSON text of a value in `eval --format json` (integers as numbers, string booleans as
     /// `"true"`/`"false"`, booleans as `0`/`1`, text as strings).
-    func jsonText(_ v: ConfigValue) -> String {
+    package func jsonText(_ v: ConfigValue) -> String {
         switch (kind, v) {
         case (.stringBool, .bool(let b)): b ? "\"true\"" : "\"false\""
         case (_, .bool(let b)): b ? "1" : "0"
@@ -230,7 +233,7 @@ extension KeyDefinition {
     }
 
     /// How a value is shown to people (`1`, `"true"`, `0`, `"text"`).
-    func displayText(_ v: ConfigValue) -> String { jsonText(v) }
+    package func displayText(_ v: ConfigValue) -> String { jsonText(v) }
 }
 
 /// Why a value does not fit a key.

@@ -6,7 +6,7 @@
 // Long chains of one operator (`a || b || ...`, `a + b - c ...`) are flat arrays, not deep trees.
 
 /// A literal value as written in the source.
-enum Literal: Sendable, Hashable {
+package enum Literal: Sendable, Hashable {
     case int(Int64)
     case uint(UInt64)
     case double(Double)
@@ -17,7 +17,7 @@ enum Literal: Sendable, Hashable {
 }
 
 /// Prefix operators.
-enum UnaryOp: String, Sendable, Hashable {
+package enum UnaryOp: String, Sendable, Hashable {
     /// `!x` (CEL's logical not, binds tightly).
     case bang = "!"
     /// `-x`.
@@ -27,12 +27,12 @@ enum UnaryOp: String, Sendable, Hashable {
 }
 
 /// Left-associative binary operators (everything but `&&`, `||` and `?:`).
-enum BinaryOp: String, Sendable, Hashable, CaseIterable {
+package enum BinaryOp: String, Sendable, Hashable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case `in` = "in"
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
 
-    var isRelation: Bool {
+    package var isRelation: Bool {
         switch self {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in: true
         default: false
@@ -41,28 +41,28 @@ enum BinaryOp: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One step of a left-associative chain: `op rhs`.
-struct ChainLink: Sendable {
-    var op: BinaryOp
-    var opSpan: SourceSpan
-    var rhs: Expr
+package struct ChainLink: Sendable {
+    package var op: BinaryOp
+    package var opSpan: SourceSpan
+    package var rhs: Expr
 }
 
 /// A map literal entry.
-struct MapEntry: Sendable {
-    var key: Expr
-    var value: Expr
+package struct MapEntry: Sendable {
+    package var key: Expr
+    package var value: Expr
 }
 
 /// An expression node.
-struct Expr: Sendable {
+package struct Expr: Sendable {
     /// Unique within one parsed source; keys the checker's side tables.
-    var id: Int
+    package var id: Int
     /// The whole expression's source range.
-    var span: SourceSpan
-    var kind: ExprKind
+    package var span: SourceSpan
+    package var kind: ExprKind
 }
 
-indirect enum ExprKind: Sendable {
+package indirect enum ExprKind: Sendable {
     case literal(Literal)
     /// A bare name: a fact, a `let`, an enum member, a comprehension variable or a binding.
     case ident(String)
@@ -85,42 +85,28 @@ indirect enum ExprKind: Sendable {
     case conditional(Expr, Expr, Expr)
 }
 
-/// The severity actions, in increasing order of severity.
-public enum Action: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
-    case allow, warn, blockAccess, wipeData
-    var rank: Int {
-        switch self {
-        case .allow: 0
-        case .warn: 1
-        case .blockAccess: 2
-        case .wipeData: 3
-        }
-    }
-    public static func < (a: Action, b: Action) -> Bool { a.rank < b.rank }
-}
-
 /// A string with the span it was written at.
-struct Located<T: Sendable>: Sendable {
-    var value: T
-    var span: SourceSpan
+package struct Located<T: Sendable>: Sendable {
+    package var value: T
+    package var span: SourceSpan
 }
 
 /// `policy "name" [onError severity]`
-struct PolicyHeader: Sendable {
-    var name: Located<String>
-    var onError: Located<Action>?
-    var span: SourceSpan
+package struct PolicyHeader: Sendable {
+    package var name: Located<String>
+    package var onError: Located<Action>?
+    package var span: SourceSpan
 }
 
 /// `let name = expr`
-struct LetDecl: Sendable {
-    var name: Located<String>
-    var value: Expr
-    var span: SourceSpan
+package struct LetDecl: Sendable {
+    package var name: Located<String>
+    package var value: Expr
+    package var span: SourceSpan
 }
 
 /// One action after `then`.
-enum RuleAction: Sendable {
+package enum RuleAction: Sendable {
     /// `severity ["message"]`
     case severity(Located<Action>, message: Located<String>?)
     /// `set KEY = literal`
@@ -128,59 +114,59 @@ enum RuleAction: Sendable {
 }
 
 /// `[rule "name"] when expr then actions`
-struct RuleDecl: Sendable {
-    var name: Located<String>?
-    var condition: Expr
-    var actions: [RuleAction]
+package struct RuleDecl: Sendable {
+    package var name: Located<String>?
+    package var condition: Expr
+    package var actions: [RuleAction]
     /// From the first keyword to the end of the last action.
-    var span: SourceSpan
+    package var span: SourceSpan
 }
 
 /// `KEY = literal` inside a config block or a test's expected configuration.
-struct Assignment: Sendable {
-    var key: Located<String>
-    var value: Expr
-    var span: SourceSpan
+package struct Assignment: Sendable {
+    package var key: Located<String>
+    package var value: Expr
+    package var span: SourceSpan
 }
 
 /// The route of a config block.
-enum Route: String, Sendable, Hashable, CaseIterable {
+package enum Route: String, Sendable, Hashable, CaseIterable {
     case managedApps, managedDevices
 }
 
 /// `config "name" [route R] [for apps [...] groups [...]] [override] { KEY = literal ... }`
-struct ConfigDecl: Sendable {
-    var name: Located<String>
-    var route: Located<Route>?
+package struct ConfigDecl: Sendable {
+    package var name: Located<String>
+    package var route: Located<Route>?
     /// `nil` means all apps; several `apps` lists are concatenated.
-    var apps: [Located<String>]?
+    package var apps: [Located<String>]?
     /// `nil` means all groups.
-    var groups: [Located<String>]?
-    var override: SourceSpan?
-    var entries: [Assignment]
-    var span: SourceSpan
+    package var groups: [Located<String>]?
+    package var override: SourceSpan?
+    package var entries: [Assignment]
+    package var span: SourceSpan
     /// `apps []` / `groups []` as written (the word: "apps" or "groups", at its span): they target nothing.
-    var emptyLists: [Located<String>] = []
+    package var emptyLists: [Located<String>] = []
 }
 
 /// `FACT: constExpr` inside a test's `given` map.
-struct GivenFact: Sendable {
-    var fact: Located<String>
-    var value: Expr
+package struct GivenFact: Sendable {
+    package var fact: Located<String>
+    package var value: Expr
 }
 
 /// `test "name" { given {...} expect severity [fired [...]] [config {...}] }`
-struct TestDecl: Sendable {
-    var name: Located<String>
-    var given: [GivenFact]
-    var givenSpan: SourceSpan
-    var expect: Located<Action>
-    var fired: [Located<String>]?
-    var config: [Assignment]
-    var span: SourceSpan
+package struct TestDecl: Sendable {
+    package var name: Located<String>
+    package var given: [GivenFact]
+    package var givenSpan: SourceSpan
+    package var expect: Located<Action>
+    package var fired: [Located<String>]?
+    package var config: [Assignment]
+    package var span: SourceSpan
 }
 
-enum Statement: Sendable {
+package enum Statement: Sendable {
     case `let`(LetDecl)
     case rule(RuleDecl)
     case config(ConfigDecl)
@@ -188,7 +174,7 @@ enum Statement: Sendable {
 }
 
 /// A parsed policy file.
-struct PolicyFile: Sendable {
-    var header: PolicyHeader?
-    var statements: [Statement]
+package struct PolicyFile: Sendable {
+    package var header: PolicyHeader?
+    package var statements: [Statement]
 }

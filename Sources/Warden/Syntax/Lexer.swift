@@ -5,7 +5,7 @@
 // best-effort literal) and carries on, so the parser sees the whole input.
 
 /// Turns a source into tokens (see `Grammar/warden.ebnf`, lexical part).
-struct Lexer {
+package struct Lexer {
     private let source: SourceFile
     private let options: SyntaxOptions
     private let bytes: [UInt8]
@@ -19,14 +19,14 @@ struct Lexer {
     private static let celKeywords: [String: Keyword] = Dictionary(
         uniqueKeysWithValues: Keyword.celKeywords.map { ($0.rawValue, $0) })
 
-    init(_ source: SourceFile, options: SyntaxOptions) {
+    package init(_ source: SourceFile, options: SyntaxOptions) {
         self.source = source
         self.options = options
         self.bytes = source.bytes
     }
 
     /// Scans the whole source. The last token is always `.eof`.
-    mutating func tokenize() -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    package mutating func tokenize() -> (tokens: [Token], diagnostics: [Diagnostic]) {
         tokens.reserveCapacity(bytes.count / 3 + 1)
         while true {
             skipWhitespace()

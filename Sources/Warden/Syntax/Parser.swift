@@ -12,9 +12,9 @@
 struct ParseAbort: Error {}
 
 /// Parses Warden (and plain CEL) source into the AST.
-enum Parser {
+package enum Parser {
     /// Parses a policy file. Every syntax error in the file is reported.
-    static func parseFile(_ source: SourceFile, options: SyntaxOptions = .init())
+    package static func parseFile(_ source: SourceFile, options: SyntaxOptions = .init())
         -> (file: PolicyFile, diagnostics: [Diagnostic], nextID: Int)
     {
         var p = ParserCore(source, options: options)
@@ -22,8 +22,17 @@ enum Parser {
         return (file, p.diagnostics, p.nextID)
     }
 
+    /// Parses one file of a policy set (`source` is the joined source, PolicySet.swift).
+    static func parseFile(_ source: SourceFile, segment: SourceSegment, options: SyntaxOptions = .init())
+        -> (file: PolicyFile, diagnostics: [Diagnostic], nextID: Int)
+    {
+        var p = ParserCore(source, options: options, segment: segment)
+        let file = p.parseFile()
+        return (file, p.diagnostics, p.nextID)
+    }
+
     /// Parses a single expression that must span the whole source.
-    static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
+    package static func parseExpression(_ source: SourceFile, options: SyntaxOptions = .init())
         -> (expr: Expr?, diagnostics: [Diagnostic], nextID: Int)
     {
         var p = ParserCore(source, options: options)
@@ -52,13 +61,19 @@ struct ParserCore {
     private var prefixStack: [Token] = []
     private var conditionalStack: [Expr] = []
 
-    init(_ source: SourceFile, options: SyntaxOptions) {
+    init(_ source: SourceFile, options: SyntaxOptions, segment: SourceSegment? = nil) {
         self.source = source
         self.options = options
         var lexOptions = options
         lexOptions.keepComments = false
-        var lexer = Lexer(source, options: lexOptions)
-        let (tokens, diags) = lexer.tokenize()
+        var lexer = Lexer(segment?.file ?? source, options: lexOptions)
+        var (tokens, diags) = lexer.tokenize()
+        if let segment {
+            // One file of a policy set: its spans become offsets into the joined source.
+            let shift = segment.start
+            for i in tokens.indices { tokens[i].span = tokens[i].span.shifted(by: shift) }
+            for i in diags.indices { diags[i] = diags[i].shifted(by: shift) }
+        }
         self.tokens = tokens
         self.diagnostics = diags
         self.nextID = options.firstID
@@ -369,16 +384,41 @@ struct ParserCore {
     private mutating func parseAssignments(open: Token, what: String) throws -> ([Assignment], Token) {
         var entries: [Assignment] = []
         while !check(.rightBrace) {
-            guard peek.kind == .identifier, let name = peek.name else {
-                throw fail("expected a configuration key or `}` to close the \(what)", opener: open.span)
+            let start = peek
+            do {
+                guard peek.kind == .identifier, let name = peek.name else {
+                    throw fail("expected a configuration key or `}` to close the \(what)", opener: open.span)
+                }
+                let keyTok = advance()
+                try expect(.assign, "expected `=` after the key `\(name)`")
+                let value = try parseLiteralValue()
+                entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
+                                          span: keyTok.span.union(value.span)))
+            } catch {
+                // One bad entry never hides the next: skip to the next line and go on.
+                try skipBadAssignment(from: start)
             }
-            let keyTok = advance()
-            try expect(.assign, "expected `=` after the key `\(name)`")
-            let value = try parseLiteralValue()
-            entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
-                                      span: keyTok.span.union(value.span)))
         }
         return (entries, advance())
+    }
+
+    /// After an error in a `KEY = value` line: skips the rest of that line (and past `start`),
+    /// unless the block ends there; a statement keyword or the end of input ends the block.
+    private mutating func skipBadAssignment(from start: Token) throws {
+        // Braces on the skipped line do not count (the block's own `}` must bring the depth back).
+        let depth = braceDepth
+        defer { braceDepth = depth }
+        let line = source.location(of: start.span.start).line
+        if current < tokens.count, tokens[current].span.start == start.span.start, !check(.eof), !check(.rightBrace),
+            peek.keyword?.startsStatement != true
+        {
+            advance()
+        }
+        while !check(.eof) && !check(.rightBrace) && source.location(of: peek.span.start).line == line {
+            if peek.keyword?.startsStatement == true { break }
+            advance()
+        }
+        if check(.eof) || peek.keyword?.startsStatement == true { throw ParseAbort() }
     }
 
     /// testDecl := "test" STRING "{" "given" factMap "expect" severity [ "fired" stringList ]

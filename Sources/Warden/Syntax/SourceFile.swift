@@ -28,6 +28,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.line = line
         self.column = column
     }
+    /// `line:column`.
     public var description: String { "\(line):\(column)" }
 }
 
@@ -42,7 +43,9 @@ public struct SourceFile: Sendable {
     /// The source as UTF-8 bytes. Invalid UTF-8 is kept as is and diagnosed by the lexer.
     public let bytes: [UInt8]
     /// Byte offsets at which each line starts.
-    let lineStarts: [Int]
+    package let lineStarts: [Int]
+    /// The files of a policy set joined into this source (PolicySet.swift); empty for one file.
+    public package(set) var files: [SourceSegment] = []
 
     /// Creates a source from a string.
     public init(name: String, text: String) {
@@ -83,7 +86,15 @@ public struct SourceFile: Sendable {
     }
 
     /// The line and column (in Unicode scalars) of a byte offset.
+    /// In a policy set, the line counts from the start of the offset's own file.
     public func location(of offset: Int) -> SourceLocation {
+        let global = sourceLocation(of: offset)
+        guard let seg = segment(at: offset) else { return global }
+        return SourceLocation(line: global.line - seg.firstLine, column: global.column)
+    }
+
+    /// The line (counted in the whole source) and column of a byte offset.
+    func sourceLocation(of offset: Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
         let li = lineIndex(of: clamped)
         return SourceLocation(line: li + 1, column: scalarCount(from: lineStarts[li], to: clamped) + 1)
@@ -101,7 +112,7 @@ public struct SourceFile: Sendable {
     }
 
     /// The byte range of a 1-based line without its line end (LF, CR or CRLF); nil past the last line.
-    func lineRange(_ line: Int) -> Range<Int>? {
+    package func lineRange(_ line: Int) -> Range<Int>? {
         guard line >= 1 && line <= lineStarts.count else { return nil }
         let start = lineStarts[line - 1]
         guard line < lineStarts.count else { return start..<max(start, bytes.count) }
@@ -122,4 +133,18 @@ public struct SourceFile: Sendable {
         let e = max(s, min(span.end, bytes.count))
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }
+}
+
+/// One file of a policy set, inside the joined source.
+public struct SourceSegment: Sendable {
+    /// The file's name (its path as given).
+    public let name: String
+    /// The byte offset at which the file starts in the joined source.
+    public let start: Int
+    /// The byte offset one past its last byte.
+    public let end: Int
+    /// The number of lines of the joined source before it.
+    let firstLine: Int
+    /// The file alone.
+    let file: SourceFile
 }

@@ -4,7 +4,7 @@
 /// here, and tools (REPL completion, the TextMate grammar) read `Keyword.allCases`.
 ///
 /// In `--cel` mode only `true`, `false`, `null` and `in` are keywords (see `celReservedWords`).
-enum Keyword: String, Sendable, Hashable, CaseIterable {
+package enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Statements
     case policy, rule, when, then, config, test, given, expect
     case `let`, set, onError
@@ -17,7 +17,7 @@ enum Keyword: String, Sendable, Hashable, CaseIterable {
 
     /// Words that are keywords only where the grammar expects them; elsewhere they are
     /// ordinary identifiers (`groups` is also a fact).
-    static let contextual: [String] = [
+    package static let contextual: [String] = [
         "route", "for", "apps", "groups", "override", "fired", "managedApps", "managedDevices",
     ]
 
@@ -38,7 +38,7 @@ enum Keyword: String, Sendable, Hashable, CaseIterable {
     static let celKeywords: [Keyword] = [.true, .false, .null, .in]
 
     /// The severity action this keyword names, if it is one.
-    var action: Action? {
+    package var action: Action? {
         switch self {
         case .allow: .allow
         case .warn: .warn
@@ -49,11 +49,11 @@ enum Keyword: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Whether this keyword starts a statement.
-    var startsStatement: Bool { Keyword.statementStarts.contains(self) }
+    package var startsStatement: Bool { Keyword.statementStarts.contains(self) }
 }
 
 /// The kind of a token, grouped as in jlox's `TokenType`.
-enum TokenKind: Sendable, Hashable {
+package enum TokenKind: Sendable, Hashable {
     // Single-character punctuation
     case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace
     case comma, dot, colon, question
@@ -77,7 +77,7 @@ enum TokenKind: Sendable, Hashable {
 }
 
 /// The decoded value of a literal or name token.
-enum TokenValue: Sendable, Hashable {
+package enum TokenValue: Sendable, Hashable {
     case none
     /// An identifier's or quoted identifier's name.
     case name(String)
@@ -89,14 +89,14 @@ enum TokenValue: Sendable, Hashable {
 }
 
 /// One token with its exact source range.
-struct Token: Sendable, Hashable {
-    var kind: TokenKind
+package struct Token: Sendable, Hashable {
+    package var kind: TokenKind
     /// Byte range in the source (line and column come from `SourceFile.location(of:)`).
-    var span: SourceSpan
-    var value: TokenValue = .none
+    package var span: SourceSpan
+    package var value: TokenValue = .none
 
     /// The name of an identifier or quoted identifier token, or the text of a keyword.
-    var name: String? {
+    package var name: String? {
         switch kind {
         case .keyword(let k): return k.rawValue
         case .identifier, .quotedIdentifier:
@@ -107,14 +107,14 @@ struct Token: Sendable, Hashable {
     }
 
     /// The keyword, if this token is one.
-    var keyword: Keyword? {
+    package var keyword: Keyword? {
         if case .keyword(let k) = kind { return k }
         return nil
     }
 }
 
 /// Options shared by the lexer and the parser.
-struct SyntaxOptions: Sendable {
+package struct SyntaxOptions: Sendable {
     /// Plain CEL: CEL's reserved words only, no `#` comments, `and`/`or`/`not`/… are
     /// identifiers, and no statements.
     var celMode = false
@@ -129,11 +129,11 @@ struct SyntaxOptions: Sendable {
     /// CEL's conformance tests need 32 (parentheses, `!`, `-`) and 24 (`?:`).
     var maxNesting = 100
     /// The first `Expr.id` to assign; ids are unique per parse and increase.
-    var firstID = 0
+    package var firstID = 0
     /// Also return comment tokens from the lexer (the formatter needs them).
     var keepComments = false
 
-    init(celMode: Bool = false, maxNesting: Int = 100, firstID: Int = 0, keepComments: Bool = false) {
+    package init(celMode: Bool = false, maxNesting: Int = 100, firstID: Int = 0, keepComments: Bool = false) {
         self.celMode = celMode
         self.maxNesting = maxNesting
         self.firstID = firstID

@@ -42,6 +42,7 @@ public indirect enum WardenType: Sendable, Hashable, CustomStringConvertible {
     /// The type of an expression that already failed to check; absorbs further errors.
     case error
 
+    /// The type as written in Warden source.
     public var description: String {
         switch self {
         case .bool: "bool"
@@ -72,7 +73,7 @@ public indirect enum WardenType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `dyn` or `error`: anything goes.
-    var isDynamic: Bool { self == .dyn || self == .error }
+    package var isDynamic: Bool { self == .dyn || self == .error }
 }
 
 /// A dotted numeric version such as `13.0.2`. Missing components compare as 0.
@@ -109,8 +110,11 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     func component(_ i: Int) -> UInt32 { i < components.count ? components[i] : 0 }
 
+    /// Equal by numeric components (`13.0` equals `13`).
     public static func == (a: Version, b: Version) -> Bool { compare(a, b) == 0 }
+    /// Orders by numeric components.
     public static func < (a: Version, b: Version) -> Bool { compare(a, b) < 0 }
+    /// Hashes consistently with `==`.
     public func hash(into h: inout Hasher) {
         var comps = components
         while let last = comps.last, last == 0 { comps.removeLast() }
@@ -125,6 +129,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
         return 0
     }
+    /// The version as written.
     public var description: String { text }
 }
 
@@ -194,8 +199,10 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
+    /// Earlier days first.
     public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
         let p = parts
         func pad(_ n: Int, _ w: Int) -> String {

@@ -1,3 +1,5 @@
+import Warden
+
 // Plain CEL end to end (`warden expr --cel`): parse in CEL mode, resolve names against the
 // bindings, evaluate, and render typed-value JSON (conformance/cel/README.md).
 

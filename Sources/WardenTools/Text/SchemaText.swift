@@ -1,3 +1,5 @@
+import Warden
+
 /// The schema as text for people (`warden schema`, the REPL's `:schema`).
 public enum SchemaText {
     /// Every fact, key and enum, one line each.

@@ -1,3 +1,5 @@
+import Warden
+
 // The REPL's logic (`warden repl`), free of any terminal code: a session accumulates policy
 // statements and facts, evaluates expressions and `:`-commands, decides whether an entry needs
 // more lines (by the parser's own end-of-input result), and computes TAB completions. The CLI

@@ -1,3 +1,5 @@
+import Warden
+
 // The streaming facts reader of `warden eval`: JSON Lines read and converted in one pass straight
 // into a reused device (its `Value` facts and its typed slots), with no JSON tree in between.
 //

@@ -1,3 +1,5 @@
+import Warden
+
 // Running a policy's `test` blocks (LANGUAGE.md §7). A test gives facts as constants, runs the
 // ordinary decision (`Program.evaluate`) and compares the action, the exact list of fired named
 // rules (when given) and expected configuration values. Tests never change what `evaluate` does.
@@ -19,6 +21,8 @@ public struct TestResult: Sendable {
     /// Why the test failed, one line each (empty when the decision matched); errors in the
     /// decision are not listed here (see `passed(strict:)`).
     public let mismatches: [String]
+    /// The test's file, when the policy is a set of several files.
+    public var file: String? = nil
 
     /// Whether the decision matched. Under `strict`, errors in the decision fail the test too.
     public func passed(strict: Bool = false) -> Bool {
@@ -91,7 +95,8 @@ extension Program {
         }
         return TestResult(
             name: test.name, line: test.line, expected: test.expect, expectedFired: test.fired,
-            expectedConfig: expectedConfig, decision: decision, mismatches: mismatches)
+            expectedConfig: expectedConfig, decision: decision, mismatches: mismatches,
+            file: source.files.count > 1 ? source.fileName(at: test.span.start) : nil)
     }
 
     static func list(_ names: [String]) -> String {

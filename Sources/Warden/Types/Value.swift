@@ -35,24 +35,30 @@ public enum Value: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The value as Warden source text.
     public var description: String { ValuePrinter.display(self) }
 }
 
 /// A map value; keys keep their insertion order. Keys are bool, int, uint or string.
 public struct MapValue: Sendable {
+    /// The keys, in insertion order.
     public private(set) var keys: [Value]
+    /// The values, in the order of `keys`.
     public private(set) var values: [Value]
 
+    /// An empty map.
     public init() {
         keys = []
         values = []
     }
 
+    /// A map of the pairs, in order.
     public init(_ pairs: [(Value, Value)]) {
         keys = pairs.map(\.0)
         values = pairs.map(\.1)
     }
 
+    /// The number of entries.
     public var count: Int { keys.count }
 
     /// Appends an entry without checking for duplicates (the evaluator checks).
@@ -69,16 +75,20 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
         case missingFact, malformedFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey, indexOutOfRange
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
     }
+    /// What kind of failure.
     public var kind: Kind
+    /// Lowercase message, names in backticks.
     public var message: String
     /// The node that failed.
     public var span: SourceSpan?
 
+    /// Creates an error of a kind, with its message and optionally the node that failed.
     public init(_ kind: Kind, _ message: String, span: SourceSpan? = nil) {
         self.kind = kind
         self.message = message
         self.span = span
     }
 
+    /// The message.
     public var description: String { message }
 }

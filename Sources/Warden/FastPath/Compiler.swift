@@ -32,8 +32,8 @@ struct Compiler {
         self.maxListLength = maxListLength
     }
 
-    static func compile(_ policy: CheckedPolicy, schema: Schema, limits: Limits) -> CompiledPolicy {
-        var c = Compiler(policy: policy, schema: schema, maxListLength: limits.maxListLength)
+    static func compile(_ policy: CheckedPolicy, schema: Schema, maxListLength: Int) -> CompiledPolicy {
+        var c = Compiler(policy: policy, schema: schema, maxListLength: maxListLength)
         var roots: [Int32] = []
         roots.reserveCapacity(policy.rules.count)
         for rule in policy.rules { roots.append(c.pred(rule.condition)) }
@@ -254,7 +254,7 @@ struct Compiler {
         case (.slot(let s, let e1), .slot(let t, let e2)):
             guard e1 == e2, e1 != .string, e1 != .stringList, !ordering || e1.isOrderedWord else { return nil }
             let flag = e1 == .version ? CCmp.unsignedFlag : 0
-            return emit(CNode(op: .cmpSlots, cmp: code | flag, slot: Int32(s), a: Int32(t)))
+            return emit(CNode(op: .cmpSlots, cmp: code | flag, slot: Int32(truncatingIfNeeded: s), a: Int32(truncatingIfNeeded: t)))
         default:
             return nil
         }

@@ -1,3 +1,5 @@
+import Warden
+
 // `warden fmt`: one canonical layout for policy files.
 //
 // The formatter re-lays out the file's *tokens* (comments included) and never rewrites one:

@@ -1,6 +1,6 @@
 /// Prints values as Warden source text (what the REPL shows: `[1, 2u, "a"]`, `ThreatLevel.medium`).
-enum ValuePrinter {
-    static func display(_ v: Value) -> String {
+package enum ValuePrinter {
+    package static func display(_ v: Value) -> String {
         var out = ""
         write(v, into: &out, depth: 0)
         return out
@@ -51,7 +51,7 @@ enum ValuePrinter {
         return s + ".0"
     }
 
-    static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

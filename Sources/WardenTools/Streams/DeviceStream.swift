@@ -1,3 +1,5 @@
+import Warden
+
 // Streaming device facts (JSON Lines) in, decision lines out — the hot path of `warden eval`.
 // The library never reads files: the host feeds byte chunks and receives devices line by line.
 
@@ -78,6 +80,13 @@ extension Program {
 public struct DecisionWriter {
     var w = JSONWriter(capacity: 1 << 16)
 
+    /// The file of each rule, for a policy set of several files (`Program.ruleFiles`): fired
+    /// rules and rule errors then carry `"file"`.
+    public var ruleFiles: [String: String] = [:]
+    /// Whether each line also says where its configuration values came from (`eval --format json
+    /// --explain`): `"configFrom":{"vpn":"config \"Web\" (line 3)",...}`, keys not at their default.
+    public var explainConfig = false
+
     /// Creates a writer with an empty buffer.
     public init() {}
 
@@ -109,6 +118,10 @@ public struct DecisionWriter {
             if let m = f.message { w.string(m) } else { w.null() }
             w.raw(",\"line\":")
             w.int(Int64(f.line))
+            if let file = f.file {
+                w.raw(",\"file\":")
+                w.string(file)
+            }
             w.raw("}")
         }
         w.raw("],\"errors\":[")
@@ -122,6 +135,10 @@ public struct DecisionWriter {
                 w.string(message)
                 w.raw(",\"line\":")
                 w.int(Int64(line))
+                if let file = ruleFiles[name] {
+                    w.raw(",\"file\":")
+                    w.string(file)
+                }
                 w.raw(",\"action\":")
                 w.string(action.rawValue)
                 w.raw("}")
@@ -145,7 +162,20 @@ public struct DecisionWriter {
             w.raw(":")
             w.raw(text: c.jsonText)
         }
-        w.raw("}}\n")
+        w.raw("}")
+        if explainConfig {
+            w.raw(",\"configFrom\":{")
+            var first = true
+            for c in d.config where c.origin != .schemaDefault {
+                if !first { w.raw(",") }
+                first = false
+                w.string(c.key)
+                w.raw(":")
+                w.string(c.origin.text)
+            }
+            w.raw("}")
+        }
+        w.raw("}\n")
     }
 
     /// Appends the line for input that is not a device: `{"line":N,"error":"...","action":"..."}`.

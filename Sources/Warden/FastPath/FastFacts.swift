@@ -21,12 +21,12 @@
 // the rule goes to the reference evaluator, which reports the fact's malformation as the rule's error.
 
 /// How a slot's values are encoded, from the schema type.
-enum FastEncoding: Sendable, Hashable {
+package enum FastEncoding: Sendable, Hashable {
     case bool, int, date, version, string, stringList
     case enumeration(EnumType)
 
     /// Slots at or above this are never read fast (their presence bits would not fit one word).
-    static let maxSlots = 64
+    package static let maxSlots = 64
 
     init?(_ type: WardenType, slot: Int) {
         guard slot >= 0, slot < FastEncoding.maxSlots else { return nil }
@@ -52,9 +52,9 @@ enum FastEncoding: Sendable, Hashable {
     }
 }
 
-enum FastWords {
+package enum FastWords {
     /// The word of a string's UTF-8 bytes.
-    static func string(_ u: UnsafeBufferPointer<UInt8>) -> Int64 {
+    package static func string(_ u: UnsafeBufferPointer<UInt8>) -> Int64 {
         let n = u.count
         if n <= 7 {
             var w: UInt64 = UInt64(n) << 56
@@ -70,7 +70,7 @@ enum FastWords {
         return Int64(bitPattern: h | (1 << 63))
     }
 
-    static func string(_ s: String) -> Int64 {
+    package static func string(_ s: String) -> Int64 {
         var s = s
         return s.withUTF8 { string($0) }
     }
@@ -79,7 +79,7 @@ enum FastWords {
     @inline(__always) static func isExact(_ w: Int64) -> Bool { w >= 0 }
 
     /// Packs a version when it fits (at most 4 components, each < 2^16).
-    static func version(_ v: Version) -> Int64? {
+    package static func version(_ v: Version) -> Int64? {
         let c = v.components
         // Trailing zero components do not change the value.
         var n = c.count
@@ -112,7 +112,7 @@ enum FastWords {
 /// (below 64) followed by the element words of list facts, plus two bit sets saying which slots are
 /// present and which words are valid. One object, so a decision touches one region of memory and
 /// copying an input retains one reference. Copy-on-write like the standard collections.
-struct FastFacts: @unchecked Sendable {
+package struct FastFacts: @unchecked Sendable {
     // @unchecked: the buffer is only mutated after `makeUnique()`, so a shared buffer is never written.
     struct Header {
         var facts: [Value?]
@@ -136,7 +136,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.withUnsafeMutablePointerToElements { $0.initialize(repeating: 0, count: words) }
     }
 
-    var facts: [Value?] {
+    package var facts: [Value?] {
         get { buffer.header.facts }
         _modify {
             makeUnique()
@@ -149,9 +149,9 @@ struct FastFacts: @unchecked Sendable {
 
     var present: UInt64 { buffer.header.present }
     var fastBits: UInt64 { buffer.header.fast }
-    var malformedBits: UInt64 { buffer.header.malformed }
-    var wordCount: Int { buffer.header.wordCount }
-    var poolCount: Int { buffer.header.poolCount }
+    package var malformedBits: UInt64 { buffer.header.malformed }
+    package var wordCount: Int { buffer.header.wordCount }
+    package var poolCount: Int { buffer.header.poolCount }
 
     mutating func makeUnique(extra: Int = 0) {
         let h = buffer.header
@@ -179,7 +179,7 @@ struct FastFacts: @unchecked Sendable {
         }
     }
 
-    mutating func setMissing(_ slot: Int) {
+    package mutating func setMissing(_ slot: Int) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -188,7 +188,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.header.malformed &= ~bit
     }
 
-    mutating func setFast(_ slot: Int, _ word: Int64) {
+    package mutating func setFast(_ slot: Int, _ word: Int64) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -198,7 +198,7 @@ struct FastFacts: @unchecked Sendable {
         buffer.withUnsafeMutablePointerToElements { $0[slot] = word }
     }
 
-    mutating func setSlow(_ slot: Int) {
+    package mutating func setSlow(_ slot: Int) {
         guard slot >= 0, slot < wordCount else { return }
         makeUnique()
         let bit: UInt64 = 1 << UInt64(slot)
@@ -217,21 +217,21 @@ struct FastFacts: @unchecked Sendable {
         buffer.header.malformed |= bit
     }
 
-    mutating func poolAppend(_ word: Int64) {
+    package mutating func poolAppend(_ word: Int64) {
         makeUnique(extra: 1)
         let at = buffer.header.wordCount + buffer.header.poolCount
         buffer.withUnsafeMutablePointerToElements { ($0 + at).initialize(to: word) }
         buffer.header.poolCount += 1
     }
 
-    mutating func poolTruncate(_ count: Int) {
+    package mutating func poolTruncate(_ count: Int) {
         guard count >= 0, count < poolCount else { return }
         makeUnique()
         buffer.header.poolCount = count
     }
 
     /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).
-    mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
+    package mutating func encode(_ slot: Int, _ value: Value?, _ encoding: FastEncoding?) {
         guard let value else {
             setMissing(slot)
             return
@@ -267,12 +267,12 @@ struct FastFacts: @unchecked Sendable {
 
 extension Schema {
     /// The fast encoding of every slot.
-    var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
+    package var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
 }
 
 extension Input {
     /// Re-encodes every slot from `facts` (after facts were written directly).
-    mutating func encodeAll(_ encodings: [FastEncoding?]) {
+    package mutating func encodeAll(_ encodings: [FastEncoding?]) {
         let values = facts
         var f = FastFacts(slots: values.count)
         f.facts = values

@@ -1,3 +1,5 @@
+import Warden
+
 // S-expression dumps of the AST for tests and debugging, without positions or ids:
 // `(|| (> threatLevel medium) rooted)`.
 //

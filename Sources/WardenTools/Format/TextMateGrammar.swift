@@ -1,3 +1,5 @@
+import Warden
+
 // The TextMate grammar for editors (`Grammar/warden.tmLanguage.json`), generated from the same
 // tables the compiler uses: `Keyword.allCases`, `Keyword.contextual`, `Action.allCases`, the
 // built-in schema's facts and keys, and `EnumType.allCases`. A test checks that the committed file

@@ -1,0 +1,14 @@
+/// The severity actions, in increasing order of severity.
+public enum Action: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    case allow, warn, blockAccess, wipeData
+    package var rank: Int {
+        switch self {
+        case .allow: 0
+        case .warn: 1
+        case .blockAccess: 2
+        case .wipeData: 3
+        }
+    }
+    /// Orders by severity: allow < warn < blockAccess < wipeData (the strongest action wins).
+    public static func < (a: Action, b: Action) -> Bool { a.rank < b.rank }
+}
