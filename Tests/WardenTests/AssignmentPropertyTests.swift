@@ -127,7 +127,8 @@ import Testing
     }
 
     /// A thousand blocks for a thousand groups are half a million possible conflicts: `check`
-    /// reports the first 200 pairs (a warning at both blocks) and counts the rest in one warning.
+    /// reports the first 200 pairs (a warning at both blocks) and counts the rest in one warning, and
+    /// the lints say which memberships they covered.
     @Test func possibleConflictsAmongThousandsOfBlocksAreCappedNotMillions() {
         var text = ""
         for i in 0..<1000 {
@@ -135,7 +136,9 @@ import Testing
         }
         let d = Engine().diagnose(SourceFile(name: "many.warden", text: text))
         #expect(d.allSatisfy { $0.severity == .warning })
-        #expect(d.count == 401)
+        #expect(d.count == 402)
+        // Lints cannot enumerate 2^1000 memberships: they say what they covered instead.
+        #expect(d.contains { $0.message.hasPrefix("the config blocks name more than 10 groups: lints covered devices in at most two of them") })
         #expect(d.contains { $0.message == "499300 more conflicting pairs of config blocks not shown" })
     }
 }

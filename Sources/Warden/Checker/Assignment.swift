@@ -156,11 +156,15 @@ extension Checker {
 
     /// Every distinct set of blocks that reaches some device: enrolled or not, times the group
     /// memberships that matter (those the blocks name).
-    static func combinations(_ configs: [CheckedConfig]) -> [[Int]] {
+    /// The combinations, and whether they are every one some device can get (false past
+    /// `maxLintedGroups` group names or the work budget: then only memberships of up to two
+    /// groups, or as many as the budget allowed, were enumerated).
+    static func combinationsAndCompleteness(_ configs: [CheckedConfig]) -> (combos: [[Int]], complete: Bool) {
         var names: Set<String> = []
         for c in configs { names.formUnion(c.groups ?? []) }
         let groups = names.sorted()
         var memberships: [Set<String>] = []
+        var complete = true
         if groups.count <= maxLintedGroups {
             for mask in 0..<(1 << groups.count) {
                 var m: Set<String> = []
@@ -168,6 +172,7 @@ extension Checker {
                 memberships.append(m)
             }
         } else {
+            complete = false
             memberships.append([])
             for g in groups { memberships.append([g]) }
             // Pairs too, while they stay within the work budget below.
@@ -184,12 +189,12 @@ extension Checker {
             for m in memberships {
                 // Hostile input (thousands of blocks and groups) must not hang `check`.
                 work += configs.count
-                if work > maxLintWork { return out }
+                if work > maxLintWork { return (out, false) }
                 let combo = configs.indices.filter { configs[$0].reaches(enrolled: enrolled, memberOf: m) }
                 if !combo.isEmpty && seen.insert(combo).inserted { out.append(combo) }
             }
         }
-        return out
+        return (out, complete)
     }
 
     /// Lints on every configuration some device can get, each problem reported once at the key
@@ -199,7 +204,14 @@ extension Checker {
         func once(_ kind: String, _ span: SourceSpan) -> Bool {
             reported.insert("\(kind)|\(span.start)|\(span.end)").inserted
         }
-        for combo in Checker.combinations(configs) {
+        let (combos, complete) = Checker.combinationsAndCompleteness(configs)
+        if !complete, let first = configs.first {
+            // Never silent: say that some combinations were not linted.
+            warning(
+                "the config blocks name more than \(Checker.maxLintedGroups) groups: lints covered devices in at most two of them (\(combos.count) combinations), not every combination of memberships",
+                first.span)
+        }
+        for combo in combos {
             let ordered = combo.sorted { configs[$0].applicationOrder($0) < configs[$1].applicationOrder($1) }
             var effective: [Int: (value: ConfigValue, span: SourceSpan?, block: Int?)] = [:]
             for (ki, k) in schema.keys.enumerated() {
