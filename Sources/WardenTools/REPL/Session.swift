@@ -8,7 +8,9 @@ import Warden
 // Design: the session keeps the source text of its statements. A new statement entry is added to
 // that text and the whole session is compiled again with `Engine.compile`; an entry with errors is
 // rolled back, and only the diagnostics pointing into the entry are shown, with carets relative to
-// the entry. Expressions are checked and evaluated against the session's lets and facts.
+// the entry. Loaded files (`warden repl FILE...`, `:load`) are files of a policy set, compiled
+// with the typed entries (the set's `<repl>` file) by `Engine.compile(_: [SourceFile])`, as
+// `check` and `eval` compile several files. Expressions are checked and evaluated against the session's lets and facts.
 
 /// One result of reading a line.
 public enum LineInput: Sendable, Hashable {
@@ -145,7 +147,7 @@ public struct Session {
         ("unset", "FACT", "remove a fact"),
         ("facts", "", "show the facts set"),
         ("eval", "", "evaluate the session's rules on its facts, with the explanation and configuration"),
-        ("load", "FILE", "add a policy file's statements to the session"),
+        ("load", "FILE", "add a policy file to the session's policy set"),
         ("rules", "", "list the session's rules"),
         ("config", "", "show the config blocks and the effective configuration"),
         ("schema", "[NAME]", "the built-in schema, or one fact, key or enum"),
@@ -161,6 +163,10 @@ public struct Session {
     var headerEntries: [String] = []
     /// The other statement entries, in the order entered.
     var statementEntries: [String] = []
+    /// Files added with `warden repl FILE...` or `:load FILE`, each a file of the session's policy
+    /// set (its `let`s and `policy … onError` header scoped to it); the entries typed at the prompt
+    /// are the set's last file, `<repl>`.
+    var loadedFiles: [SourceFile] = []
     /// The compiled session.
     var program: Program
     /// The first expression id after the session's source.
@@ -205,8 +211,11 @@ public struct Session {
         completer.completions(for: word, lineBefore: lineBefore)
     }
 
-    /// The session's policy source, as compiled.
-    public var source: String { (headerEntries + statementEntries).joined(separator: "\n") }
+    /// The statements typed at the prompt (the loaded files are `files`).
+    public var source: String { Session.replText(headerEntries, statementEntries) }
+
+    /// The files of the session's policy set, in load order.
+    public var files: [String] { loadedFiles.map(\.name) }
 
     // MARK: - The loop
 
@@ -307,43 +316,74 @@ public struct Session {
                 return .fail(d.map { $0.rendered(in: SourceFile(name: path, bytes: bytes)) }.joined())
             }
             if kind(of: text) == .empty { return .out("loaded \(path): nothing to add") }
-            var r = add(text, name: path, isHeader: kind(of: text) == .header)
+            var r = add(text, name: path, isHeader: kind(of: text) == .header, asFile: true)
             if !r.failed { r.output = "loaded \(path)\n" + r.output }
             return r
         }
     }
 
-    /// Adds statements; on an error the session is left as it was.
-    mutating func add(_ text: String, name: String, isHeader: Bool) -> Reply {
+    /// The text of the entries typed at the prompt, headers first.
+    static func replText(_ headers: [String], _ statements: [String]) -> String {
+        (headers + statements).joined(separator: "\n")
+    }
+
+    /// The sources the session compiles: with no file loaded, the typed entries alone (`<session>`);
+    /// otherwise the loaded files and, when anything was typed, the typed entries as `<repl>`.
+    static func sources(files: [SourceFile], repl: String) -> [SourceFile] {
+        if files.isEmpty { return [SourceFile(name: "<session>", text: repl)] }
+        return repl.isEmpty ? files : files + [SourceFile(name: "<repl>", text: repl)]
+    }
+
+    /// Where a file of `sources` starts in the compiled (joined) source.
+    static func start(ofFile index: Int, in sources: [SourceFile]) -> Int {
+        sources.prefix(index).reduce(0) { $0 + $1.bytes.count + 1 }
+    }
+
+    /// Adds statements typed at the prompt (`name` nil) or a file (`name` its path, a new file of
+    /// the session's set); on an error the session is left as it was.
+    mutating func add(_ text: String, name: String, isHeader: Bool, asFile: Bool = false) -> Reply {
         var headers = headerEntries
         var statements = statementEntries
-        if isHeader { headers.append(text) } else { statements.append(text) }
-        let before = isHeader ? headerEntries : headerEntries + statementEntries
-        let offset = before.reduce(0) { $0 + $1.utf8.count + 1 }
-        let all = (headers + statements).joined(separator: "\n")
-        let sessionSource = SourceFile(name: "<session>", text: all)
+        var files = loadedFiles
         let entrySource = SourceFile(name: name, text: text)
-        let range = offset...(offset + text.utf8.count)
-        do {
-            let compiled = try engine.compile(sessionSource)
+        let shift: Int
+        if asFile {
+            files.append(entrySource)
+            shift = Session.start(ofFile: files.count - 1, in: files)
+        } else {
+            if isHeader { headers.append(text) } else { statements.append(text) }
+            let before = isHeader ? headerEntries : headerEntries + statementEntries
+            shift = Session.start(ofFile: files.count, in: files) + before.reduce(0) { $0 + $1.utf8.count + 1 }
+        }
+        let sources = Session.sources(files: files, repl: Session.replText(headers, statements))
+        let range = shift...(shift + text.utf8.count)
+        let result: Result<Program, CompileError>
+        do throws(CompileError) {
+            result = .success(try engine.compile(sources))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let compiled):
             headerEntries = headers
             statementEntries = statements
+            loadedFiles = files
             program = compiled
-            nextID = Parser.parseFile(sessionSource, options: engine.syntaxOptions).nextID
-            var r = Reply.out(summary(of: range, isHeader: isHeader))
+            nextID = compiled.policy.nextID
+            var r = Reply.out(summary(of: range, header: isHeader ? entrySource : nil))
             let warnings = compiled.warnings.filter { range.contains($0.span.start) }
             r.errors = warnings.map {
-                render($0, entry: entrySource, shift: offset, range: range, session: sessionSource)
+                render($0, entry: entrySource, shift: shift, range: range, session: compiled.source)
             }
             .joined()
             return r
-        } catch {
+        case .failure(let error):
             let inEntry = error.diagnostics.filter { range.contains($0.span.start) }
             var r = Reply()
             r.failed = true
             if inEntry.contains(where: { $0.severity == .error }) {
                 r.errors = inEntry.map {
-                    render($0, entry: entrySource, shift: offset, range: range, session: sessionSource)
+                    render($0, entry: entrySource, shift: shift, range: range, session: error.source)
                 }
                 .joined()
             } else {
@@ -354,7 +394,8 @@ public struct Session {
     }
 
     /// One line per statement of the entry: `rule "x" added`, `let x : int`, ...
-    func summary(of range: ClosedRange<Int>, isHeader: Bool) -> String {
+    /// `header`: the entry, when it starts with a `policy` header (its own file's or the typed one's).
+    func summary(of range: ClosedRange<Int>, header: SourceFile?) -> String {
         let p = program.policy
         var lines: [(Int, String)] = []
         for l in p.lets where range.contains(l.span.start) { lines.append((l.span.start, "let \(l.name) : \(l.type)")) }
@@ -367,8 +408,9 @@ public struct Session {
         for t in p.tests where range.contains(t.span.start) {
             lines.append((t.span.start, "test \(ValuePrinter.quote(t.name))"))
         }
-        if isHeader, let name = p.name {
-            lines.append((-1, "policy \(ValuePrinter.quote(name)) onError \(p.onError.rawValue)"))
+        if let header, let h = Parser.parseFile(header, options: engine.syntaxOptions).file.header {
+            let onError = h.onError?.value ?? .blockAccess
+            lines.append((-1, "policy \(ValuePrinter.quote(h.name.value)) onError \(onError.rawValue)"))
         }
         return lines.sorted { $0.0 < $1.0 }.map { $0.1 + "\n" }.joined()
     }
@@ -634,7 +676,7 @@ public struct Session {
         var out = ""
         for r in rules {
             out += "\(ValuePrinter.quote(r.name)) → \(r.action?.rawValue ?? "allow")\n"
-            out += DecisionText.sourceLine(program, r.line)
+            out += DecisionText.sourceLine(program, r.line, file: program.file(ofRule: r.name))
         }
         return .out(out)
     }

@@ -114,7 +114,7 @@ public enum TestText {
         if passed {
             if !r.decision.errors.isEmpty {
                 out += "  the decision has errors (they fail the test under --strict):\n"
-                out += errorLines(r.decision)
+                out += errorLines(r.decision, program: program)
             }
             return out
         }
@@ -137,19 +137,22 @@ public enum TestText {
         if missing.isEmpty { return out + "\n" }
         out += "; never fired:\n"
         for m in missing {
-            let line = program.policy.rules.first { $0.name == m }?.line ?? 0
-            out += "  \(ValuePrinter.quote(m)) (line \(line))\n"
+            let rule = program.policy.rules.first { $0.name == m }
+            out += "  \(ValuePrinter.quote(m)) (\(location(rule?.line ?? 0, file: program.file(ofRule: m))))\n"
         }
         return out
     }
 
-    /// One line per error of a decision, with its source line number.
-    static func errorLines(_ d: Decision) -> String {
+    /// `line 4`, or `b.warden:4` in a policy set of several files.
+    static func location(_ line: Int, file: String?) -> String { file.map { "\($0):\(line)" } ?? "line \(line)" }
+
+    /// One line per error of a decision, with its source line (and file, in a set of several files).
+    static func errorLines(_ d: Decision, program: Program) -> String {
         var out = ""
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
-                out += "  error in \(ValuePrinter.quote(name)) (line \(line)) → \(action.rawValue) (onError): \(message)\n"
+                out += "  error in \(ValuePrinter.quote(name)) (\(location(line, file: program.file(ofRule: name)))) → \(action.rawValue) (onError): \(message)\n"
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"
             }
