@@ -12,6 +12,7 @@ symbol, sorted: `api/Warden.public.txt` is the committed baseline.
 `check` fails when
   - the symbol graph is missing or older than a core source file (build the docs first),
   - the current public API differs from the baseline (the diff is printed), or
+  - a public symbol the core declares has no `///` comment, or
   - the newest `API fingerprint:` line in CHANGELOG.md (the first one in the file) is not the
     baseline's fingerprint: a changed baseline needs a changelog entry that says what changed.
 """
@@ -40,6 +41,7 @@ def current():
         os.path.getmtime(os.path.join(d, n))
         for d, _, names in os.walk(SOURCES) for n in names if n.endswith(".swift"))
     lines = set()
+    undocumented = []
     for path in files:
         if os.path.getmtime(path) < newest_source:
             fail(f"{os.path.relpath(path, ROOT)} is older than the core's sources "
@@ -56,6 +58,12 @@ def current():
             # library's API, not the core's; it follows from the conformance, which is listed.
             if "::SYNTHESIZED::" in s["identifier"]["precise"] and s.get("docComment", {}).get("module") not in (None, "Warden"):
                 continue
+            # Every public symbol the core declares has a `///` comment (synthesized members such as
+            # `hashValue` have no source to comment).
+            if not s.get("docComment") and "location" in s:
+                loc = s["location"]
+                undocumented.append(f"{loc.get('uri', '').replace('file://', '')}:{loc.get('position', {}).get('line', 0) + 1}: "
+                                    f"public `{'.'.join(s.get('pathComponents', []))}` has no `///` comment")
             decl = "".join(fr.get("spelling", "") for fr in s.get("declarationFragments", []))
             decl = " ".join(decl.split())
             path_name = ".".join(s.get("pathComponents", []))
@@ -70,7 +78,7 @@ def current():
                 # Implied by `Sendable` since Swift 6.2: listing it would tie the baseline to the toolchain.
                 if src in names and target != "SendableMetatype":
                     lines.add(f"{names[src]}  |  conforms to {target}")
-    return HEADER + "".join(l + "\n" for l in sorted(lines))
+    return HEADER + "".join(l + "\n" for l in sorted(lines)), undocumented
 
 
 def fingerprint(text):
@@ -89,7 +97,7 @@ def changelog_fingerprint():
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "check"
-    now = current()
+    now, undocumented = current()
     if mode == "update":
         with open(BASELINE, "w", encoding="utf-8") as f:
             f.write(now)
@@ -109,6 +117,9 @@ def main():
             base.splitlines(True), now.splitlines(True), "api/Warden.public.txt (baseline)", "current public API"))
         fail("the core's public API changed: if it is deliberate, run `python3 scripts/api-surface.py update` "
              "and add a CHANGELOG.md entry (with the printed `API fingerprint:`) saying what changed")
+    if undocumented:
+        sys.stderr.writelines(u + "\n" for u in sorted(undocumented))
+        fail(f"{len(undocumented)} public symbol(s) of the core without a `///` comment")
     want = fingerprint(base)
     got = changelog_fingerprint()
     if got != want:

@@ -39,8 +39,11 @@ public enum KeyKind: Sendable, Hashable {
 
 /// A configuration value normalised to its key's type (`1`, `true` and `"true"` are one value of a boolean key).
 public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
+    /// The value of an integer key.
     case int(Int64)
+    /// The value of a boolean key.
     case bool(Bool)
+    /// The value of a text key.
     case text(String)
 
     /// The value as Warden source text.
