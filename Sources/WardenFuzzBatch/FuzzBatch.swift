@@ -17,7 +17,7 @@ public func wardenFuzzBatch(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
 enum FuzzBatch {
     static let program: Program? = try? Engine().compile(policyText, name: "fuzz-batch.warden")
     /// A program over a schema with one more fact: its inputs do not fit the policy's rows.
-    static let foreign: Program? = Schema.builtIn.adding(facts: [FactDefinition("hostScore", .int, "a host fact")])
+    static let foreign: Program? = (try? Schema.builtIn.adding(facts: [FactDefinition("hostScore", .int, "a host fact")]))
         .flatMap { try? Engine(schema: $0).compile("rule \"h\" when hostScore > 3 then warn", name: "host.warden") }
 
     static let strings = ["", "acme", "Pixel 8", "a-very-long-vendor-name", "Finance", "BYOD", "com.microsoft.office.outlook", "é"]

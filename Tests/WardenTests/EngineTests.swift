@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func hostFunctionsAndFactsExtendTheLanguage() throws {
-        let schema = try #require(Schema.builtIn.adding(facts: [FactDefinition("batteryPercent", .int, "battery charge")]))
+        let schema = try Schema.builtIn.adding(facts: [FactDefinition("batteryPercent", .int, "battery charge")])
         let half = HostFunction(name: "half", parameters: [.int], result: .int) { args in
             guard case .int(let i)? = args.first else { return .failure(EvalError(.invalidArgument, "half takes an int")) }
             return .success(.int(i / 2))

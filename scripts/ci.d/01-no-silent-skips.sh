@@ -3,7 +3,8 @@
 # scratch copy of the repository layout with its input removed, and must FAIL with a message:
 #   test.sh without scripts/ci.d, or with an empty one;
 #   40-bench-smoke.sh and 05-cel-conformance.sh without their in-repo inputs;
-#   require-tests-ran.sh (used by 50-sanitizers.sh) on a run of 0 tests or no test run at all.
+#   require-tests-ran.sh (used by 50-sanitizers.sh) on a run of 0 tests or no test run at all;
+#   scripts/api-surface.py (70-docs.sh) without a symbol graph or changelog, or on an API change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -44,6 +45,17 @@ rm "$d/Tests/Conformance/cel/cases.jsonl"
 must_fail "05-cel-conformance without cases.jsonl" "cases.jsonl is missing" bash "$d/scripts/ci.d/05-cel-conformance.sh"
 d=$(fake cel-bin scripts/ci.d/05-cel-conformance.sh Tests/Conformance/cel)
 must_fail "05-cel-conformance without the binary" ".build/debug/warden is missing" bash "$d/scripts/ci.d/05-cel-conformance.sh"
+
+d=$(fake api scripts/api-surface.py api CHANGELOG.md Sources/Warden/Engine)
+must_fail "api-surface without a symbol graph" "no symbol graph for Warden" python3 "$d/scripts/api-surface.py" check
+mkdir -p "$d/.build/x/extracted-symbols/docc/Warden"
+echo '{"symbols": [], "relationships": []}' > "$d/.build/x/extracted-symbols/docc/Warden/Warden.symbols.json"
+must_fail "api-surface with an empty symbol graph" "public API changed" python3 "$d/scripts/api-surface.py" check
+python3 "$d/scripts/api-surface.py" update >/dev/null
+must_fail "api-surface with a baseline changed without a changelog entry" "has no CHANGELOG.md entry" \
+  python3 "$d/scripts/api-surface.py" check
+rm "$d/CHANGELOG.md"
+must_fail "api-surface without CHANGELOG.md" "CHANGELOG.md is missing" python3 "$d/scripts/api-surface.py" check
 
 printf '%s\n' "Executed 0 tests" "✔ Test run with 0 tests in 0 suites passed after 0.014 seconds." > "$tmp/zero.log"
 must_fail "a filtered run of 0 tests" "executed 0 tests" bash scripts/require-tests-ran.sh "$tmp/zero.log"

@@ -47,6 +47,7 @@ PUBLIC = {
     "Schema", "FactDefinition", "KeyDefinition", "KeyKind", "ConfigValue",    # the schema and its parts
     "Diagnostic", "Severity", "SourceFile", "SourceSpan", "SourceLocation",   # diagnostics and positions
     "SourceSegment",                                                          # one file of a policy set's source
+    "SchemaError",                                                            # why `Schema.adding(facts:)` failed
     "WardenType", "EnumType", "Version", "Day", "MapValue", "EvalError",      # what values and fact types carry
     "JSONDevice", "FactsError",                                               # `Program.device(json:)`
     "DeviceBatch",                                                            # fleet evaluation (README)

@@ -1,5 +1,6 @@
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Hashable, Comparable {
+    /// A note attached to another diagnostic; a warning (the policy still compiles); an error.
     case note, warning, error
     /// Orders by seriousness: note < warning < error.
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }

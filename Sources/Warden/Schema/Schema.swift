@@ -39,8 +39,11 @@ public enum KeyKind: Sendable, Hashable {
 
 /// A configuration value normalised to its key's type (`1`, `true` and `"true"` are one value of a boolean key).
 public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
+    /// The value of an integer key.
     case int(Int64)
+    /// The value of a boolean key.
     case bool(Bool)
+    /// The value of a text key.
     case text(String)
 
     /// The value as Warden source text.
@@ -91,11 +94,22 @@ public struct Schema: Sendable {
         self.keyIndex = ki
     }
 
-    /// A copy with extra host facts. Names already in the schema are rejected (returns nil).
-    public func adding(facts extra: [FactDefinition]) -> Schema? {
+    /// A copy with extra host facts.
+    ///
+    /// Throws a ``SchemaError`` naming the first fact that cannot be added and why: its name is
+    /// already declared (or given twice), is not an identifier or is a reserved word, or its type
+    /// is ``WardenType/error``.
+    public func adding(facts extra: [FactDefinition]) throws(SchemaError) -> Schema {
         var all = facts
+        var names = factSlots
         for f in extra {
-            if all.contains(where: { $0.name == f.name }) { return nil }
+            if names[f.name] != nil {
+                throw SchemaError(factSlots[f.name] != nil ? .alreadyDeclared : .declaredTwice, fact: f.name)
+            }
+            if !Schema.isIdentifier(f.name) { throw SchemaError(.notAnIdentifier, fact: f.name) }
+            if Keyword(rawValue: f.name) != nil { throw SchemaError(.reservedWord, fact: f.name) }
+            if f.type == .error { throw SchemaError(.invalidType, fact: f.name) }
+            names[f.name] = all.count
             all.append(f)
         }
         return Schema(facts: all, keys: keys)

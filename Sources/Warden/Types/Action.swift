@@ -1,5 +1,7 @@
 /// The severity actions, in increasing order of severity.
 public enum Action: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    /// Let the app run; warn the user but let the app run; block access to corporate data; wipe
+    /// the app's corporate data.
     case allow, warn, blockAccess, wipeData
     package var rank: Int {
         switch self {

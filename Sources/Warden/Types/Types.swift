@@ -1,8 +1,12 @@
 /// The ordered and unordered enumerations of the built-in schema.
 public enum EnumType: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The threat level reported by the mobile threat defence: `secured < low < medium < high`.
     case threatLevel = "ThreatLevel"
+    /// The Play Integrity verdict: `none < basic < device < strong`.
     case playIntegrity = "PlayIntegrity"
+    /// The device lock's complexity: `none < low < medium < high`.
     case deviceLock = "DeviceLock"
+    /// How the device is managed (unordered): `unmanaged`, `androidEnterprise`, `deviceAdmin`.
     case management = "Management"
 
     /// The members, in order (lowest first for ordered enums).
@@ -33,11 +37,17 @@ public enum EnumType: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A Warden type: CEL's core types plus the domain types.
 public indirect enum WardenType: Sendable, Hashable, CustomStringConvertible {
+    /// CEL's scalar types; `type` is the type of type values, `dyn` accepts any value.
     case bool, int, uint, double, string, bytes, null, type, dyn
+    /// A list of elements of one type.
     case list(WardenType)
+    /// A map from keys of one type to values of another.
     case map(WardenType, WardenType)
+    /// One of the schema's enumerations.
     case enumeration(EnumType)
+    /// A version (`14.2.1`).
     case version
+    /// A calendar date.
     case date
     /// The type of an expression that already failed to check; absorbs further errors.
     case error

@@ -1,19 +1,30 @@
 /// A runtime value: CEL's values plus enum members, versions and dates.
 public enum Value: Sendable, CustomStringConvertible {
+    /// CEL's `null`.
     case null
+    /// A boolean.
     case bool(Bool)
+    /// A signed 64-bit integer (`int`).
     case int(Int64)
+    /// An unsigned 64-bit integer (`uint`, written `1u`).
     case uint(UInt64)
+    /// A 64-bit floating-point number (`double`).
     case double(Double)
+    /// A string of Unicode text.
     case string(String)
+    /// A byte string (`b"..."`).
     case bytes([UInt8])
+    /// A list of values.
     case list([Value])
+    /// A map, keys in insertion order.
     case map(MapValue)
     /// A type value (`type(1) == int`).
     case type(WardenType)
     /// An enum member, by ordinal.
     case enumMember(EnumType, Int)
+    /// A version (`version("14.2")`), compared component by component.
     case version(Version)
+    /// A calendar date (`date("2026-01-31")`).
     case date(Day)
 
     /// The value's runtime type.
@@ -72,7 +83,13 @@ public struct MapValue: Sendable {
 public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure.
     public enum Kind: String, Sendable, Hashable {
+        /// A fact the rule reads was not given; a malformed fact was given badly; no overload of a
+        /// function or operator takes the operands' runtime types; integer overflow; division or
+        /// modulo by zero; a failed conversion (`int("x")`); a map key or list index that is not
+        /// there.
         case missingFact, malformedFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey, indexOutOfRange
+        /// An argument out of a function's domain; an evaluation limit (``Limits``) hit; an unknown
+        /// variable or field; a failure reported by a host function.
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
     }
     /// What kind of failure.
