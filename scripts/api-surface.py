@@ -22,7 +22,8 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 BASELINE = os.path.join(ROOT, "api", "Warden.public.txt")
 CHANGELOG = os.path.join(ROOT, "CHANGELOG.md")
 SOURCES = os.path.join(ROOT, "Sources", "Warden")
-GRAPHS = os.path.join(ROOT, ".build", "*", "extracted-symbols", "docc", "Warden", "Warden*.symbols.json")
+# The folder after extracted-symbols/ is named after the package's checkout folder (any name).
+GRAPHS = os.path.join(ROOT, ".build", "*", "extracted-symbols", "*", "Warden", "Warden*.symbols.json")
 HEADER = ("# The public API of the core module `Warden`, from its symbol graph (scripts/api-surface.py).\n"
           "# A change here needs a CHANGELOG.md entry with the new `API fingerprint:`.\n")
 
@@ -33,9 +34,12 @@ def fail(msg):
 
 
 def current():
-    files = sorted(glob.glob(GRAPHS))
+    found = glob.glob(GRAPHS)
+    # Only the newest extraction (an older checkout folder name may have left another one).
+    newest_dir = max((os.path.dirname(f) for f in found), key=os.path.getmtime, default=None)
+    files = sorted(f for f in found if os.path.dirname(f) == newest_dir)
     if not files:
-        fail("no symbol graph for Warden under .build/*/extracted-symbols/docc/Warden/ "
+        fail("no symbol graph for Warden under .build/*/extracted-symbols/*/Warden/ "
              "(run `swift package generate-documentation --target Warden` first)")
     newest_source = max(
         os.path.getmtime(os.path.join(d, n))
