@@ -7,7 +7,7 @@ set -euo pipefail
 WARDEN=$1 POLICY=$2 DEVICES=$3 WORK=$4
 command -v valgrind >/dev/null || { echo "callgrind-batch.sh: valgrind is needed (apt-get install -y valgrind)" >&2; exit 2; }
 rm -f "$WORK"/callgrind.out.*
-valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --collect-atstart=no \
+SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --collect-atstart=no \
   '--toggle-collect=*BenchCommand*pass*' \
   "$WARDEN" bench "$POLICY" --facts "$DEVICES" --today 2026-01-01 --samples 1 --min-sample-ms 0 --format json \
   > "$WORK/cg-bench.json" 2> "$WORK/cg.log"
