@@ -44,7 +44,7 @@ import Testing
 
     @Test func evalRejectsJobsOutOfRange() throws {
         for bad in ["0", "-1", "100000"] {
-            let r = try CLI.run(["eval", "samples/outlook-conditional-launch.warden", "--facts", "-", "--jobs", bad], stdin: "{}\n")
+            let r = try CLI.run(["eval", "samples/outlook-conditional-launch.warden", "--facts", "samples/devices.jsonl", "--jobs", bad])
             #expect(r.status != 0 && r.stderr.contains("--jobs"), "\(bad): \(r.stderr)")
         }
     }
