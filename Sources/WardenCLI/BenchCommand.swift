@@ -64,11 +64,15 @@ struct BenchCommand: ParsableCommand {
                 if invalid <= 3 { Output.error("warning: \(facts):\(n): \(e.message) (skipped)") }
             }
         }
-        if let e = Files.stream(facts, { chunk in stream.feed(chunk, keep) }) {
+        var ingestBytes = 0
+        let ingestStart = BenchCommand.now()
+        if let e = Files.stream(facts, { chunk in ingestBytes += chunk.count; stream.feed(chunk, keep) }) {
             Output.error("error: \(e)")
             throw ExitCode(1)
         }
         stream.finish(keep)
+        // Ingest: reading the file and converting every line into typed facts (FastDeviceStream).
+        let ingestNs = max(BenchCommand.now() - ingestStart, 1)
         guard !devices.isEmpty else {
             Output.error("error: \(facts): no devices")
             throw ExitCode(1)
@@ -91,6 +95,30 @@ struct BenchCommand: ParsableCommand {
             perDecision.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
         }
         let ns = perDecision.sorted()[perDecision.count / 2]
+        // Single-device evaluation from an `Input` (what an app does at launch), same sampling.
+        var singleNs: [Double] = []
+        for _ in 0..<samples {
+            let s = BenchCommand.now()
+            for _ in 0..<passes { sink &+= BenchCommand.singlePass(program, devices, &decision) }
+            singleNs.append(Double(BenchCommand.now() - s) / Double(passes * devices.count))
+        }
+        let single = singleNs.sorted()[singleNs.count / 2]
+        // Output: every decision written as a JSON line into memory (`eval --format json` without the I/O).
+        var writer = DecisionWriter()
+        var outBytes = 0
+        let outStart = BenchCommand.now()
+        for (i, d) in devices.enumerated() {
+            program.evaluate(batch, at: i, into: &decision)
+            writer.write(decision, id: d.idJSON)
+            if writer.count >= 1 << 16 {
+                outBytes += writer.count
+                writer.reset()
+            }
+        }
+        outBytes += writer.count
+        let outNs = max(BenchCommand.now() - outStart, 1)
+        let ingestMBs = Double(ingestBytes) / 1e6 / (Double(ingestNs) / 1e9)
+        let outputMBs = Double(outBytes) / 1e6 / (Double(outNs) / 1e9)
 
         // The projected decisions, digested (outside the timed loop).
         var sha = SHA256()
@@ -115,7 +143,10 @@ struct BenchCommand: ParsableCommand {
                     + "\"compile_ms\":\(BenchCommand.fixed(compileMs, 3)),\"devices\":\(devices.count),"
                     + "\"counts\":{\(countsJSON)},\"decisions_sha256\":\"\(digest)\","
                     + "\"samples_ns\":[\(perDecision.map { BenchCommand.fixed($0, 2) }.joined(separator: ","))],"
-                    + "\"passes_per_sample\":\(passes),\"invalid_lines\":\(invalid)}")
+                    + "\"passes_per_sample\":\(passes),\"invalid_lines\":\(invalid),"
+                    + "\"single_ns_per_decision\":\(BenchCommand.fixed(single, 2)),"
+                    + "\"ingest_mb_per_s\":\(BenchCommand.fixed(ingestMBs, 1)),\"ingest_bytes\":\(ingestBytes),"
+                    + "\"output_mb_per_s\":\(BenchCommand.fixed(outputMBs, 1)),\"output_bytes\":\(outBytes)}")
         case .text:
             Output.line("policy:           \(files.joined(separator: " ")) (\(program.ruleNames.count) rules)")
             Output.line("devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
@@ -123,6 +154,9 @@ struct BenchCommand: ParsableCommand {
             Output.line(
                 "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (median of \(samples) samples of \(passes) passes)")
             Output.line("decisions/s:      \(Int(rate.rounded()))")
+            Output.line("single device:    \(BenchCommand.fixed(single, 2)) ns/decision (evaluate(Input), same samples)")
+            Output.line("ingest:           \(BenchCommand.fixed(ingestMBs, 1)) MB/s (read and convert \(ingestBytes) bytes)")
+            Output.line("output:           \(BenchCommand.fixed(outputMBs, 1)) MB/s (JSON lines into memory, \(outBytes) bytes)")
             Output.line("counts:           " + Action.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
             Output.line("decisions sha256: \(digest)")
         }
@@ -135,6 +169,17 @@ struct BenchCommand: ParsableCommand {
         var fired = 0
         for i in 0..<batch.count {
             program.evaluate(batch, at: i, into: &decision)
+            fired &+= decision.fired.count
+        }
+        return fired
+    }
+
+    /// One evaluation of every device from its `Input` (the single-device path, no batch).
+    @inline(never)
+    static func singlePass(_ program: Program, _ devices: [JSONDevice], _ decision: inout Decision) -> Int {
+        var fired = 0
+        for d in devices {
+            program.evaluate(d.input, into: &decision)
             fired &+= decision.fired.count
         }
         return fired

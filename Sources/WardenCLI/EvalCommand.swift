@@ -38,17 +38,33 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
+    @Option(name: .long, help: "Threads: split a JSON Lines input into this many parts evaluated in parallel; output stays in input order (reads the whole input into memory).")
+    var jobs: Int = 1
+
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func validate() throws {
         if let today, Day(today) == nil {
             throw ValidationError("--today takes a calendar date YYYY-MM-DD, not `\(today)`")
         }
+        if jobs < 1 || jobs > 256 {
+            throw ValidationError("--jobs takes a number of threads from 1 to 256, not \(jobs)")
+        }
     }
 
     func run() throws {
         guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
+        if jobs > 1 && !facts.hasSuffix(".json") {
+            switch EvalJobs.run(facts: facts, program: program, today: todayValue, format: format, explain: explain, jobs: jobs) {
+            case .failure(let e):
+                Output.error("error: \(e)")
+                throw ExitCode(1)
+            case .success(let hadError):
+                if hadError { throw ExitCode(1) }
+                return
+            }
+        }
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
         var hadError = false
         var unknownReported: Set<String> = []

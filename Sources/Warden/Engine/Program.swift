@@ -218,7 +218,7 @@ public struct Program: Sendable {
         run.decisionSteps = 0
         compiled.roots.withUnsafeBufferPointer { roots in
             for ri in roots.indices {
-                let saved = run.state  // nil unless a fallback ran: no copy in the common case
+                let saved = run.hasState ? run.state : nil  // nil unless a fallback ran: no copy in the common case
                 run.steps = 0
                 let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
                 if outcome == .yes || outcome == .no {
@@ -231,7 +231,7 @@ public struct Program: Sendable {
                     let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
                     run.decisionSteps = o ? Int.max : d
                     if run.decisionSteps > limits.maxDecisionSteps
-                        || (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes
+                        || (run.hasState && (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes)
                     {
                         redo = true
                         break
@@ -257,6 +257,7 @@ public struct Program: Sendable {
                     hitLimit || state.decisionSteps > limits.maxDecisionSteps
                     || state.decisionBytes > limits.maxDecisionBytes
                 run.state = state
+                run.hasState = true
                 if over {
                     redo = true
                     break
@@ -266,6 +267,7 @@ public struct Program: Sendable {
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.
             run.state = nil  // free this attempt's values before the reference builds its own
+            run.hasState = false
             decision = referenceEvaluate(run.input.pointee)
             return
         }

@@ -75,6 +75,9 @@ struct CompiledRun {
     let input: UnsafePointer<Input>
     /// The reference evaluator's state, created on the first fallback of the decision.
     var state: EvalState?
+    /// Whether `state` is set: tested per rule instead of `state` itself, whose optional check and
+    /// copy go through value witnesses (about 50 instructions per rule in the batch loop).
+    var hasState = false
     /// Steps charged for the current rule: each node evaluated adds what the reference evaluator
     /// would charge for it, fallbacks their actual cost. Never less than the reference's cost for the
     /// same rule (a `let` inlined here is charged at every use; the reference may have it cached),
@@ -246,7 +249,10 @@ final class CompiledPolicy: @unchecked Sendable {
     /// recurses per node, keeps a small stack frame.
     @inline(never)
     func fallback(_ index: Int, _ r: inout CompiledRun, _ evaluator: Evaluator, _ limits: EvalLimits) -> Tri {
-        if r.state == nil { r.state = EvalState(input: r.input.pointee, limits: limits) }
+        if !r.hasState {
+            r.state = EvalState(input: r.input.pointee, limits: limits)
+            r.hasState = true
+        }
         guard var st = r.state else { return .unknown }
         r.state = nil  // keep `st` uniquely referenced while it is mutated
         st.steps = r.steps
