@@ -12,6 +12,10 @@ for f in "$WORKLOAD/cl10.warden" "$WORKLOAD/gen_devices.py" "$BASE_FILE" Benchma
   [ -f "$f" ] || { echo "45-instruction-count: FAILED: $f is missing" >&2; exit 1; }
 done
 command -v python3 >/dev/null || { echo "45-instruction-count: FAILED: python3 is needed" >&2; exit 1; }
+if ! command -v valgrind >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "45-instruction-count: installing valgrind" >&2
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null || true
+fi
 command -v valgrind >/dev/null || { echo "45-instruction-count: FAILED: valgrind is needed (apt-get install -y valgrind)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
