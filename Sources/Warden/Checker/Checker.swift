@@ -167,7 +167,12 @@ package final class Checker {
         case .success(let v):
             return KeySetting(key: ki, value: v, span: key.span.union(value.span))
         case .failure(let m):
-            error(m.message, value.span)
+            // `vpn = "0"`: a value copied from Intune, where every value is a string.
+            if let fix = unquotedConfigValue(lit, key: ki) {
+                error(m.message + "; did you mean `\(fix)`?", value.span, fixIt: fix)
+            } else {
+                error(m.message, value.span)
+            }
             return nil
         }
     }
