@@ -24,6 +24,11 @@ struct WardenCommand: ParsableCommand {
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
     static func main() {
+        if let message = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst())) {
+            Output.error(message)
+            Output.flush()
+            terminate(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
