@@ -38,12 +38,17 @@ extension Checker {
             let text = source.text(span).filter { $0 != "u" && $0 != "U" }
             return "\"\(text)\""
         case (.string(let s), .int):
-            return Int64(s) != nil ? s : nil
+            return Checker.integerValue(s) != nil ? s : nil
         case (.string(let s), .uint):
-            return UInt64(s) != nil ? s : Int64(s) != nil && !s.hasPrefix("-") ? "\(s)u" : nil
+            guard let i = Checker.integerValue(s), i >= 0 else { return nil }
+            return "\(s)u"
         case (.string(let s), .double):
-            if Int64(s) != nil { return s }
-            return Double(s) != nil && s.allSatisfy({ "0123456789.-".contains($0) }) ? s : nil
+            if Checker.integerValue(s) != nil { return s }
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let whole = parts.first, let fraction = parts.last, !fraction.isEmpty,
+                Checker.integerValue(String(whole)) != nil, fraction.allSatisfy({ $0.isASCII && $0.isNumber })
+            else { return nil }
+            return s
         case (.string(let s), .bool):
             switch s.lowercased() {
             case "true": return "true"
@@ -64,7 +69,7 @@ extension Checker {
     func unquotedConfigValue(_ lit: Literal, key: Int) -> String? {
         guard case .string(let s) = lit, key >= 0, key < schema.keys.count else { return nil }
         let candidates: [(Literal, String)]
-        if let i = Int64(s) {
+        if let i = Checker.integerValue(s) {
             candidates = [(.int(i), String(i))]
         } else if s == "true" || s == "false" {
             candidates = [(.bool(s == "true"), s)]
@@ -75,5 +80,21 @@ extension Checker {
             if case .success = schema.keys[key].normalize(l) { return text }
         }
         return nil
+    }
+}
+
+extension Checker {
+    /// The value of a decimal integer text (`-12`, `5`) that fits 64 bits; nil for anything else.
+    static func integerValue(_ s: String) -> Int64? {
+        var digits = Substring(s)
+        let negative = digits.first == "-"
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for c in digits.unicodeScalars {
+            guard c >= "0" && c <= "9" else { return nil }
+            value = value &* 10 &+ Int64(truncatingIfNeeded: c.value &- 48)
+        }
+        return negative ? 0 &- value : value
     }
 }
