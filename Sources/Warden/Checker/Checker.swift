@@ -84,7 +84,10 @@ package final class Checker {
         }
         let named = policy.rules.filter(\.isNamed).map(\.name) + otherRuleNames
         for decl in tests { policy.tests.append(checkTest(decl, ruleNames: named)) }
-        if lintsConfiguration { lintConfiguration(policy.configs) }
+        if lintsConfiguration {
+            lintConfiguration(policy.configs)
+            lintRuleSets(policy.rules, configs: policy.configs)
+        }
         policy.lets = lets
         policy.resolutions = resolutions
         return policy
