@@ -35,7 +35,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var span: SourceSpan
     /// Notes that point elsewhere.
     public var notes: [Note]
-    /// A suggested replacement for the text of `span` (the "did you mean"), if any.
+    /// A suggested replacement for the text of `span` (the "did you mean"), if any: an editor
+    /// applies it by replacing `span`'s text with it (an empty text deletes it). Text output
+    /// shows it as a `help:` line with the corrected source line.
     public var fixIt: String?
     /// True when the diagnostic is an "unexpected end of input" from the parser: the REPL
     /// continues the entry on the next line instead of reporting it.
