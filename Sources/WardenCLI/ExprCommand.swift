@@ -22,8 +22,11 @@ struct ExprCommand: ParsableCommand {
     @Option(help: "Evaluate each {\"expr\",\"bindings\"} JSON line of FILE; one output line per input line.")
     var batch: String?
 
-    @Option(help: "Facts of one device (JSON or JSON Lines; `-` reads standard input).")
+    @Option(help: "Facts of devices (a .json object, or JSON Lines: one result per line; `-` reads standard input).")
     var facts: String?
+
+    @Option(name: .long, help: "The `today` fact where the facts do not give it (YYYY-MM-DD; default: the current UTC date).")
+    var today: String?
 
     @Argument(parsing: .remaining, help: "The expression (put it after `--` when it starts with `-`).")
     var expression: [String] = []
@@ -81,25 +84,58 @@ struct ExprCommand: ParsableCommand {
             Output.error("error: --bindings needs --cel (typed mode reads facts with --facts)")
             throw ExitCode(2)
         }
+        if let today, Day(today) == nil {
+            throw ValidationError("--today takes a calendar date YYYY-MM-DD, not `\(today)`")
+        }
         let engine = limitOptions.engine
-        var input = engine.schema.emptyInput()
+        let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
+        // One input per device: a `.json` document is one device, JSON Lines one per non-blank line.
+        var inputs: [(label: String?, input: Input)] = []
         if let facts {
             let bytes: [UInt8]
             switch Files.readAll(facts) {
             case .success(let b): bytes = b
             case .failure(let e):
+                // An unreadable facts file is a usage error (exit 2), like eval's.
                 Output.error("error: \(e)")
+                throw ExitCode(2)
+            }
+            var documents: [(Int, [UInt8])] = []
+            if facts.hasSuffix(".json") {
+                documents = [(1, bytes)]
+            } else {
+                var start = 0
+                var n = 0
+                for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+                    n += 1
+                    var line = Array(bytes[start..<i])
+                    if line.last == 0x0D { line.removeLast() }
+                    start = i + 1
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    documents.append((n, line))
+                }
+            }
+            if documents.isEmpty {
+                Output.error("error: \(facts): no device: the facts file is empty")
                 throw ExitCode(1)
             }
-            let firstLine = facts.hasSuffix(".json") ? bytes : Array(bytes.prefix { $0 != 0x0A })
-            switch engine.schema.device(json: firstLine) {
-            case .success(let d):
-                input = d.input
-                for e in d.input.factErrors { Output.error("warning: \(facts): \(e.message)") }
-            case .failure(let e):
-                Output.error("error: \(facts): \(e.message)")
-                throw ExitCode(1)
+            for (n, document) in documents {
+                let label = documents.count > 1 ? "\(facts):\(n)" : nil
+                switch engine.schema.device(json: document) {
+                case .success(let d):
+                    var input = d.input
+                    for e in input.factErrors { Output.error("warning: \(label ?? facts): \(e.message)") }
+                    input.setIfMissing("today", todayValue, in: engine.schema)
+                    inputs.append((label, input))
+                case .failure(let e):
+                    Output.error("error: \(label ?? facts): \(e.message)")
+                    throw ExitCode(1)
+                }
             }
+        } else {
+            var input = engine.schema.emptyInput()
+            input.setIfMissing("today", todayValue, in: engine.schema)
+            inputs = [(nil, input)]
         }
         let compiled: CompiledExpression
         do {
@@ -111,12 +147,18 @@ struct ExprCommand: ParsableCommand {
             Output.error(error.rendered())
             throw ExitCode(1)
         }
-        switch compiled.evaluate(input) {
-        case .success(let v):
-            Output.line(json ? v.typedJSON : "\(v.display) : \(compiled.type)")
-        case .failure(let e):
-            Output.line(json ? e.typedJSON : "error: \(e.message)")
-            throw ExitCode(1)
+        var failed = false
+        for (label, input) in inputs {
+            // Several devices: each result line names its device's line (`file:N: `) in text.
+            let prefix = json ? "" : label.map { "\($0): " } ?? ""
+            switch compiled.evaluate(input) {
+            case .success(let v):
+                Output.line(prefix + (json ? v.typedJSON : "\(v.display) : \(compiled.type)"))
+            case .failure(let e):
+                Output.line(prefix + (json ? e.typedJSON : "error: \(e.message)"))
+                failed = true
+            }
         }
+        if failed { throw ExitCode(1) }
     }
 }

@@ -35,6 +35,12 @@ struct TestCommand: ParsableCommand {
         let path = files.joined(separator: " ")
         if let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) {
             let results = program.runTests(filter: filter)
+            if let filter, results.isEmpty {
+                // A filter that matches nothing must not pass as "0 passed, 0 failed".
+                Output.error("error: no test's name contains `\(filter)`")
+                Output.flush()
+                throw ExitCode(1)
+            }
             for r in results {
                 if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
                 Output.write(TestText.render(r, file: r.file ?? path, program: program, strict: strict))

@@ -16,13 +16,19 @@ struct WardenCommand: ParsableCommand {
         discussion: """
             Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
             """,
+        version: "warden \(WardenVersion.current)",
         subcommands: [
             CheckCommand.self, EvalCommand.self, ExprCommand.self, TestCommand.self, FmtCommand.self,
-            REPLCommand.self, SchemaCommand.self, BenchCommand.self,
+            REPLCommand.self, SchemaCommand.self, BenchCommand.self, VersionCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
     static func main() {
+        if let message = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst())) {
+            Output.error(message)
+            Output.flush()
+            terminate(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -85,6 +85,8 @@ import Testing
             p.warden:2:15: error: unknown fact `rootd`; did you mean `rooted`?
             rule "b" when rootd then wipeData
                           ^~~~~
+            help: write `rooted`:
+            rule "b" when rooted then wipeData
 
             """)
         #expect(!e.rendered().contains("\r"))

@@ -33,6 +33,12 @@ extension Checker {
             guard arity(2) else { return .error }
             let a = check(all[0])
             let b = check(all[1])
+            // `tags.contains("BYOD")`: membership in a list is `in`.
+            if name == "contains", target != nil, case .list(let el) = a, b == .string || b == el {
+                let fix = "\(source.text(all[1].span)) in \(source.text(all[0].span))"
+                error("`contains` applies to `string`, not `\(a)`; to test membership, write `\(fix)`", e.span, fixIt: fix)
+                return .bool
+            }
             for (t, x) in [(a, all[0]), (b, all[1])] where !(t.isDynamic || t == .string) {
                 error("`\(name)` applies to `string`, not `\(t)`", x.span)
             }

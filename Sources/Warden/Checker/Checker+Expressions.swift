@@ -526,7 +526,22 @@ extension Checker {
                 return .bool
             }
         }
+        if reportLiteralMismatch(op, l, r, lt, rt, span: span, mismatched: typeBinaryRejects(op, lt, rt)) {
+            return .bool
+        }
         return typeBinary(op, lt, rt, span: span, opSpan: opSpan)
+    }
+
+    /// True when `typeBinary` would report `lt op rt` as a mismatch of types.
+    func typeBinaryRejects(_ op: BinaryOp, _ lt: WardenType, _ rt: WardenType) -> Bool {
+        if lt == .error || rt == .error || lt.isDynamic || rt.isDynamic { return false }
+        switch op {
+        case .equal, .notEqual: return !comparableForEquality(lt, rt)
+        case .less, .lessEqual, .greater, .greaterEqual:
+            if Checker.isNumeric(lt) && Checker.isNumeric(rt) { return false }
+            return lt != rt
+        default: return false
+        }
     }
 }
 

@@ -84,7 +84,10 @@ package final class Checker {
         }
         let named = policy.rules.filter(\.isNamed).map(\.name) + otherRuleNames
         for decl in tests { policy.tests.append(checkTest(decl, ruleNames: named)) }
-        if lintsConfiguration { lintConfiguration(policy.configs) }
+        if lintsConfiguration {
+            lintConfiguration(policy.configs)
+            lintRuleSets(policy.rules, configs: policy.configs)
+        }
         policy.lets = lets
         policy.resolutions = resolutions
         return policy
@@ -167,7 +170,12 @@ package final class Checker {
         case .success(let v):
             return KeySetting(key: ki, value: v, span: key.span.union(value.span))
         case .failure(let m):
-            error(m.message, value.span)
+            // `vpn = "0"`: a value copied from Intune, where every value is a string.
+            if let fix = unquotedConfigValue(lit, key: ki) {
+                error(m.message + "; did you mean `\(fix)`?", value.span, fixIt: fix)
+            } else {
+                error(m.message, value.span)
+            }
             return nil
         }
     }

@@ -36,7 +36,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var span: SourceSpan
     /// Notes that point elsewhere.
     public var notes: [Note]
-    /// A suggested replacement for the text of `span` (the "did you mean"), if any.
+    /// A suggested replacement for the text of `span` (the "did you mean"), if any: an editor
+    /// applies it by replacing `span`'s text with it (an empty text deletes it). Text output
+    /// shows it as a `help:` line with the corrected source line.
     public var fixIt: String?
     /// True when the diagnostic is an "unexpected end of input" from the parser: the REPL
     /// continues the entry on the next line instead of reporting it.
@@ -71,6 +73,9 @@ extension Diagnostic {
     /// `file:line:col: severity: message`, the source line, and a caret under the range.
     public func rendered(in source: SourceFile) -> String {
         var out = source.render(severity.rawValue, message, span)
+        if let fixIt, let corrected = source.correctedLine(span, fixIt) {
+            out += "help: " + (fixIt.isEmpty ? "delete it" : "write `\(fixIt)`") + ":\n" + corrected + "\n"
+        }
         for note in notes {
             if let s = note.span {
                 out += source.render("note", note.message, s)
@@ -83,6 +88,19 @@ extension Diagnostic {
 }
 
 extension SourceFile {
+    /// The line of `span` with the span's text replaced by `replacement`, as a terminal should
+    /// show it; nil when the span is not on one line or the line is too long to show whole.
+    package func correctedLine(_ span: SourceSpan, _ replacement: String) -> String? {
+        let line = sourceLocation(of: span.start).line
+        guard let range = lineRange(line), range.upperBound <= bytes.count, span.start >= range.lowerBound,
+            span.end <= range.upperBound, span.start <= span.end,
+            range.count + replacement.utf8.count <= Self.maxShownColumns
+        else { return nil }
+        let before = String(decoding: bytes[range.lowerBound..<span.start], as: UTF8.self)
+        let after = String(decoding: bytes[span.end..<range.upperBound], as: UTF8.self)
+        return (before + replacement + after).replacingTabs()
+    }
+
     /// The most source-line scalars a rendered diagnostic shows; longer lines are cut to a window
     /// around the caret, marked with `…` (a 1 MB one-line file with 100 errors printed 100 MB).
     static let maxShownColumns = 160

@@ -144,6 +144,7 @@ extension Engine {
         // Conflicts and lints across the whole set.
         let setChecker = Checker(schema: schema, source: joined, hostFunctions: functions)
         setChecker.lintConfiguration(policy.configs)
+        setChecker.lintRuleSets(policy.rules, configs: policy.configs)
         diagnostics += setChecker.diagnostics
         policy.nextID = options.firstID
         diagnostics = cap(sortDiagnostics(diagnostics))

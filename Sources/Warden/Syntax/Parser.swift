@@ -113,6 +113,11 @@ struct ParserCore {
         -> Token
     {
         if let t = match(kind) { return t }
+        // `whne` for `when`: a misspelt keyword gets a did-you-mean.
+        if case .keyword(let k) = kind, peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: [k.rawValue]) {
+            report(message() + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+            throw ParseAbort()
+        }
         throw fail(message(), opener: opener)
     }
 
@@ -274,6 +279,15 @@ struct ParserCore {
             advance()
         }
         let condition = try parseExpr()
+        // `tags contains "BYOD"`: the infix form other languages use; Warden writes `"BYOD" in tags`.
+        if peek.kind == .identifier, source.text(peek.span) == "contains", peekNext.kind == .string {
+            let fix = "\(source.text(peekNext.span)) in \(source.text(condition.span))"
+            diagnostics.append(
+                Diagnostic(
+                    .error, "expected `then` after the rule's condition, found `contains`; to test membership, write `\(fix)`",
+                    span: condition.span.union(peekNext.span), fixIt: fix))
+            throw ParseAbort()
+        }
         let thenTok = try expect(.keyword(.then), "expected `then` after the rule's condition")
         let actions = try parseActions()
         let end = actions.last.map(Self.span(of:)) ?? thenTok.span
@@ -312,7 +326,14 @@ struct ParserCore {
                 let value = try parseLiteralValue()
                 actions.append(.set(key: key, value: value, span: setTok.span.union(value.span)))
             } else {
-                throw fail("expected an action (`allow`, `warn`, `blockAccess`, `wipeData` or `set`) after \(after)")
+                let message = "expected an action (`allow`, `warn`, `blockAccess`, `wipeData` or `set`) after \(after)"
+                if peek.kind == .identifier, let n = peek.name,
+                    let near = nearest(n, in: Keyword.actions.map(\.rawValue) + ["set"])
+                {
+                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    throw ParseAbort()
+                }
+                throw fail(message)
             }
             after = "`,`"
         } while match(.comma) != nil
@@ -358,7 +379,14 @@ struct ParserCore {
                 }
                 any = true
             }
-            if !any { throw fail("expected `apps` or `groups` after `for`") }
+            if !any {
+                let message = "expected `apps` or `groups` after `for`"
+                if peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: ["apps", "groups"]) {
+                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    throw ParseAbort()
+                }
+                throw fail(message)
+            }
         }
         if checkContextual("override") {
             decl.override = advance().span
@@ -366,6 +394,13 @@ struct ParserCore {
         guard let open = match(.leftBrace) else {
             var fixIt: String?
             var message = "expected `{` to begin the configuration block"
+            if peek.kind == .identifier, peek.name == "for", decl.apps != nil || decl.groups != nil {
+                // `for apps [...] for groups [...]`: one `for` names both.
+                report(
+                    "a configuration block has one `for`, which names both its apps and its groups: write `for apps [...] groups [...]`; drop this second `for`",
+                    fixIt: "")
+                throw ParseAbort()
+            }
             if peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: ["route", "for", "override"]) {
                 fixIt = near
                 message += ", found `\(n)`; did you mean `\(near)`?"
