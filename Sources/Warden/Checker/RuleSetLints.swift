@@ -11,7 +11,7 @@ extension Checker {
         else { return }
         // The first combination of blocks (if any) that leaves network protection off, with its blocks.
         var offIn: [Int]?
-        let combos = Checker.combinations(configs)
+        let combos = Checker.combinationsAndCompleteness(configs).combos
         for combo in combos.isEmpty ? [[]] : combos {
             let ordered = combo.sorted { configs[$0].applicationOrder($0) < configs[$1].applicationOrder($1) }
             var value = schema.keys[np].defaultValue
