@@ -46,9 +46,11 @@ final class DecisionBox: @unchecked Sendable {
     let firedRules: [Int]
     let firedMessages: [Int]
     let errors: [Int]
-    init(_ d: Decision) {
+    let id: Int
+    init(_ d: Decision, idJSON: String? = nil) {
         action = d.action
-        json = strings.add(decisionJSON(d))
+        json = strings.add(decisionJSON(d, idJSON: idJSON))
+        id = strings.add(idJSON)
         firedRules = d.fired.map { [strings] in strings.add($0.name) }
         firedMessages = d.fired.map { [strings] in strings.add($0.message) }
         errors = d.errors.map { [strings] in strings.add($0.message) }
@@ -157,8 +159,10 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
-func decisionJSON(_ d: Decision) -> String {
-    var s = "{\"action\":\(jsonString(d.action.rawValue)),\"fired\":["
+func decisionJSON(_ d: Decision, idJSON: String?) -> String {
+    var s = "{"
+    if let idJSON { s += "\"id\":\(idJSON)," }
+    s += "\"action\":\(jsonString(d.action.rawValue)),\"fired\":["
     s += d.fired.map { f in
         var r = "{\"rule\":\(jsonString(f.name)),\"action\":\(jsonString(f.action.rawValue))"
         if let m = f.message { r += ",\"message\":\(jsonString(m))" }
@@ -344,7 +348,7 @@ public func warden_eval_json(
         setError(outError, e.message)
         return wardenErrFacts
     case .success(let device):
-        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input)))
+        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input), idJSON: device.idJSON))
         return wardenOK
     }
 }
@@ -377,7 +381,7 @@ public func warden_eval_facts(
         setError(outError, e.message)
         return wardenErrFacts
     case .success(let device):
-        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input)))
+        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input), idJSON: device.idJSON))
         return wardenOK
     }
 }
@@ -397,6 +401,12 @@ public func warden_decision_action(_ d: OpaquePointer?) -> Int32 {
 public func warden_decision_json(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self) else { return nil }
     return box.strings.get(box.json)
+}
+
+@_cdecl("warden_decision_id")
+public func warden_decision_id(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self) else { return nil }
+    return box.strings.get(box.id)
 }
 
 @_cdecl("warden_decision_fired_count")

@@ -134,8 +134,11 @@ warden_status warden_eval_facts(const warden_program *program, const warden_fact
 
 /* The decision's action (a warden_action), or -1 for NULL or an invalid handle. */
 int warden_decision_action(const warden_decision *decision);
-/* The decision as one JSON object: {"action","fired":[{"rule","action","message","line"}],
- * "errors":[...],"warnings":[...],"config":{...}} (the CLI's --format json without "id").
+/* The device's "id" field as JSON text (e.g. 7 or "abc" with its quotes), or NULL when the facts
+ * had none. Owned by the decision. */
+const char *warden_decision_id(const warden_decision *decision);
+/* The decision as one JSON object: {"id" (when the facts had one),"action","fired":[{"rule","action","message","line"}],
+ * "errors":[messages],"warnings":[...],"config":{...}}.
  * Owned by the decision; NULL for a bad handle. */
 const char *warden_decision_json(const warden_decision *decision);
 /* Fired rules: count, and rule i's name and message (message NULL when the rule has none).
