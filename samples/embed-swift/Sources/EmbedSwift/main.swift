@@ -29,6 +29,8 @@ let results = await withTaskGroup(of: [(Int, String)].self) { group in
             }
         }
     }
-    return await group.reduce(into: []) { $0 += $1 }
+    var all: [(Int, String)] = []
+    for await part in group { all += part }
+    return all
 }
 for (_, text) in results.sorted(by: { $0.0 < $1.0 }) { print(text) }
