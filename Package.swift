@@ -9,6 +9,8 @@ let package = Package(
         // Formatter, REPL session, test runner, text renderers, device streams, CEL mode: `import WardenTools`.
         .library(name: "WardenTools", targets: ["WardenTools"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
+        // The C API (Sources/WardenC/include/warden.h): libwarden.so.
+        .library(name: "warden-c", type: .dynamic, targets: ["WardenC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,8 @@ let package = Package(
         // libm: `rounded()` etc. lower to libm calls, and a host executable that imports neither
         // Foundation nor Glibc (the fuzz harnesses) otherwise fails to link.
         .target(name: "Warden", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        // The C API over the core (embedding from C, Python ctypes, ...): `@_cdecl` functions, a hand-written header.
+        .target(name: "WardenC", dependencies: ["Warden"]),
         // The tools built on the core (the CLI uses them); they may use the core's `package` internals.
         .target(name: "WardenTools", dependencies: ["Warden"]),
         // GNU readline, linked by the executable only (readline is GPL; the library stays free of it).

@@ -1,0 +1,444 @@
+// The C API (include/warden.h): `@_cdecl` functions over the core. Handles are retained Swift
+// objects passed as opaque pointers; a registry of live handles makes a freed or foreign handle an
+// error code instead of a crash. Nothing here traps on caller data.
+import Glibc
+import Synchronization
+import Warden
+
+// MARK: Status codes (warden.h)
+
+let wardenOK: Int32 = 0
+let wardenErrNull: Int32 = 1
+let wardenErrUTF8: Int32 = 2
+let wardenErrTooLarge: Int32 = 3
+let wardenErrCompile: Int32 = 4
+let wardenErrFacts: Int32 = 5
+let wardenErrInvalidHandle: Int32 = 6
+
+/// The largest facts JSON accepted, in bytes.
+let maxFactsBytes = 16 << 20
+
+// MARK: Handles
+
+final class ProgramBox: @unchecked Sendable {
+    let program: Program
+    init(_ program: Program) { self.program = program }
+}
+
+/// C strings owned by a handle: malloc'd once, freed with the handle.
+final class CStrings: @unchecked Sendable {
+    private(set) var pointers: [UnsafeMutablePointer<CChar>?] = []
+    func add(_ s: String?) -> Int {
+        pointers.append(s.flatMap { strdup($0) })
+        return pointers.count - 1
+    }
+    func get(_ i: Int) -> UnsafePointer<CChar>? {
+        guard i >= 0, i < pointers.count, let p = pointers[i] else { return nil }
+        return UnsafePointer(p)
+    }
+    deinit { for p in pointers { free(p) } }
+}
+
+final class DecisionBox: @unchecked Sendable {
+    let action: Action
+    let strings = CStrings()
+    let json: Int
+    let firedRules: [Int]
+    let firedMessages: [Int]
+    let errors: [Int]
+    let id: Int
+    init(_ d: Decision, idJSON: String? = nil) {
+        action = d.action
+        json = strings.add(decisionJSON(d, idJSON: idJSON))
+        id = strings.add(idJSON)
+        firedRules = d.fired.map { [strings] in strings.add($0.name) }
+        firedMessages = d.fired.map { [strings] in strings.add($0.message) }
+        errors = d.errors.map { [strings] in strings.add($0.message) }
+    }
+}
+
+final class DiagnosticsBox: @unchecked Sendable {
+    let strings = CStrings()
+    let json: Int
+    let text: Int
+    let severities: [Int]
+    let messages: [Int]
+    let lines: [Int32]
+    let columns: [Int32]
+    init(_ diagnostics: [Diagnostic], source: SourceFile) {
+        var json = "["
+        var sev: [Int] = [], msg: [Int] = [], ls: [Int32] = [], cs: [Int32] = []
+        for (i, d) in diagnostics.enumerated() {
+            let loc = source.location(of: d.span.start)
+            let line = Int32(clamping: loc.line), column = Int32(clamping: loc.column)
+            if i > 0 { json += "," }
+            json += "{\"severity\":\(jsonString(d.severity.rawValue)),\"message\":\(jsonString(d.message)),"
+            json += "\"line\":\(line),\"column\":\(column)}"
+            sev.append(strings.add(d.severity.rawValue))
+            msg.append(strings.add(d.message))
+            ls.append(line)
+            cs.append(column)
+        }
+        json += "]"
+        self.json = strings.add(json)
+        self.text = strings.add(diagnostics.map { $0.rendered(in: source) }.joined())
+        severities = sev
+        messages = msg
+        lines = ls
+        columns = cs
+    }
+}
+
+/// The live handles, by address: a pointer not in here is refused (freed, foreign or forged).
+let liveHandles = Mutex<Set<UInt>>([])
+
+func register(_ object: AnyObject) -> OpaquePointer {
+    let raw = Unmanaged.passRetained(object).toOpaque()
+    _ = liveHandles.withLock { $0.insert(UInt(bitPattern: raw)) }
+    return OpaquePointer(raw)
+}
+
+/// The object behind a live handle of type `T`, retained for the caller's use; nil for NULL, a
+/// handle that is not live, or one of another type.
+func lookup<T: AnyObject & Sendable>(_ handle: OpaquePointer?, as: T.Type) -> T? {
+    guard let handle else { return nil }
+    let raw = UnsafeMutableRawPointer(handle)
+    return liveHandles.withLock { live -> T? in
+        guard live.contains(UInt(bitPattern: raw)) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue() as? T
+    }
+}
+
+/// Unregisters and releases a live handle of type `T`; does nothing for NULL or a handle that is not live.
+func release<T: AnyObject>(_ handle: OpaquePointer?, as: T.Type) {
+    guard let handle else { return }
+    let raw = UnsafeMutableRawPointer(handle)
+    let removed: Bool = liveHandles.withLock { live in
+        guard live.contains(UInt(bitPattern: raw)),
+            Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue() is T
+        else { return false }
+        live.remove(UInt(bitPattern: raw))
+        return true
+    }
+    if removed { Unmanaged<AnyObject>.fromOpaque(raw).release() }
+}
+
+// MARK: Text helpers
+
+/// Valid UTF-8 text from (pointer, length), or nil.
+func utf8Text(_ p: UnsafePointer<CChar>, _ length: Int) -> String? {
+    p.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(validating: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+}
+
+/// Valid UTF-8 from a NUL-terminated C string, or nil.
+func cText(_ p: UnsafePointer<CChar>?) -> String? {
+    guard let p else { return nil }
+    return utf8Text(p, strlen(p))
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+func decisionJSON(_ d: Decision, idJSON: String?) -> String {
+    var s = "{"
+    if let idJSON { s += "\"id\":\(idJSON)," }
+    s += "\"action\":\(jsonString(d.action.rawValue)),\"fired\":["
+    s += d.fired.map { f in
+        var r = "{\"rule\":\(jsonString(f.name)),\"action\":\(jsonString(f.action.rawValue))"
+        if let m = f.message { r += ",\"message\":\(jsonString(m))" }
+        return r + ",\"line\":\(f.line)}"
+    }.joined(separator: ",")
+    s += "],\"errors\":[" + d.errors.map { jsonString($0.message) }.joined(separator: ",")
+    s += "],\"warnings\":[" + d.warnings.map { jsonString($0) }.joined(separator: ",")
+    s += "],\"config\":{" + d.config.map { "\(jsonString($0.key)):\($0.jsonText)" }.joined(separator: ",")
+    return s + "}}"
+}
+
+func setError(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ message: String) {
+    out?.pointee = strdup(message)
+}
+
+// MARK: Typed slots (warden_fact)
+
+/// `sizeof(warden_fact)` on LP64: name 0, kind 8, bool_value 12, int_value 16, double_value 24,
+/// string_value 32, string_values 40, string_count 48.
+let factStride = 56
+
+/// One `warden_fact` read as the JSON field it stands for (same meaning as in a facts object).
+func factField(_ p: UnsafeRawPointer) -> Result<(key: String, value: JSONValue), FactFieldError> {
+    let namePointer = p.loadUnaligned(fromByteOffset: 0, as: UnsafePointer<CChar>?.self)
+    guard namePointer != nil else { return .failure(FactFieldError("null name")) }
+    guard let name = cText(namePointer) else { return .failure(FactFieldError("name is not valid UTF-8")) }
+    let kind = p.loadUnaligned(fromByteOffset: 8, as: Int32.self)
+    switch kind {
+    case 0: return .success((name, .bool(p.loadUnaligned(fromByteOffset: 12, as: Int32.self) != 0)))
+    case 1: return .success((name, .int(p.loadUnaligned(fromByteOffset: 16, as: Int64.self))))
+    case 2: return .success((name, .double(p.loadUnaligned(fromByteOffset: 24, as: Double.self))))
+    case 3:
+        let s = p.loadUnaligned(fromByteOffset: 32, as: UnsafePointer<CChar>?.self)
+        guard s != nil else { return .failure(FactFieldError("`\(name)`: null string_value")) }
+        guard let text = cText(s) else { return .failure(FactFieldError("`\(name)`: string is not valid UTF-8")) }
+        return .success((name, .string(text)))
+    case 4:
+        let list = p.loadUnaligned(fromByteOffset: 40, as: UnsafePointer<UnsafePointer<CChar>?>?.self)
+        let n = p.loadUnaligned(fromByteOffset: 48, as: Int.self)
+        guard n >= 0, n <= 1 << 20 else { return .failure(FactFieldError("`\(name)`: string_count out of range")) }
+        if n > 0 && list == nil { return .failure(FactFieldError("`\(name)`: null string_values")) }
+        var items: [JSONValue] = []
+        for j in 0..<n {
+            guard let list, let text = cText(list[j]) else {
+                return .failure(FactFieldError("`\(name)`: string \(j) is null or not valid UTF-8"))
+            }
+            items.append(.string(text))
+        }
+        return .success((name, .array(items)))
+    default: return .failure(FactFieldError("`\(name)`: unknown kind \(kind)"))
+    }
+}
+
+struct FactFieldError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+// MARK: Exported functions
+
+@_cdecl("warden_status_message")
+public func warden_status_message(_ status: Int32) -> UnsafePointer<CChar> {
+    let text: StaticString
+    switch status {
+    case wardenOK: text = "ok"
+    case wardenErrNull: text = "null pointer argument"
+    case wardenErrUTF8: text = "text is not valid UTF-8"
+    case wardenErrTooLarge: text = "input too large"
+    case wardenErrCompile: text = "the policy has errors"
+    case wardenErrFacts: text = "the facts are not a device"
+    case wardenErrInvalidHandle: text = "invalid or freed handle"
+    default: text = "unknown status"
+    }
+    return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("warden_action_name")
+public func warden_action_name(_ action: Int32) -> UnsafePointer<CChar>? {
+    let text: StaticString
+    switch action {
+    case 0: text = "allow"
+    case 1: text = "warn"
+    case 2: text = "blockAccess"
+    case 3: text = "wipeData"
+    default: return nil
+    }
+    return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("warden_compile")
+public func warden_compile(
+    _ source: UnsafePointer<CChar>?, _ length: Int, _ name: UnsafePointer<CChar>?,
+    _ outProgram: UnsafeMutablePointer<OpaquePointer?>?, _ outDiagnostics: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    outDiagnostics?.pointee = nil
+    guard let outProgram else { return wardenErrNull }
+    outProgram.pointee = nil
+    guard let source else { return wardenErrNull }
+    let engine = Engine()
+    guard length >= 0, length <= engine.limits.maxSourceBytes else { return wardenErrTooLarge }
+    guard let text = utf8Text(source, length) else { return wardenErrUTF8 }
+    var fileName = "<input>"
+    if name != nil {
+        guard let n = cText(name) else { return wardenErrUTF8 }
+        fileName = n
+    }
+    let file = SourceFile(name: fileName, text: text)
+    do {
+        let program = try engine.compile(file)
+        outDiagnostics?.pointee = register(DiagnosticsBox(program.warnings, source: program.source))
+        outProgram.pointee = register(ProgramBox(program))
+        return wardenOK
+    } catch {
+        outDiagnostics?.pointee = register(DiagnosticsBox(error.diagnostics, source: error.source))
+        return wardenErrCompile
+    }
+}
+
+@_cdecl("warden_program_free")
+public func warden_program_free(_ program: OpaquePointer?) { release(program, as: ProgramBox.self) }
+
+@_cdecl("warden_diagnostics_count")
+public func warden_diagnostics_count(_ d: OpaquePointer?) -> Int {
+    lookup(d, as: DiagnosticsBox.self)?.messages.count ?? 0
+}
+
+@_cdecl("warden_diagnostic_severity")
+public func warden_diagnostic_severity(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.severities.count else { return nil }
+    return box.strings.get(box.severities[i])
+}
+
+@_cdecl("warden_diagnostic_message")
+public func warden_diagnostic_message(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.messages.count else { return nil }
+    return box.strings.get(box.messages[i])
+}
+
+@_cdecl("warden_diagnostic_line")
+public func warden_diagnostic_line(_ d: OpaquePointer?, _ i: Int) -> Int32 {
+    guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.lines.count else { return 0 }
+    return box.lines[i]
+}
+
+@_cdecl("warden_diagnostic_column")
+public func warden_diagnostic_column(_ d: OpaquePointer?, _ i: Int) -> Int32 {
+    guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.columns.count else { return 0 }
+    return box.columns[i]
+}
+
+@_cdecl("warden_diagnostics_json")
+public func warden_diagnostics_json(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DiagnosticsBox.self) else { return nil }
+    return box.strings.get(box.json)
+}
+
+@_cdecl("warden_diagnostics_text")
+public func warden_diagnostics_text(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DiagnosticsBox.self) else { return nil }
+    return box.strings.get(box.text)
+}
+
+@_cdecl("warden_diagnostics_free")
+public func warden_diagnostics_free(_ d: OpaquePointer?) { release(d, as: DiagnosticsBox.self) }
+
+@_cdecl("warden_eval_json")
+public func warden_eval_json(
+    _ program: OpaquePointer?, _ json: UnsafePointer<CChar>?, _ length: Int,
+    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?, _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    outError?.pointee = nil
+    guard let outDecision else { return wardenErrNull }
+    outDecision.pointee = nil
+    guard let program, let json else { return wardenErrNull }
+    guard let box = lookup(program, as: ProgramBox.self) else { return wardenErrInvalidHandle }
+    guard length >= 0, length <= maxFactsBytes else { return wardenErrTooLarge }
+    guard utf8Text(json, length) != nil else { return wardenErrUTF8 }
+    let result = json.withMemoryRebound(to: UInt8.self, capacity: length) {
+        box.program.device(json: UnsafeBufferPointer(start: $0, count: length))
+    }
+    switch result {
+    case .failure(let e):
+        setError(outError, e.message)
+        return wardenErrFacts
+    case .success(let device):
+        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input), idJSON: device.idJSON))
+        return wardenOK
+    }
+}
+
+@_cdecl("warden_eval_facts")
+public func warden_eval_facts(
+    _ program: OpaquePointer?, _ facts: UnsafeRawPointer?, _ count: Int,
+    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?, _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    outError?.pointee = nil
+    guard let outDecision else { return wardenErrNull }
+    outDecision.pointee = nil
+    guard let program else { return wardenErrNull }
+    guard let box = lookup(program, as: ProgramBox.self) else { return wardenErrInvalidHandle }
+    guard count >= 0, count <= box.program.schema.facts.count + 1024 else { return wardenErrTooLarge }
+    if count > 0 && facts == nil { return wardenErrNull }
+    var fields: [(key: String, value: JSONValue)] = []
+    for i in 0..<count {
+        guard let base = facts else { return wardenErrNull }
+        switch factField(base.advanced(by: i * factStride)) {
+        case .failure(let e):
+            setError(outError, "fact \(i + 1): \(e.message)")
+            return wardenErrFacts
+        case .success(let field):
+            fields.append(field)
+        }
+    }
+    switch box.program.device(json: .object(fields)) {
+    case .failure(let e):
+        setError(outError, e.message)
+        return wardenErrFacts
+    case .success(let device):
+        outDecision.pointee = register(DecisionBox(box.program.evaluate(device.input), idJSON: device.idJSON))
+        return wardenOK
+    }
+}
+
+@_cdecl("warden_decision_action")
+public func warden_decision_action(_ d: OpaquePointer?) -> Int32 {
+    guard let box = lookup(d, as: DecisionBox.self) else { return -1 }
+    switch box.action {
+    case .allow: return 0
+    case .warn: return 1
+    case .blockAccess: return 2
+    case .wipeData: return 3
+    }
+}
+
+@_cdecl("warden_decision_json")
+public func warden_decision_json(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self) else { return nil }
+    return box.strings.get(box.json)
+}
+
+@_cdecl("warden_decision_id")
+public func warden_decision_id(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self) else { return nil }
+    return box.strings.get(box.id)
+}
+
+@_cdecl("warden_decision_fired_count")
+public func warden_decision_fired_count(_ d: OpaquePointer?) -> Int {
+    lookup(d, as: DecisionBox.self)?.firedRules.count ?? 0
+}
+
+@_cdecl("warden_decision_fired_rule")
+public func warden_decision_fired_rule(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.firedRules.count else { return nil }
+    return box.strings.get(box.firedRules[i])
+}
+
+@_cdecl("warden_decision_fired_message")
+public func warden_decision_fired_message(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.firedMessages.count else { return nil }
+    return box.strings.get(box.firedMessages[i])
+}
+
+@_cdecl("warden_decision_error_count")
+public func warden_decision_error_count(_ d: OpaquePointer?) -> Int {
+    lookup(d, as: DecisionBox.self)?.errors.count ?? 0
+}
+
+@_cdecl("warden_decision_error")
+public func warden_decision_error(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.errors.count else { return nil }
+    return box.strings.get(box.errors[i])
+}
+
+@_cdecl("warden_decision_free")
+public func warden_decision_free(_ d: OpaquePointer?) { release(d, as: DecisionBox.self) }
+
+@_cdecl("warden_string_free")
+public func warden_string_free(_ s: UnsafeMutablePointer<CChar>?) { free(s) }

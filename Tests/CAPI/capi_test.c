@@ -1,0 +1,234 @@
+/* Tests of the C API (warden.h), written in C; run by scripts/ci.d/60-embedding.sh.
+ *   capi_test POLICY            the tests (hostile input included); exit 0 when all pass
+ *   capi_test POLICY --loop N   N evaluations (JSON and typed slots alternately) for a leak checker */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "warden.h"
+
+static int failures = 0, checks = 0;
+#define CHECK(cond) do { checks++; if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+
+static char *read_file(const char *path, size_t *length) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    if (fread(text, 1, (size_t)n, f) != (size_t)n) { free(text); fclose(f); return NULL; }
+    fclose(f);
+    text[n] = 0;
+    *length = (size_t)n;
+    return text;
+}
+
+static const char *DEVICE2 =
+    "{\"id\":2,\"threatLevel\":\"high\",\"defenderActive\":true,\"rooted\":false,\"osVersion\":\"13.0.2\","
+    "\"patchLevel\":\"2024-03-01\",\"manufacturer\":\"samsung\",\"model\":\"Galaxy S22\",\"management\":\"unmanaged\","
+    "\"playIntegrity\":\"strong\",\"deviceLock\":\"medium\",\"appId\":\"com.microsoft.office.outlook\","
+    "\"offlineMinutes\":12,\"pinAttempts\":1,\"accountDisabled\":false,\"tags\":[\"BYOD\"],\"groups\":[\"Finance\"],"
+    "\"openNetwork\":false,\"suspiciousCertificate\":false,\"companyPortalAgeDays\":42,"
+    "\"companyPortalVersion\":\"5.0.6014.0\"}";
+
+static const char *tags[] = {"BYOD"};
+static const char *groups[] = {"Finance"};
+static warden_fact device2_slots[] = {
+    {.name = "id", .kind = WARDEN_FACT_INT, .int_value = 2},
+    {.name = "threatLevel", .kind = WARDEN_FACT_STRING, .string_value = "high"},
+    {.name = "defenderActive", .kind = WARDEN_FACT_BOOL, .bool_value = 1},
+    {.name = "rooted", .kind = WARDEN_FACT_BOOL, .bool_value = 0},
+    {.name = "osVersion", .kind = WARDEN_FACT_STRING, .string_value = "13.0.2"},
+    {.name = "patchLevel", .kind = WARDEN_FACT_STRING, .string_value = "2024-03-01"},
+    {.name = "manufacturer", .kind = WARDEN_FACT_STRING, .string_value = "samsung"},
+    {.name = "model", .kind = WARDEN_FACT_STRING, .string_value = "Galaxy S22"},
+    {.name = "management", .kind = WARDEN_FACT_STRING, .string_value = "unmanaged"},
+    {.name = "playIntegrity", .kind = WARDEN_FACT_STRING, .string_value = "strong"},
+    {.name = "deviceLock", .kind = WARDEN_FACT_STRING, .string_value = "medium"},
+    {.name = "appId", .kind = WARDEN_FACT_STRING, .string_value = "com.microsoft.office.outlook"},
+    {.name = "offlineMinutes", .kind = WARDEN_FACT_INT, .int_value = 12},
+    {.name = "pinAttempts", .kind = WARDEN_FACT_INT, .int_value = 1},
+    {.name = "accountDisabled", .kind = WARDEN_FACT_BOOL, .bool_value = 0},
+    {.name = "tags", .kind = WARDEN_FACT_STRING_LIST, .string_values = tags, .string_count = 1},
+    {.name = "groups", .kind = WARDEN_FACT_STRING_LIST, .string_values = groups, .string_count = 1},
+    {.name = "openNetwork", .kind = WARDEN_FACT_BOOL, .bool_value = 0},
+    {.name = "suspiciousCertificate", .kind = WARDEN_FACT_BOOL, .bool_value = 0},
+    {.name = "companyPortalAgeDays", .kind = WARDEN_FACT_INT, .int_value = 42},
+    {.name = "companyPortalVersion", .kind = WARDEN_FACT_STRING, .string_value = "5.0.6014.0"},
+};
+#define NSLOTS (sizeof device2_slots / sizeof device2_slots[0])
+
+static void test_compile_errors(void) {
+    warden_program *p = (warden_program *)1;
+    warden_diagnostics *d = NULL;
+    const char *bad = "policy \"x\"\nrule \"r\" when nosuchFact > 3 then warn\n";
+    CHECK(warden_compile(bad, strlen(bad), "bad.warden", &p, &d) == WARDEN_ERR_COMPILE);
+    CHECK(p == NULL);
+    CHECK(d != NULL);
+    CHECK(warden_diagnostics_count(d) >= 1);
+    CHECK(strcmp(warden_diagnostic_severity(d, 0), "error") == 0);
+    CHECK(strstr(warden_diagnostic_message(d, 0), "nosuchFact") != NULL);
+    CHECK(warden_diagnostic_line(d, 0) == 2);
+    CHECK(warden_diagnostic_column(d, 0) > 0);
+    CHECK(warden_diagnostic_message(d, 999) == NULL);
+    CHECK(warden_diagnostic_line(d, (size_t)-1) == 0);
+    CHECK(strstr(warden_diagnostics_json(d), "\"severity\":\"error\"") != NULL);
+    CHECK(strstr(warden_diagnostics_text(d), "bad.warden:2:") != NULL);
+    warden_diagnostics_free(d);
+    /* a freed diagnostics handle is refused, and a second free is harmless */
+    CHECK(warden_diagnostics_count(d) == 0);
+    CHECK(warden_diagnostics_json(d) == NULL);
+    warden_diagnostics_free(d);
+}
+
+static void test_hostile(warden_program *program) {
+    warden_program *p = NULL;
+    warden_decision *dec = NULL;
+    char *err = NULL;
+    /* NULL pointers */
+    CHECK(warden_compile(NULL, 3, NULL, &p, NULL) == WARDEN_ERR_NULL && p == NULL);
+    CHECK(warden_compile("x", 1, NULL, NULL, NULL) == WARDEN_ERR_NULL);
+    CHECK(warden_eval_json(NULL, "{}", 2, &dec, &err) == WARDEN_ERR_NULL && dec == NULL);
+    CHECK(warden_eval_json(program, NULL, 2, &dec, &err) == WARDEN_ERR_NULL);
+    CHECK(warden_eval_json(program, "{}", 2, NULL, &err) == WARDEN_ERR_NULL);
+    CHECK(warden_eval_facts(program, NULL, 3, &dec, &err) == WARDEN_ERR_NULL);
+    CHECK(warden_decision_action(NULL) == -1);
+    CHECK(warden_decision_json(NULL) == NULL);
+    CHECK(warden_decision_fired_count(NULL) == 0);
+    CHECK(warden_diagnostics_count(NULL) == 0);
+    warden_program_free(NULL);
+    warden_decision_free(NULL);
+    warden_diagnostics_free(NULL);
+    warden_string_free(NULL);
+    /* invalid UTF-8 */
+    const char bad_utf8[] = "policy \"\xff\xfe\"\n";
+    CHECK(warden_compile(bad_utf8, sizeof bad_utf8 - 1, NULL, &p, NULL) == WARDEN_ERR_UTF8 && p == NULL);
+    const char bad_json[] = "{\"model\":\"\xc3\x28\"}";
+    CHECK(warden_eval_json(program, bad_json, sizeof bad_json - 1, &dec, &err) == WARDEN_ERR_UTF8 && dec == NULL);
+    CHECK(warden_compile("x", 1, "\xff", &p, NULL) == WARDEN_ERR_UTF8);
+    /* huge inputs */
+    size_t huge = (size_t)17 << 20;
+    char *big = malloc(huge);
+    memset(big, ' ', huge);
+    CHECK(warden_compile(big, huge, NULL, &p, NULL) == WARDEN_ERR_TOO_LARGE && p == NULL);
+    CHECK(warden_eval_json(program, big, huge, &dec, &err) == WARDEN_ERR_TOO_LARGE && dec == NULL);
+    /* deep nesting in facts JSON: an error, not a stack overflow */
+    size_t depth = 1 << 20;
+    for (size_t i = 0; i < depth; i++) big[i] = '[';
+    CHECK(warden_eval_json(program, big, depth, &dec, &err) == WARDEN_ERR_FACTS);
+    CHECK(err != NULL);
+    warden_string_free(err);
+    err = NULL;
+    /* deep nesting in source: diagnostics, not a crash */
+    memcpy(big, "policy \"d\"\nlet x = ", 19);
+    for (size_t i = 19; i < 200019; i++) big[i] = '(';
+    warden_diagnostics *d = NULL;
+    CHECK(warden_compile(big, 200019, NULL, &p, &d) == WARDEN_ERR_COMPILE && p == NULL);
+    CHECK(warden_diagnostics_count(d) >= 1);
+    warden_diagnostics_free(d);
+    free(big);
+    /* not JSON, not an object */
+    CHECK(warden_eval_json(program, "nope", 4, &dec, &err) == WARDEN_ERR_FACTS && err != NULL);
+    warden_string_free(err);
+    CHECK(warden_eval_json(program, "[1]", 3, &dec, &err) == WARDEN_ERR_FACTS);
+    warden_string_free(err);
+    /* a length that stops mid-document */
+    CHECK(warden_eval_json(program, DEVICE2, 10, &dec, &err) == WARDEN_ERR_FACTS);
+    warden_string_free(err);
+    /* a malformed fact is a fact error of the decision, and it does not allow */
+    const char *malformed = "{\"rooted\":\"yes\"}";
+    CHECK(warden_eval_json(program, malformed, strlen(malformed), &dec, NULL) == WARDEN_OK);
+    CHECK(warden_decision_error_count(dec) >= 1);
+    CHECK(warden_decision_action(dec) != WARDEN_ALLOW);
+    CHECK(warden_decision_error(dec, 1000) == NULL);
+    warden_decision_free(dec);
+    /* bad typed slots */
+    warden_fact bad_kind = {.name = "rooted", .kind = 99};
+    CHECK(warden_eval_facts(program, &bad_kind, 1, &dec, &err) == WARDEN_ERR_FACTS && dec == NULL && err != NULL);
+    warden_string_free(err);
+    warden_fact no_name = {.name = NULL, .kind = WARDEN_FACT_BOOL};
+    CHECK(warden_eval_facts(program, &no_name, 1, &dec, &err) == WARDEN_ERR_FACTS);
+    warden_string_free(err);
+    warden_fact null_string = {.name = "model", .kind = WARDEN_FACT_STRING, .string_value = NULL};
+    CHECK(warden_eval_facts(program, &null_string, 1, &dec, &err) == WARDEN_ERR_FACTS);
+    warden_string_free(err);
+    warden_fact null_list = {.name = "tags", .kind = WARDEN_FACT_STRING_LIST, .string_values = NULL, .string_count = 5};
+    CHECK(warden_eval_facts(program, &null_list, 1, &dec, &err) == WARDEN_ERR_FACTS);
+    warden_string_free(err);
+    warden_fact bad_string = {.name = "model", .kind = WARDEN_FACT_STRING, .string_value = "\xff"};
+    CHECK(warden_eval_facts(program, &bad_string, 1, &dec, NULL) == WARDEN_ERR_FACTS);
+    CHECK(warden_eval_facts(program, device2_slots, (size_t)1 << 40, &dec, NULL) == WARDEN_ERR_TOO_LARGE);
+    /* zero slots: an empty device (missing facts), a valid decision */
+    CHECK(warden_eval_facts(program, NULL, 0, &dec, NULL) == WARDEN_OK && dec != NULL);
+    warden_decision_free(dec);
+    /* unknown status and action values */
+    CHECK(strcmp(warden_status_message(12345), "unknown status") == 0);
+    CHECK(warden_action_name(7) == NULL);
+    CHECK(strcmp(warden_action_name(WARDEN_BLOCK_ACCESS), "blockAccess") == 0);
+    /* a handle of the wrong kind is refused */
+    CHECK(warden_decision_action((warden_decision *)program) == -1);
+    /* a forged pointer is refused, not dereferenced */
+    CHECK(warden_decision_action((warden_decision *)0x1000) == -1);
+    CHECK(warden_eval_json((warden_program *)0x1000, "{}", 2, &dec, NULL) == WARDEN_ERR_INVALID_HANDLE);
+}
+
+static void test_decisions(warden_program *program) {
+    warden_decision *a = NULL, *b = NULL;
+    CHECK(warden_eval_json(program, DEVICE2, strlen(DEVICE2), &a, NULL) == WARDEN_OK);
+    CHECK(warden_decision_action(a) == WARDEN_BLOCK_ACCESS);
+    CHECK(strcmp(warden_decision_id(a), "2") == 0);
+    CHECK(warden_decision_fired_count(a) == 1);
+    CHECK(strcmp(warden_decision_fired_rule(a, 0), "high threat") == 0);
+    CHECK(strcmp(warden_decision_fired_message(a, 0), "Defender rates this device at risk") == 0);
+    CHECK(warden_decision_fired_rule(a, 1) == NULL);
+    const char *prefix = "{\"id\":2,\"action\":\"blockAccess\",\"fired\":[{\"rule\":\"high threat\"";
+    CHECK(strncmp(warden_decision_json(a), prefix, strlen(prefix)) == 0);
+    /* typed slots give the same decision as the JSON object */
+    CHECK(warden_eval_facts(program, device2_slots, NSLOTS, &b, NULL) == WARDEN_OK);
+    CHECK(strcmp(warden_decision_json(a), warden_decision_json(b)) == 0);
+    warden_decision_free(a);
+    warden_decision_free(b);
+    /* a freed decision is refused */
+    CHECK(warden_decision_action(a) == -1);
+    CHECK(warden_decision_json(a) == NULL);
+    warden_decision_free(a);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: %s POLICY [--loop N]\n", argv[0]); return 2; }
+    size_t length = 0;
+    char *source = read_file(argv[1], &length);
+    if (!source) { perror(argv[1]); return 2; }
+    warden_program *program = NULL;
+    warden_diagnostics *diagnostics = NULL;
+    if (warden_compile(source, length, argv[1], &program, &diagnostics) != WARDEN_OK) {
+        fprintf(stderr, "%s", warden_diagnostics_text(diagnostics));
+        return 1;
+    }
+    free(source);
+    CHECK(warden_diagnostics_count(diagnostics) == 0);
+    warden_diagnostics_free(diagnostics);
+    if (argc == 4 && strcmp(argv[2], "--loop") == 0) {
+        long n = atol(argv[3]);
+        for (long i = 0; i < n; i++) {
+            warden_decision *d = NULL;
+            warden_status s = i % 2 ? warden_eval_json(program, DEVICE2, strlen(DEVICE2), &d, NULL)
+                                    : warden_eval_facts(program, device2_slots, NSLOTS, &d, NULL);
+            if (s != WARDEN_OK || warden_decision_action(d) != WARDEN_BLOCK_ACCESS) { fprintf(stderr, "loop %ld failed\n", i); return 1; }
+            warden_decision_free(d);
+        }
+        warden_program_free(program);
+        printf("%ld evaluations\n", n);
+        return 0;
+    }
+    test_compile_errors();
+    test_hostile(program);
+    test_decisions(program);
+    warden_program_free(program);
+    /* a freed program is refused */
+    warden_decision *d = NULL;
+    CHECK(warden_eval_json(program, DEVICE2, strlen(DEVICE2), &d, NULL) == WARDEN_ERR_INVALID_HANDLE && d == NULL);
+    warden_program_free(program);
+    printf("C API tests: %d checks, %d failures\n", checks, failures);
+    return failures ? 1 : 0;
+}
