@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/check-no-traps.sh [--suggest | --list] [DIR...] — finds code in Sources/Warden and Sources/WardenTools (or DIRs) that can
+# scripts/check-no-traps.sh [--suggest | --list] [DIR...] — finds code in Sources/Warden, WardenTools and WardenC (or DIRs) that can
 # trap on user data (force unwraps, try!/as!, trap calls, trapping conversions, unchecked Int64
 # arithmetic outside Interpreter/Arithmetic.swift, risky subscripts) or read out of bounds through an
 # unsafe pointer (Unsafe*Pointer / Unsafe*BufferPointer subscripts, pointer arithmetic, raw loads).

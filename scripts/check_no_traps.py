@@ -361,7 +361,7 @@ def main(argv):
     os.chdir(ROOT)
     if args:
         args = [os.path.relpath(a) for a in args]
-    tops = args if args else ["Sources/Warden", "Sources/WardenTools"]
+    tops = args if args else ["Sources/Warden", "Sources/WardenTools", "Sources/WardenC"]
     files = []
     for top in tops:
         for d, _, fs in os.walk(top):

@@ -67,10 +67,14 @@ final class DiagnosticsBox: @unchecked Sendable {
     let columns: [Int32]
     init(_ diagnostics: [Diagnostic], source: SourceFile) {
         var json = "["
-        var sev: [Int] = [], msg: [Int] = [], ls: [Int32] = [], cs: [Int32] = []
+        var sev: [Int] = []
+        var msg: [Int] = []
+        var ls: [Int32] = []
+        var cs: [Int32] = []
         for (i, d) in diagnostics.enumerated() {
             let loc = source.location(of: d.span.start)
-            let line = Int32(clamping: loc.line), column = Int32(clamping: loc.column)
+            let line = Int32(clamping: loc.line)
+            let column = Int32(clamping: loc.column)
             if i > 0 { json += "," }
             json += "{\"severity\":\(jsonString(d.severity.rawValue)),\"message\":\(jsonString(d.message)),"
             json += "\"line\":\(line),\"column\":\(column)}"
@@ -224,7 +228,7 @@ struct FactFieldError: Error {
 // MARK: Exported functions
 
 @_cdecl("warden_status_message")
-public func warden_status_message(_ status: Int32) -> UnsafePointer<CChar> {
+public func wardenStatusMessage(_ status: Int32) -> UnsafePointer<CChar> {
     let text: StaticString
     switch status {
     case wardenOK: text = "ok"
@@ -240,7 +244,7 @@ public func warden_status_message(_ status: Int32) -> UnsafePointer<CChar> {
 }
 
 @_cdecl("warden_action_name")
-public func warden_action_name(_ action: Int32) -> UnsafePointer<CChar>? {
+public func wardenActionName(_ action: Int32) -> UnsafePointer<CChar>? {
     let text: StaticString
     switch action {
     case 0: text = "allow"
@@ -253,7 +257,7 @@ public func warden_action_name(_ action: Int32) -> UnsafePointer<CChar>? {
 }
 
 @_cdecl("warden_compile")
-public func warden_compile(
+public func wardenCompile(
     _ source: UnsafePointer<CChar>?, _ length: Int, _ name: UnsafePointer<CChar>?,
     _ outProgram: UnsafeMutablePointer<OpaquePointer?>?, _ outDiagnostics: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
@@ -282,56 +286,57 @@ public func warden_compile(
 }
 
 @_cdecl("warden_program_free")
-public func warden_program_free(_ program: OpaquePointer?) { release(program, as: ProgramBox.self) }
+public func wardenProgramFree(_ program: OpaquePointer?) { release(program, as: ProgramBox.self) }
 
 @_cdecl("warden_diagnostics_count")
-public func warden_diagnostics_count(_ d: OpaquePointer?) -> Int {
+public func wardenDiagnosticsCount(_ d: OpaquePointer?) -> Int {
     lookup(d, as: DiagnosticsBox.self)?.messages.count ?? 0
 }
 
 @_cdecl("warden_diagnostic_severity")
-public func warden_diagnostic_severity(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+public func wardenDiagnosticSeverity(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.severities.count else { return nil }
     return box.strings.get(box.severities[i])
 }
 
 @_cdecl("warden_diagnostic_message")
-public func warden_diagnostic_message(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+public func wardenDiagnosticMessage(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.messages.count else { return nil }
     return box.strings.get(box.messages[i])
 }
 
 @_cdecl("warden_diagnostic_line")
-public func warden_diagnostic_line(_ d: OpaquePointer?, _ i: Int) -> Int32 {
+public func wardenDiagnosticLine(_ d: OpaquePointer?, _ i: Int) -> Int32 {
     guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.lines.count else { return 0 }
     return box.lines[i]
 }
 
 @_cdecl("warden_diagnostic_column")
-public func warden_diagnostic_column(_ d: OpaquePointer?, _ i: Int) -> Int32 {
+public func wardenDiagnosticColumn(_ d: OpaquePointer?, _ i: Int) -> Int32 {
     guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.columns.count else { return 0 }
     return box.columns[i]
 }
 
 @_cdecl("warden_diagnostics_json")
-public func warden_diagnostics_json(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+public func wardenDiagnosticsJson(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DiagnosticsBox.self) else { return nil }
     return box.strings.get(box.json)
 }
 
 @_cdecl("warden_diagnostics_text")
-public func warden_diagnostics_text(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+public func wardenDiagnosticsText(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DiagnosticsBox.self) else { return nil }
     return box.strings.get(box.text)
 }
 
 @_cdecl("warden_diagnostics_free")
-public func warden_diagnostics_free(_ d: OpaquePointer?) { release(d, as: DiagnosticsBox.self) }
+public func wardenDiagnosticsFree(_ d: OpaquePointer?) { release(d, as: DiagnosticsBox.self) }
 
 @_cdecl("warden_eval_json")
-public func warden_eval_json(
+public func wardenEvalJson(
     _ program: OpaquePointer?, _ json: UnsafePointer<CChar>?, _ length: Int,
-    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?, _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?,
+    _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     outError?.pointee = nil
     guard let outDecision else { return wardenErrNull }
@@ -354,9 +359,10 @@ public func warden_eval_json(
 }
 
 @_cdecl("warden_eval_facts")
-public func warden_eval_facts(
+public func wardenEvalFacts(
     _ program: OpaquePointer?, _ facts: UnsafeRawPointer?, _ count: Int,
-    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?, _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    _ outDecision: UnsafeMutablePointer<OpaquePointer?>?,
+    _ outError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     outError?.pointee = nil
     guard let outDecision else { return wardenErrNull }
@@ -387,7 +393,7 @@ public func warden_eval_facts(
 }
 
 @_cdecl("warden_decision_action")
-public func warden_decision_action(_ d: OpaquePointer?) -> Int32 {
+public func wardenDecisionAction(_ d: OpaquePointer?) -> Int32 {
     guard let box = lookup(d, as: DecisionBox.self) else { return -1 }
     switch box.action {
     case .allow: return 0
@@ -398,47 +404,47 @@ public func warden_decision_action(_ d: OpaquePointer?) -> Int32 {
 }
 
 @_cdecl("warden_decision_json")
-public func warden_decision_json(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+public func wardenDecisionJson(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self) else { return nil }
     return box.strings.get(box.json)
 }
 
 @_cdecl("warden_decision_id")
-public func warden_decision_id(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
+public func wardenDecisionId(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self) else { return nil }
     return box.strings.get(box.id)
 }
 
 @_cdecl("warden_decision_fired_count")
-public func warden_decision_fired_count(_ d: OpaquePointer?) -> Int {
+public func wardenDecisionFiredCount(_ d: OpaquePointer?) -> Int {
     lookup(d, as: DecisionBox.self)?.firedRules.count ?? 0
 }
 
 @_cdecl("warden_decision_fired_rule")
-public func warden_decision_fired_rule(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+public func wardenDecisionFiredRule(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.firedRules.count else { return nil }
     return box.strings.get(box.firedRules[i])
 }
 
 @_cdecl("warden_decision_fired_message")
-public func warden_decision_fired_message(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+public func wardenDecisionFiredMessage(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.firedMessages.count else { return nil }
     return box.strings.get(box.firedMessages[i])
 }
 
 @_cdecl("warden_decision_error_count")
-public func warden_decision_error_count(_ d: OpaquePointer?) -> Int {
+public func wardenDecisionErrorCount(_ d: OpaquePointer?) -> Int {
     lookup(d, as: DecisionBox.self)?.errors.count ?? 0
 }
 
 @_cdecl("warden_decision_error")
-public func warden_decision_error(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+public func wardenDecisionError(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.errors.count else { return nil }
     return box.strings.get(box.errors[i])
 }
 
 @_cdecl("warden_decision_free")
-public func warden_decision_free(_ d: OpaquePointer?) { release(d, as: DecisionBox.self) }
+public func wardenDecisionFree(_ d: OpaquePointer?) { release(d, as: DecisionBox.self) }
 
 @_cdecl("warden_string_free")
-public func warden_string_free(_ s: UnsafeMutablePointer<CChar>?) { free(s) }
+public func wardenStringFree(_ s: UnsafeMutablePointer<CChar>?) { free(s) }

@@ -36,7 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Minimum length of one sample in milliseconds (whole passes are repeated to reach it).")
     var minSampleMs: Int = 250
 
-    @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
+    @Option(
+        name: .long,
+        help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
     func validate() throws {
@@ -66,7 +68,13 @@ struct BenchCommand: ParsableCommand {
         }
         var ingestBytes = 0
         let ingestStart = BenchCommand.now()
-        if let e = Files.stream(facts, { chunk in ingestBytes += chunk.count; stream.feed(chunk, keep) }) {
+        if let e = Files.stream(
+            facts,
+            { chunk in
+                ingestBytes += chunk.count
+                stream.feed(chunk, keep)
+            })
+        {
             Output.error("error: \(e)")
             throw ExitCode(1)
         }
@@ -149,15 +157,23 @@ struct BenchCommand: ParsableCommand {
                     + "\"output_mb_per_s\":\(BenchCommand.fixed(outputMBs, 1)),\"output_bytes\":\(outBytes)}")
         case .text:
             Output.line("policy:           \(files.joined(separator: " ")) (\(program.ruleNames.count) rules)")
-            Output.line("devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
+            Output.line(
+                "devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
             Output.line("compile:          \(BenchCommand.fixed(compileMs, 3)) ms")
             Output.line(
-                "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (median of \(samples) samples of \(passes) passes)")
+                "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (median of \(samples) samples of \(passes) passes)"
+            )
             Output.line("decisions/s:      \(Int(rate.rounded()))")
-            Output.line("single device:    \(BenchCommand.fixed(single, 2)) ns/decision (evaluate(Input), same samples)")
-            Output.line("ingest:           \(BenchCommand.fixed(ingestMBs, 1)) MB/s (read and convert \(ingestBytes) bytes)")
-            Output.line("output:           \(BenchCommand.fixed(outputMBs, 1)) MB/s (JSON lines into memory, \(outBytes) bytes)")
-            Output.line("counts:           " + Action.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            Output.line(
+                "single device:    \(BenchCommand.fixed(single, 2)) ns/decision (evaluate(Input), same samples)")
+            Output.line(
+                "ingest:           \(BenchCommand.fixed(ingestMBs, 1)) MB/s (read and convert \(ingestBytes) bytes)")
+            Output.line(
+                "output:           \(BenchCommand.fixed(outputMBs, 1)) MB/s (JSON lines into memory, \(outBytes) bytes)"
+            )
+            Output.line(
+                "counts:           "
+                    + Action.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
             Output.line("decisions sha256: \(digest)")
         }
         if sink == -1 { Output.line("") }

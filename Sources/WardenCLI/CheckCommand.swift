@@ -25,7 +25,8 @@ struct CheckCommand: ParsableCommand {
         let rules = program.ruleNames.count
         let w = program.warnings.filter { $0.severity == .warning }.count
         let name = files.joined(separator: " ")
-        Output.line("\(name): ok (\(rules) rule\(rules == 1 ? "" : "s")\(w == 0 ? "" : ", \(w) warning\(w == 1 ? "" : "s")"))")
+        Output.line(
+            "\(name): ok (\(rules) rule\(rules == 1 ? "" : "s")\(w == 0 ? "" : ", \(w) warning\(w == 1 ? "" : "s")"))")
         if strict && w > 0 { throw ExitCode(1) }
     }
 }

@@ -32,13 +32,23 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(name: .long, help: "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\").")
+    @Flag(
+        name: .long,
+        help:
+            "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\")."
+    )
     var explain = false
 
-    @Option(name: .long, help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
+    @Option(
+        name: .long,
+        help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
-    @Option(name: .long, help: "Threads: split a JSON Lines input into this many parts evaluated in parallel; output stays in input order (reads the whole input into memory).")
+    @Option(
+        name: .long,
+        help:
+            "Threads: split a JSON Lines input into this many parts evaluated in parallel; output stays in input order (reads the whole input into memory)."
+    )
     var jobs: Int = 1
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
@@ -56,7 +66,9 @@ struct EvalCommand: ParsableCommand {
         guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         if jobs > 1 && !facts.hasSuffix(".json") {
-            switch EvalJobs.run(facts: facts, program: program, today: todayValue, format: format, explain: explain, jobs: jobs) {
+            switch EvalJobs.run(
+                facts: facts, program: program, today: todayValue, format: format, explain: explain, jobs: jobs)
+            {
             case .failure(let e):
                 Output.error("error: \(e)")
                 throw ExitCode(1)
@@ -159,7 +171,9 @@ struct DecisionPrinter {
             writer.write(d, id: id)
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
-            Output.write(DecisionText.render(d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig))
+            Output.write(
+                DecisionText.render(
+                    d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig))
         }
     }
 

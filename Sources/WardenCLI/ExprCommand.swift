@@ -25,7 +25,9 @@ struct ExprCommand: ParsableCommand {
     @Option(help: "Facts of devices (a .json object, or JSON Lines: one result per line; `-` reads standard input).")
     var facts: String?
 
-    @Option(name: .long, help: "The `today` fact where the facts do not give it (YYYY-MM-DD; default: the current UTC date).")
+    @Option(
+        name: .long,
+        help: "The `today` fact where the facts do not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
     @Argument(parsing: .remaining, help: "The expression (put it after `--` when it starts with `-`).")

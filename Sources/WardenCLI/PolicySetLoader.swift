@@ -80,7 +80,8 @@ extension PolicyLoader {
             if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { total += Int(st.st_size) }
             if total > engine.limits.maxSourceBytes {
                 Output.error(
-                    "error: the policy set is over the limit of \(engine.limits.maxSourceBytes) bytes (at `\(path)`, file \(files.firstIndex(of: path).map { $0 + 1 } ?? 0) of \(files.count))")
+                    "error: the policy set is over the limit of \(engine.limits.maxSourceBytes) bytes (at `\(path)`, file \(files.firstIndex(of: path).map { $0 + 1 } ?? 0) of \(files.count))"
+                )
                 return nil
             }
         }

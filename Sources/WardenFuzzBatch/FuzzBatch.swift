@@ -17,10 +17,13 @@ public func wardenFuzzBatch(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
 enum FuzzBatch {
     static let program: Program? = try? Engine().compile(policyText, name: "fuzz-batch.warden")
     /// A program over a schema with one more fact: its inputs do not fit the policy's rows.
-    static let foreign: Program? = (try? Schema.builtIn.adding(facts: [FactDefinition("hostScore", .int, "a host fact")]))
+    static let foreign: Program? =
+        (try? Schema.builtIn.adding(facts: [FactDefinition("hostScore", .int, "a host fact")]))
         .flatMap { try? Engine(schema: $0).compile("rule \"h\" when hostScore > 3 then warn", name: "host.warden") }
 
-    static let strings = ["", "acme", "Pixel 8", "a-very-long-vendor-name", "Finance", "BYOD", "com.microsoft.office.outlook", "é"]
+    static let strings = [
+        "", "acme", "Pixel 8", "a-very-long-vendor-name", "Finance", "BYOD", "com.microsoft.office.outlook", "é",
+    ]
 
     /// A value for a recipe byte: mostly of the fact's own type, sometimes not.
     static func value(_ b: UInt8, _ type: WardenType) -> Value {
@@ -32,7 +35,8 @@ enum FuzzBatch {
         case 3: return .bool(k & 16 != 0)
         case 4: return .list([.string(strings[k % strings.count]), .string(strings[(k / 3) % strings.count])])
         case 5: return .date(Day(daysSinceEpoch: 19_000 + k * 7))
-        case 6: return Version(["9", "11.0", "13.0.2", "5.0.6000", "1.2.3", "65536.1"][k % 6]).map(Value.version) ?? .null
+        case 6:
+            return Version(["9", "11.0", "13.0.2", "5.0.6000", "1.2.3", "65536.1"][k % 6]).map(Value.version) ?? .null
         case 7: return .double(Double(k) / 3)
         default:
             // The fact's own type.
@@ -74,7 +78,9 @@ enum FuzzBatch {
         var batch = DeviceBatch(program: program)
         if bytes.count % 2 == 0 { batch.reserveCapacity(inputs.count) }
         for input in inputs { batch.append(input) }
-        guard batch.count == inputs.count else { fatalError("batch has \(batch.count) devices, appended \(inputs.count)") }
+        guard batch.count == inputs.count else {
+            fatalError("batch has \(batch.count) devices, appended \(inputs.count)")
+        }
 
         var decision = Decision()
         for (i, input) in inputs.enumerated() {
@@ -84,7 +90,8 @@ enum FuzzBatch {
                 fatalError("device \(i): batch decision \(decision) != evaluate(input) \(reference)")
             }
         }
-        let extra = bytes.count >= 8 ? Int(truncatingIfNeeded: bytes.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) : -2
+        let extra =
+            bytes.count >= 8 ? Int(truncatingIfNeeded: bytes.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) : -2
         for index in [-1, batch.count, Int.min, Int.max, extra] where index < 0 || index >= batch.count {
             program.evaluate(batch, at: index, into: &decision)
             guard decision.action == program.onError, decision.errors.count == 1, decision.fired.isEmpty else {

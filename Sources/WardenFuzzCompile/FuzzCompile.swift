@@ -26,14 +26,18 @@ enum FuzzCompile {
             _ = error.rendered()
         }
         // The formatter on the same bytes: it must never refuse its own layout, and must be idempotent.
-        if case .success(let once) = Result(catching: { () throws(CompileError) in try PolicyFormatter.format(source) }) {
-            switch Result(catching: { () throws(CompileError) in try PolicyFormatter.format(once, name: "fuzz.warden") }) {
+        if case .success(let once) = Result(catching: { () throws(CompileError) in try PolicyFormatter.format(source) })
+        {
+            switch Result(catching: { () throws(CompileError) in try PolicyFormatter.format(once, name: "fuzz.warden") }
+            ) {
             case .success(let twice):
                 if twice != once { fatalError("fmt is not idempotent") }
             case .failure(let e):
                 fatalError("fmt output does not format again: \(e.rendered())")
             }
-        } else if case .failure(let e) = Result(catching: { () throws(CompileError) in try PolicyFormatter.format(source) }),
+        } else if case .failure(let e) = Result(catching: { () throws(CompileError) in
+            try PolicyFormatter.format(source)
+        }),
             e.diagnostics.contains(where: { $0.message.hasPrefix("internal formatter error") })
         {
             fatalError("fmt: \(e.diagnostics[0].message)")

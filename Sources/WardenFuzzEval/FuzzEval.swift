@@ -31,7 +31,9 @@ enum FuzzEval {
     static let lock = ["none", "low", "medium", "high"], management = ["unmanaged", "androidEnterprise", "deviceAdmin"]
     static let versions = ["9", "10.3", "11", "11.0", "13.0.2", "5.0.6000", "16.7", "1.2.3.4", "65536.0"]
     static let dates = ["2023-06-01", "2024-01-01", "2024-02-29", "2024-09-30", "1970-01-01"]
-    static let strings = ["", "acme", "Pixel 8", "Galaxy S22", "a-very-long-vendor-name", "Finance", "BYOD", "Kiosk", "é"]
+    static let strings = [
+        "", "acme", "Pixel 8", "Galaxy S22", "a-very-long-vendor-name", "Finance", "BYOD", "Kiosk", "é",
+    ]
     static let regexes = ["^(Pixel|Galaxy) [0-9]+[a-z]*$", "(a|b)*c", "^$", ".*", "[A-Z]", "x{2,3}", "(a*)*b"]
     static let cmp = ["<", "<=", ">", ">=", "==", "!="]
     static let actions = ["allow", "warn", "blockAccess", "wipeData"]
@@ -50,19 +52,26 @@ enum FuzzEval {
             case 1: return "playIntegrity \(c) \(src.pick(FuzzEval.integrity))"
             case 2: return "deviceLock in [\(src.pick(FuzzEval.lock)), \(src.pick(FuzzEval.lock))]"
             case 3: return "management \(src.next() % 2 == 0 ? "==" : "!=") \(src.pick(FuzzEval.management))"
-            case 4: return "\(src.pick(["osVersion", "appVersion", "companyPortalVersion", "sdkVersion"])) \(c) \(q(src.pick(FuzzEval.versions)))"
+            case 4:
+                return
+                    "\(src.pick(["osVersion", "appVersion", "companyPortalVersion", "sdkVersion"])) \(c) \(q(src.pick(FuzzEval.versions)))"
             case 5: return "osVersion \(c) version(\(q(src.pick(FuzzEval.versions))))"
             case 6: return "patchLevel \(c) \(q(src.pick(FuzzEval.dates)))"
             case 7: return "daysBetween(patchLevel, today) \(c) \(src.next() * 3 - 100)"
-            case 8: return "\(src.pick(["offlineMinutes", "pinAttempts", "companyPortalAgeDays"])) \(c) \(src.next() * 5 - 50)"
+            case 8:
+                return
+                    "\(src.pick(["offlineMinutes", "pinAttempts", "companyPortalAgeDays"])) \(c) \(src.next() * 5 - 50)"
             case 9: return "offlineMinutes + pinAttempts * \(src.next() % 9 - 2) \(c) \(src.next() * 4)"
             case 10: return "offlineMinutes / (pinAttempts - \(src.next() % 6)) \(c) \(src.next())"
             case 11: return "offlineMinutes % \(src.next() % 7) == \(src.next() % 4)"
             case 12: return "manufacturer \(src.next() % 2 == 0 ? "==" : "!=") \(q(src.pick(FuzzEval.strings)))"
             case 13:
-                if let l = listLets.isEmpty ? nil : src.pick(listLets), src.next() % 2 == 0 { return "manufacturer in \(l)" }
+                if let l = listLets.isEmpty ? nil : src.pick(listLets), src.next() % 2 == 0 {
+                    return "manufacturer in \(l)"
+                }
                 return "manufacturer in [\(q(src.pick(FuzzEval.strings))), \(q(src.pick(FuzzEval.strings)))]"
-            case 14: return "model.\(src.pick(["startsWith", "endsWith", "contains"]))(\(q(src.pick(FuzzEval.strings))))"
+            case 14:
+                return "model.\(src.pick(["startsWith", "endsWith", "contains"]))(\(q(src.pick(FuzzEval.strings))))"
             case 15: return "model.matches(\(q(src.pick(FuzzEval.regexes))))"
             case 16: return "\(src.pick(["lower", "upper"]))(manufacturer) == \(q(src.pick(FuzzEval.strings)))"
             case 17: return "size(model) \(c) \(src.next() % 30)"
@@ -71,11 +80,14 @@ enum FuzzEval {
             case 20:
                 let m = src.pick(["exists", "all", "exists_one"])
                 return "tags.\(m)(t, t.startsWith(\(q(src.pick(FuzzEval.strings)))) || size(t) \(c) \(src.next() % 12))"
-            case 21: return "groups.filter(g, g.matches(\(q(src.pick(FuzzEval.regexes))))).size() \(c) \(src.next() % 3)"
+            case 21:
+                return "groups.filter(g, g.matches(\(q(src.pick(FuzzEval.regexes))))).size() \(c) \(src.next() % 3)"
             case 22: return "tags.map(t, t + \"!\").exists(g, g == \(q(src.pick(FuzzEval.strings) + "!")))"
             default:
                 if !boolLets.isEmpty, src.next() % 2 == 0 { return src.pick(boolLets) }
-                return src.pick(["rooted", "accountDisabled", "!defenderActive", "has(osVersion)", "has(model) && size(tags) > 1"])
+                return src.pick([
+                    "rooted", "accountDisabled", "!defenderActive", "has(osVersion)", "has(model) && size(tags) > 1",
+                ])
             }
         }
 
@@ -168,7 +180,8 @@ enum FuzzEval {
             // cost and hands a decision that reaches a limit to the reference).
             guard compiled == reference, decision == reference else {
                 fatalError(
-                    "decisions differ on device \(i)\npolicy:\n\(text)\ncompiled:  \(compiled)\nbatch:     \(decision)\nreference: \(reference)")
+                    "decisions differ on device \(i)\npolicy:\n\(text)\ncompiled:  \(compiled)\nbatch:     \(decision)\nreference: \(reference)"
+                )
             }
         }
     }

@@ -27,14 +27,17 @@ enum FuzzFacts {
                 // Text rendering is slow under ASan: only for the first few decisions of an input.
                 rendered += 1
                 if rendered <= 2 {
-                    _ = DecisionText.render(decision, program: program, device: d.idJSON ?? "line \(n)", explain: true, showConfig: true)
+                    _ = DecisionText.render(
+                        decision, program: program, device: d.idJSON ?? "line \(n)", explain: true, showConfig: true)
                 }
             case .invalid(let e):
                 writer.writeInvalid(line: n, message: e.message, action: program.onError)
             }
         }
         // A whole document (one object, or an array of them) when it looks like one.
-        if let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A }), first == UInt8(ascii: "[") || !bytes.contains(0x0A) {
+        if let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A }),
+            first == UInt8(ascii: "[") || !bytes.contains(0x0A)
+        {
             switch program.devices(jsonDocument: bytes) {
             case .success(let lines): for (i, l) in lines.enumerated() { emit(i + 1, l) }
             case .failure(let e): writer.writeInvalid(line: 1, message: e.message, action: program.onError)

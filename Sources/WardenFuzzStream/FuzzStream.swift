@@ -78,7 +78,8 @@ enum FuzzStream {
         // `split` yields one empty piece after a final "\n": already skipped as blank.
         guard fast == strict else {
             for (x, y) in zip(fast, strict) where x != y {
-                fatalError("streaming and strict readers differ on line \(x.line)/\(y.line):\n  stream: \(x)\n  strict: \(y)")
+                fatalError(
+                    "streaming and strict readers differ on line \(x.line)/\(y.line):\n  stream: \(x)\n  strict: \(y)")
             }
             fatalError("streaming reader gave \(fast.count) lines, strict \(strict.count)")
         }

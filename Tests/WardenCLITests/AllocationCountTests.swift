@@ -45,9 +45,12 @@ import Testing
     /// 97 varied devices (every rule fires on some), generated here. Every fact a rule reads is
     /// given: a rule error's message is a new string, so an erroring decision allocates.
     static var devices: String {
-        let threat = ["secured", "low", "medium", "high"], integrity = ["none", "basic", "device", "strong"]
-        let lock = ["none", "low", "medium", "high"], makers = ["google", "samsung", "acme", "unknown", "a-very-long-vendor-name-beyond-inline"]
-        let versions = ["9", "10.3", "11.0", "13.0.2", "16.7"], dates = ["2023-06-01", "2024-01-01", "2024-09-30"]
+        let threat = ["secured", "low", "medium", "high"]
+        let integrity = ["none", "basic", "device", "strong"]
+        let lock = ["none", "low", "medium", "high"]
+        let makers = ["google", "samsung", "acme", "unknown", "a-very-long-vendor-name-beyond-inline"]
+        let versions = ["9", "10.3", "11.0", "13.0.2", "16.7"]
+        let dates = ["2023-06-01", "2024-01-01", "2024-09-30"]
         let tags = ["[]", #"["Finance"]"#, #"["BYOD","Kiosk"]"#]
         var lines: [String] = []
         for i in 0..<97 {
@@ -116,7 +119,9 @@ import Testing
         let facts = dir.appendingPathComponent("devices.jsonl")
         try devices.write(to: facts, atomically: true, encoding: .utf8)
         let probe = probeBinary
-        try #require(FileManager.default.isExecutableFile(atPath: probe.path), "no WardenAllocProbe at \(probe.path): build it (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: probe.path),
+            "no WardenAllocProbe at \(probe.path): build it (swift build)")
         let r = try run(probe.path, [policyURL.path, facts.path, String(decisions)], env: ["LD_PRELOAD": lib.path])
         try #require(r.status == 0, "WardenAllocProbe failed (\(r.status)): \(r.err)")
         var fields: [String: Int] = [:]
@@ -140,17 +145,21 @@ import Testing
             }
         }
         candidates.append(CLI.packageRoot.appendingPathComponent(".build/debug/WardenAllocProbe"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? candidates[candidates.count - 1]
     }
 
-    static func run(_ tool: String, _ args: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ tool: String, _ args: [String], env: [String: String]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }
         p.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()

@@ -3,8 +3,10 @@ import Testing
 
 @Suite struct CLICommandTests {
     @Test func checkAcceptsEverySample() throws {
-        let samples = try FileManager.default.contentsOfDirectory(atPath: CLI.packageRoot.appendingPathComponent("samples").path)
-            .filter { $0.hasSuffix(".warden") }.sorted()
+        let samples = try FileManager.default.contentsOfDirectory(
+            atPath: CLI.packageRoot.appendingPathComponent("samples").path
+        )
+        .filter { $0.hasSuffix(".warden") }.sorted()
         #expect(samples.count >= 4)
         for s in samples {
             let r = try CLI.run(["check", "samples/\(s)"])
@@ -17,13 +19,17 @@ import Testing
         let path = try CLI.temp("bad.warden", "rule \"x\" when threatLevl > medium then blockAccess\n")
         let r = try CLI.run(["check", path])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("bad.warden:1:15: error: unknown fact `threatLevl`; did you mean `threatLevel`?\n"
-            + "rule \"x\" when threatLevl > medium then blockAccess\n"
-            + "              ^~~~~~~~~~\n"))
+        #expect(
+            r.stderr.contains(
+                "bad.warden:1:15: error: unknown fact `threatLevl`; did you mean `threatLevel`?\n"
+                    + "rule \"x\" when threatLevl > medium then blockAccess\n"
+                    + "              ^~~~~~~~~~\n"))
     }
 
     @Test func checkReportsEveryErrorOfAFile() throws {
-        let path = try CLI.temp("many.warden", """
+        let path = try CLI.temp(
+            "many.warden",
+            """
             rule "a" when threatLevl > medium then blockAccess
             rule "b" when rooted then
             rule "c" when pinAttempts >= "five" then warn
@@ -39,15 +45,21 @@ import Testing
         let check = try CLI.run(["check", path])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("ok (1 rule)"))
-        let eval = try CLI.run(["eval", path, "--facts", "-", "--format", "json"], stdin: "{\"id\":1,\"rooted\":true}\n")
-        #expect(eval.stdout.hasPrefix("{\"id\":1,\"action\":\"wipeData\",\"fired\":[{\"rule\":\"b\",\"action\":\"wipeData\",\"message\":null,\"line\":2}]"), "\(eval.stdout)")
+        let eval = try CLI.run(
+            ["eval", path, "--facts", "-", "--format", "json"], stdin: "{\"id\":1,\"rooted\":true}\n")
+        #expect(
+            eval.stdout.hasPrefix(
+                "{\"id\":1,\"action\":\"wipeData\",\"fired\":[{\"rule\":\"b\",\"action\":\"wipeData\",\"message\":null,\"line\":2}]"
+            ), "\(eval.stdout)")
         // A line separator in a comment is an error at its line and column, not a hidden rule.
         let ls = try CLI.temp("ls.warden", "when rooted then warn\n# note\u{2028}rule \"b\" when rooted then allow\n")
         let bad = try CLI.run(["check", ls])
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("ls.warden:2:7: error: U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here\n"
-            + "# note\u{FFFD}rule \"b\" when rooted then allow\n"
-            + "      ^\n"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains(
+                "ls.warden:2:7: error: U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here\n"
+                    + "# note\u{FFFD}rule \"b\" when rooted then allow\n"
+                    + "      ^\n"), "\(bad.stderr)")
         // fmt keeps a CRLF file CRLF: a formatted CRLF file passes --check.
         let crlf = try CLI.temp("crlf.warden", "rule \"a\" when rooted then warn\r\n")
         let fmt = try CLI.run(["fmt", "--check", crlf])
@@ -74,17 +86,20 @@ import Testing
     }
 
     @Test func evalJSONFollowsTheDocumentedShape() throws {
-        let policy = try CLI.temp("p.warden", """
+        let policy = try CLI.temp(
+            "p.warden",
+            """
             policy "p"
             rule "high threat" when threatLevel > medium then blockAccess "Device is at risk"
             """)
         let facts = try CLI.temp("d.jsonl", "{\"id\":17,\"threatLevel\":\"high\"}\n")
         let r = try CLI.run(["eval", policy, "--facts", facts, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == """
-            {"id":17,"action":"blockAccess","fired":[{"rule":"high threat","action":"blockAccess","message":"Device is at risk","line":2}],"errors":[],"warnings":[],"config":{"antiphishing":1,"vpn":1,"DefenderNetworkProtectionEnable":0,"DefenderCertificateDetection":1,"DefenderOpenNetworkDetection":0,"DefenderEndUserTrustFlowEnable":"false","DefenderNetworkProtectionAutoRemediation":"true","DefenderNetworkProtectionPrivacy":"true","DefenderExcludeURLInReport":0,"DefenderExcludeAppInReport":0,"DefenderOptionalVPN":0,"DefenderOptionalAccessibility":0,"DisableSignOut":0}}
+        #expect(
+            r.stdout == """
+                {"id":17,"action":"blockAccess","fired":[{"rule":"high threat","action":"blockAccess","message":"Device is at risk","line":2}],"errors":[],"warnings":[],"config":{"antiphishing":1,"vpn":1,"DefenderNetworkProtectionEnable":0,"DefenderCertificateDetection":1,"DefenderOpenNetworkDetection":0,"DefenderEndUserTrustFlowEnable":"false","DefenderNetworkProtectionAutoRemediation":"true","DefenderNetworkProtectionPrivacy":"true","DefenderExcludeURLInReport":0,"DefenderExcludeAppInReport":0,"DefenderOptionalVPN":0,"DefenderOptionalAccessibility":0,"DisableSignOut":0}}
 
-            """)
+                """)
     }
 
     @Test func evalKeepsGoingPastBadLinesAndExitsOne() throws {
@@ -107,8 +122,10 @@ import Testing
     }
 
     @Test func evalExplainShowsFiredRulesWithTheirSourceLines() throws {
-        let r = try CLI.run(["eval", "samples/outlook-conditional-launch.warden", "--facts", "samples/devices.jsonl",
-                             "--explain", "--today", "2024-10-01"])
+        let r = try CLI.run([
+            "eval", "samples/outlook-conditional-launch.warden", "--facts", "samples/devices.jsonl",
+            "--explain", "--today", "2024-10-01",
+        ])
         #expect(r.status == 1)  // devices 11 and 12 are malformed on purpose
         #expect(r.stdout.contains("device 2: blockAccess"))
         #expect(r.stdout.contains("fired \"high threat\" → blockAccess: Defender rates this device at risk"))

@@ -20,7 +20,8 @@ import Testing
 
     @Test func testFilterMatchingNoTestIsAnError() throws {
         let path = try CLI.temp(
-            "habits-filter.warden", "rule \"a\" when rooted then warn\ntest \"rooted warns\" {\n  given {rooted: true}\n  expect warn\n}\n")
+            "habits-filter.warden",
+            "rule \"a\" when rooted then warn\ntest \"rooted warns\" {\n  given {rooted: true}\n  expect warn\n}\n")
         let none = try CLI.run(["test", "--filter", "nomatch", path])
         #expect(none.status == 1)
         #expect(none.stderr.contains("no test's name contains `nomatch`"))

@@ -15,7 +15,8 @@ enum CLI {
             }
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/warden"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? candidates[candidates.count - 1]
     }
 
     struct Result {
@@ -55,8 +56,9 @@ enum CLI {
         group.wait()
         let errData = errBox.data
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A temporary file with the given contents.

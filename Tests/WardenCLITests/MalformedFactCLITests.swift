@@ -21,9 +21,12 @@ import Testing
     }
 
     @Test func evalTodayFillsOnlyAnAbsentToday() throws {
-        let policy = try CLI.temp("mf2.warden", "policy \"p\" onError wipeData\nwhen not date(\"2024-02-28\") > today then allow\n")
+        let policy = try CLI.temp(
+            "mf2.warden", "policy \"p\" onError wipeData\nwhen not date(\"2024-02-28\") > today then allow\n")
         let text = #"{"id":1,"today":"2024-00-10"}"# + "\n" + #"{"id":2}"# + "\n"
-        for (name, body) in [("mf2.jsonl", text), ("mf2.json", "[" + text.split(separator: "\n").joined(separator: ",") + "]")] {
+        for (name, body) in [
+            ("mf2.jsonl", text), ("mf2.json", "[" + text.split(separator: "\n").joined(separator: ",") + "]"),
+        ] {
             let facts = try CLI.temp(name, body)
             let r = try CLI.run(["eval", policy, "--facts", facts, "--explain", "--today", "2024-01-01"])
             #expect(r.status == 1, "\(name)")

@@ -5,11 +5,15 @@ import Testing
 /// every location they print (rule errors, coverage, source lines).
 @Suite struct PolicySetLocationCLITests {
     static func set(_ name: String) throws -> String {
-        try PolicySetCLITests.folder(name, [
-            "a.warden": "rule \"old\" when osVersion < \"13\" then warn\ntest \"old\" { given { osVersion: \"12\" } expect blockAccess }\n",
-            "b.warden": "# b\nrule \"hot\" when threatLevel > low then blockAccess\nrule \"never\" when false then warn\n"
-                + "test \"calm\" { given { osVersion: \"14\" } expect allow }\n",
-        ])
+        try PolicySetCLITests.folder(
+            name,
+            [
+                "a.warden":
+                    "rule \"old\" when osVersion < \"13\" then warn\ntest \"old\" { given { osVersion: \"12\" } expect blockAccess }\n",
+                "b.warden":
+                    "# b\nrule \"hot\" when threatLevel > low then blockAccess\nrule \"never\" when false then warn\n"
+                    + "test \"calm\" { given { osVersion: \"14\" } expect allow }\n",
+            ])
     }
 
     @Test func testOutputNamesTheFileOfEveryErrorAndCoverageLine() throws {

@@ -63,15 +63,25 @@ import Testing
     }
 
     @Test func severalFilesWithPolicyHeadersLoadAsOnePolicySet() throws {
-        let a = try CLI.temp("repl-set-a.warden", "policy \"A\" onError allow\nlet risky = threatLevel > low\nrule \"a\" when risky then warn\n")
-        let b = try CLI.temp("repl-set-b.warden", "policy \"B\" onError blockAccess\nlet risky = rooted\nrule \"b\" when risky then blockAccess\n")
-        let r = try CLI.run(["repl", a, b], stdin: ":set threatLevel = high\n:set rooted = false\n:eval\nrule \"a\" when true then warn\n")
+        let a = try CLI.temp(
+            "repl-set-a.warden",
+            "policy \"A\" onError allow\nlet risky = threatLevel > low\nrule \"a\" when risky then warn\n")
+        let b = try CLI.temp(
+            "repl-set-b.warden",
+            "policy \"B\" onError blockAccess\nlet risky = rooted\nrule \"b\" when risky then blockAccess\n")
+        let r = try CLI.run(
+            ["repl", a, b],
+            stdin: ":set threatLevel = high\n:set rooted = false\n:eval\nrule \"a\" when true then warn\n")
         #expect(r.status == 1)  // the duplicate rule name typed last
         #expect(
             r.stdout.hasPrefix(
                 "loaded \(a)\npolicy \"A\" onError allow\nlet risky : bool\nrule \"a\" → warn\n"
-                    + "loaded \(b)\npolicy \"B\" onError blockAccess\nlet risky : bool\nrule \"b\" → blockAccess\n"), "\(r.stdout)")
-        #expect(r.stdout.contains("device session: warn\n  fired \"a\" → warn\n    \(a):3 | rule \"a\" when risky then warn\n"), "\(r.stdout)")
+                    + "loaded \(b)\npolicy \"B\" onError blockAccess\nlet risky : bool\nrule \"b\" → blockAccess\n"),
+            "\(r.stdout)")
+        #expect(
+            r.stdout.contains(
+                "device session: warn\n  fired \"a\" → warn\n    \(a):3 | rule \"a\" when risky then warn\n"),
+            "\(r.stdout)")
         #expect(r.stderr.contains("<repl>:1:6: error: duplicate rule name `a`"), "\(r.stderr)")
         #expect(r.stderr.contains("\(a):3:6: note: `a` is first declared here"), "\(r.stderr)")
     }

@@ -31,7 +31,8 @@ import Testing
 
     static let groups = ["G1", "G2", "G3"]
     static let keys: [(String, [String])] = [
-        ("DefenderDeviceTag", ["\"x\"", "\"y\""]), ("DisableSignOut", ["0", "1"]), ("DefenderOptionalVPN", ["true", "false"]),
+        ("DefenderDeviceTag", ["\"x\"", "\"y\""]), ("DisableSignOut", ["0", "1"]),
+        ("DefenderOptionalVPN", ["true", "false"]),
     ]
 
     static func text(_ blocks: [Block]) -> (String, [String: [String: Int]]) {
@@ -69,7 +70,10 @@ import Testing
         let checker = Checker(schema: engine.schema, source: source)
         var policy = checker.check(parsed.file)
         policy.nextID = parsed.nextID
-        return (Program(policy: policy, engine: engine, source: source, warnings: []), parsed.diagnostics + checker.diagnostics, source)
+        return (
+            Program(policy: policy, engine: engine, source: source, warnings: []),
+            parsed.diagnostics + checker.diagnostics, source
+        )
     }
 
     @Test func everyOrderDependentDeviceIsWarnedAndItsPairWasReportedByCheck() throws {
@@ -84,10 +88,12 @@ import Testing
                 }
                 let groups: [String]? = rng.int(3) == 0 ? nil : Self.groups.filter { _ in rng.int(3) == 0 }
                 let apps: [String]? =
-                    rng.int(5) == 0 ? (rng.bool() ? ["com.microsoft.scmx", "other"] : ["com.microsoft.office.outlook"]) : nil
+                    rng.int(5) == 0
+                    ? (rng.bool() ? ["com.microsoft.scmx", "other"] : ["com.microsoft.office.outlook"]) : nil
                 blocks.append(
                     Block(
-                        name: "b\(i)", devices: rng.int(3) == 0, groups: groups?.isEmpty == true ? nil : groups, apps: apps,
+                        name: "b\(i)", devices: rng.int(3) == 0, groups: groups?.isEmpty == true ? nil : groups,
+                        apps: apps,
                         isOverride: rng.int(3) == 0, settings: settings))
             }
             let (text, lines) = Self.text(blocks)
@@ -132,13 +138,18 @@ import Testing
     @Test func possibleConflictsAmongThousandsOfBlocksAreCappedNotMillions() {
         var text = ""
         for i in 0..<1000 {
-            text += "config \"c\(i)\" for groups [\"g\(i)\"] {\n  DefenderMAMConfigs = 1\n  DefenderDeviceTag = \"t\(i)\"\n}\n"
+            text +=
+                "config \"c\(i)\" for groups [\"g\(i)\"] {\n  DefenderMAMConfigs = 1\n  DefenderDeviceTag = \"t\(i)\"\n}\n"
         }
         let d = Engine().diagnose(SourceFile(name: "many.warden", text: text))
         #expect(d.allSatisfy { $0.severity == .warning })
         #expect(d.count == 402)
         // Lints cannot enumerate 2^1000 memberships: they say what they covered instead.
-        #expect(d.contains { $0.message.hasPrefix("the config blocks name more than 10 groups: lints covered devices in at most two of them") })
+        #expect(
+            d.contains {
+                $0.message.hasPrefix(
+                    "the config blocks name more than 10 groups: lints covered devices in at most two of them")
+            })
         #expect(d.contains { $0.message == "499300 more conflicting pairs of config blocks not shown" })
     }
 }

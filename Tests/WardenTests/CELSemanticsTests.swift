@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warden
 @testable import WardenTools
 
@@ -36,7 +37,8 @@ struct CELCase: Sendable, CustomTestStringConvertible {
         case (.map(let x), .map(let y)):
             guard x.count == y.count else { return false }
             for i in 0..<x.count {
-                guard let j = Builtins.find(x.keys[i], in: y), same(x.keys[i], y.keys[j]), same(x.values[i], y.values[j])
+                guard let j = Builtins.find(x.keys[i], in: y), same(x.keys[i], y.keys[j]),
+                    same(x.values[i], y.values[j])
                 else { return false }
             }
             return true

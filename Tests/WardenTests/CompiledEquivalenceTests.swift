@@ -138,7 +138,9 @@ import Testing
         limits.maxSteps = 3
         let program = try Engine(limits: limits).compile(
             "rule \"a\" when rooted || pinAttempts > 3 || threatLevel > low then wipeData")
-        let input = program.input(["rooted": .bool(false), "pinAttempts": .int(0), "threatLevel": .enumMember(.threatLevel, 0)])
+        let input = program.input([
+            "rooted": .bool(false), "pinAttempts": .int(0), "threatLevel": .enumMember(.threatLevel, 0),
+        ])
         let reference = program.referenceEvaluate(input)
         #expect(reference.action == .blockAccess)
         #expect(reference.errors.first?.message == "evaluation cost limit exceeded (3 steps)")
@@ -169,7 +171,9 @@ import Testing
         let texts = (0..<1).map { n in
             Generator.policy(&rng, rules: 30, name: "limits-\(n)") + CompiledEquivalenceTests.buildingRules
         }
-        for (decisionSteps, decisionBytes) in [(2_000_000, 64 << 20), (40, 64 << 20), (200, 100), (1_000, 1_000), (5, 5)] {
+        for (decisionSteps, decisionBytes) in [
+            (2_000_000, 64 << 20), (40, 64 << 20), (200, 100), (1_000, 1_000), (5, 5),
+        ] {
             var limits = Limits()
             limits.maxSteps = maxSteps
             limits.maxDecisionSteps = decisionSteps
@@ -305,7 +309,9 @@ enum Generator {
     static let management = ["unmanaged", "androidEnterprise", "deviceAdmin"]
     static let vendors = ["samsung", "google", "acme", "unknown", "a-very-long-vendor-name-indeed", "xiaomi"]
     static let tags = ["Finance", "BYOD", "Corporate", "Sales", "Engineering-and-research", "Kiosk"]
-    static let versions = ["9", "10.3", "11", "11.0", "11.0.0", "12.1", "13.0.2", "14", "5.2401.3", "70000.1", "1.2.3.4.5"]
+    static let versions = [
+        "9", "10.3", "11", "11.0", "11.0.0", "12.1", "13.0.2", "14", "5.2401.3", "70000.1", "1.2.3.4.5",
+    ]
     static let dates = ["2023-06-01", "2024-01-01", "2024-03-05", "2024-09-30"]
 
     static func condition(_ r: inout SplitMix, depth: Int = 0) -> String {

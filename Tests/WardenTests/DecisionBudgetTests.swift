@@ -36,7 +36,10 @@ import Testing
         // step budget, the memory budget does.
         for (limits, prefix) in [
             (Limits(), "decision cost limit exceeded (1000000 steps over all rules)"),
-            (Self.limits { $0.maxDecisionSteps = .max }, "decision memory limit exceeded (67108864 bytes of values built over all rules)"),
+            (
+                Self.limits { $0.maxDecisionSteps = .max },
+                "decision memory limit exceeded (67108864 bytes of values built over all rules)"
+            ),
         ] {
             let program = try Engine(limits: limits).compile(text)
             let clock = ContinuousClock()
@@ -46,7 +49,9 @@ import Testing
             #expect(d.action == .blockAccess)
             let budget = d.errors.filter { $0.message.hasPrefix(prefix) }
             // Rules before the budget ran out evaluate (and do not fire); from then on, every rule errors.
-            #expect(budget.count > 1_900 && budget.count == d.errors.count, "\(d.errors.count) errors: \(d.errors.last?.message ?? "")")
+            #expect(
+                budget.count > 1_900 && budget.count == d.errors.count,
+                "\(d.errors.count) errors: \(d.errors.last?.message ?? "")")
             #expect(d.fired.isEmpty)
         }
     }
@@ -93,10 +98,13 @@ import Testing
             let program = try Engine(limits: small).compile("rule \"r\" when \(condition) then warn")
             let d = Self.decide(
                 program,
-                ["model": .string(String(repeating: "m", count: 120)), "pinAttempts": .int(1),
-                 "tags": .list((0..<10).map { .string("t\($0)") })])
+                [
+                    "model": .string(String(repeating: "m", count: 120)), "pinAttempts": .int(1),
+                    "tags": .list((0..<10).map { .string("t\($0)") }),
+                ])
             #expect(d.action == .blockAccess, "\(condition)")
-            #expect(d.errors.first?.message.hasPrefix("decision memory limit exceeded (100 bytes") == true, "\(condition)")
+            #expect(
+                d.errors.first?.message.hasPrefix("decision memory limit exceeded (100 bytes") == true, "\(condition)")
         }
     }
 }

@@ -27,9 +27,16 @@ import Testing
         ("bangs", String(repeating: "!", count: depth) + "rooted"),
         ("lists", "size(" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + ") == 1"),
         ("conditionals", String(repeating: "!rooted ? false : ", count: depth / 2) + "true"),
-        ("comprehensions", String(repeating: "[1].all(x, ", count: Limits.maxComprehensionNesting) + "rooted"
-            + String(repeating: ")", count: Limits.maxComprehensionNesting)),
-        ("negations", "pinAttempts > " + String(repeating: "-(", count: depth / 2) + "1" + String(repeating: ")", count: depth / 2)),
+        (
+            "comprehensions",
+            String(repeating: "[1].all(x, ", count: Limits.maxComprehensionNesting) + "rooted"
+                + String(repeating: ")", count: Limits.maxComprehensionNesting)
+        ),
+        (
+            "negations",
+            "pinAttempts > " + String(repeating: "-(", count: depth / 2) + "1"
+                + String(repeating: ")", count: depth / 2)
+        ),
     ]
 
     @Test(arguments: shapes.map(\.0))
@@ -48,9 +55,11 @@ import Testing
 
     @Test func nestingPastTheLimitIsADiagnosticNotACrash() {
         let n = 100_000
-        for text in [String(repeating: "(", count: n) + "rooted" + String(repeating: ")", count: n),
-                     String(repeating: "!", count: n) + "rooted",
-                     String(repeating: "[", count: n / 2) + String(repeating: "]", count: n / 2)] {
+        for text in [
+            String(repeating: "(", count: n) + "rooted" + String(repeating: ")", count: n),
+            String(repeating: "!", count: n) + "rooted",
+            String(repeating: "[", count: n / 2) + String(repeating: "]", count: n / 2),
+        ] {
             Self.onSmallStack {
                 do throws(CompileError) {
                     _ = try Engine().compile("when \(text) then warn")
@@ -80,7 +89,8 @@ import Testing
             do throws(CompileError) {
                 let ors = Array(repeating: "pinAttempts == 99", count: 20_000).joined(separator: " || ") + " || rooted"
                 let sum = Array(repeating: "1", count: 20_000).joined(separator: " + ")
-                let program = try Engine().compile("rule \"or\" when \(ors) then warn\nrule \"sum\" when \(sum) == 20000 then blockAccess")
+                let program = try Engine().compile(
+                    "rule \"or\" when \(ors) then warn\nrule \"sum\" when \(sum) == 20000 then blockAccess")
                 let d = program.evaluate(program.input(["rooted": .bool(true), "pinAttempts": .int(0)]))
                 #expect(d.fired.map(\.name) == ["or", "sum"])
             } catch {

@@ -1,5 +1,4 @@
 import Testing
-
 import Warden
 
 /// The examples of the DocC articles (Sources/Warden/Warden.docc) do what the articles say.
@@ -18,11 +17,14 @@ import Warden
             FactDefinition("riskScore", .int, "The host's risk score, 0 to 100.")
         ])
         let inAllowList = HostFunction(name: "allowListed", parameters: [.string], result: .bool) { args in
-            guard case .string(let id)? = args.first else { return .failure(EvalError(.invalidArgument, "expected a string")) }
+            guard case .string(let id)? = args.first else {
+                return .failure(EvalError(.invalidArgument, "expected a string"))
+            }
             return .success(.bool(allowList.contains(id)))
         }
         let engine = Engine(schema: schema, functions: [inAllowList], limits: .default)
-        let program = try engine.compile(#"rule "risky" when riskScore > 70 and not allowListed("device-2") then blockAccess"#)
+        let program = try engine.compile(
+            #"rule "risky" when riskScore > 70 and not allowListed("device-2") then blockAccess"#)
         #expect(program.evaluate(program.input(["riskScore": .int(90)])).action == .blockAccess)
         #expect(program.evaluate(program.input(["riskScore": .int(10)])).action == .allow)
     }

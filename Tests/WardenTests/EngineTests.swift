@@ -13,10 +13,11 @@ import Testing
 
     @Test func compiledProgramEvaluatesNamedFacts() throws {
         let program = try Engine().compile(Self.policy)
-        let d = program.evaluate(program.input([
-            "threatLevel": .enumMember(.threatLevel, 3), "osVersion": .version(try #require(Version("10"))),
-            "pinAttempts": .int(0),
-        ]))
+        let d = program.evaluate(
+            program.input([
+                "threatLevel": .enumMember(.threatLevel, 3), "osVersion": .version(try #require(Version("10"))),
+                "pinAttempts": .int(0),
+            ]))
         #expect(d.action == .blockAccess)
         #expect(d.fired.map(\.name) == ["high threat", "old"])
         #expect(d.fired.first?.line == 2)
@@ -39,7 +40,11 @@ import Testing
 
     @Test func wrongTypedNamedFactCountsAsMissingAndIsListed() throws {
         let program = try Engine().compile(Self.policy)
-        let d = program.evaluate(program.input(["threatLevel": .string("high"), "osVersion": .version(try #require(Version("14"))), "pinAttempts": .int(1)]))
+        let d = program.evaluate(
+            program.input([
+                "threatLevel": .string("high"), "osVersion": .version(try #require(Version("14"))),
+                "pinAttempts": .int(1),
+            ]))
         #expect(d.errors.contains { if case .fact(let n, _) = $0 { n == "threatLevel" } else { false } })
         #expect(d.action == .blockAccess)  // the rule on threatLevel errs: onError blockAccess
     }
@@ -47,16 +52,27 @@ import Testing
     @Test func oneProgramEvaluatesFromManyConcurrentTasks() async throws {
         let program = try Engine().compile(Self.policy)
         let expected = (0..<400).map { i in
-            program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, i % 4), "pinAttempts": .int(Int64(i % 7)),
-                                            "osVersion": .version(Version(i % 3 == 0 ? "9" : "12") ?? Version("1")!)])).action
+            program.evaluate(
+                program.input([
+                    "threatLevel": .enumMember(.threatLevel, i % 4), "pinAttempts": .int(Int64(i % 7)),
+                    "osVersion": .version(Version(i % 3 == 0 ? "9" : "12") ?? Version("1")!),
+                ])
+            ).action
         }
         let results = await withTaskGroup(of: (Int, [Action]).self) { group in
             for t in 0..<8 {
                 group.addTask {
-                    (t, (0..<400).map { i in
-                        program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, i % 4), "pinAttempts": .int(Int64(i % 7)),
-                                                        "osVersion": .version(Version(i % 3 == 0 ? "9" : "12") ?? Version("1")!)])).action
-                    })
+                    (
+                        t,
+                        (0..<400).map { i in
+                            program.evaluate(
+                                program.input([
+                                    "threatLevel": .enumMember(.threatLevel, i % 4), "pinAttempts": .int(Int64(i % 7)),
+                                    "osVersion": .version(Version(i % 3 == 0 ? "9" : "12") ?? Version("1")!),
+                                ])
+                            ).action
+                        }
+                    )
                 }
             }
             var all: [[Action]] = []
@@ -70,7 +86,9 @@ import Testing
     @Test func hostFunctionsAndFactsExtendTheLanguage() throws {
         let schema = try Schema.builtIn.adding(facts: [FactDefinition("batteryPercent", .int, "battery charge")])
         let half = HostFunction(name: "half", parameters: [.int], result: .int) { args in
-            guard case .int(let i)? = args.first else { return .failure(EvalError(.invalidArgument, "half takes an int")) }
+            guard case .int(let i)? = args.first else {
+                return .failure(EvalError(.invalidArgument, "half takes an int"))
+            }
             return .success(.int(i / 2))
         }
         let engine = Engine(schema: schema, functions: [half])
@@ -86,7 +104,8 @@ import Testing
     }
 
     @Test func effectiveConfigurationLayersDefaultsBlocksAndSets() throws {
-        let program = try Engine().compile("""
+        let program = try Engine().compile(
+            """
             config "base" { DefenderMAMConfigs = 1  vpn = 0 }
             config "finance" for groups ["Finance"] { DefenderMAMConfigs = 1  DisableSignOut = 1 }
             rule "a" when rooted then set DefenderDeviceTag = "a"

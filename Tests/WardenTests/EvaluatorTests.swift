@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warden
 @testable import WardenTools
 
@@ -26,8 +27,10 @@ final class ASTBuilder {
 
 @Suite struct EvaluatorTests {
     func run(
-        _ e: Expr, _ r: Resolutions = Resolutions(), lets: [Expr] = [], facts: [Value?] = [], bindings: [String: Value] = [:],
-        limits: EvalLimits = .init(), host: [@Sendable ([Value]) -> Result<Value, EvalError>] = [], celMode: Bool = false
+        _ e: Expr, _ r: Resolutions = Resolutions(), lets: [Expr] = [], facts: [Value?] = [],
+        bindings: [String: Value] = [:],
+        limits: EvalLimits = .init(), host: [@Sendable ([Value]) -> Result<Value, EvalError>] = [],
+        celMode: Bool = false
     ) -> (Result<Value, EvalError>, Int) {
         let ev = Evaluator(resolutions: r, lets: lets, hostFunctions: host, celMode: celMode)
         var st = EvalState(facts: facts, bindings: bindings, limits: limits)
@@ -132,7 +135,7 @@ final class ASTBuilder {
             return .success(.int(i * 2))
         }
         #expect(value(run(e, r, host: [twice])).map { Builtins.equals($0, .int(10)) } == true)
-        #expect(error(run(e, r, host: []))  != nil)
+        #expect(error(run(e, r, host: [])) != nil)
     }
 
     @Test func costLimitStopsEvaluation() {
@@ -192,23 +195,27 @@ final class ASTBuilder {
         #expect(value(run(eq)).map { Builtins.equals($0, .bool(true)) } == true)
         #expect(error(run(b.call("version", [b.str("1..2")]))) != nil)
         #expect(error(run(b.call("date", [b.str("2024-02-30")]))) != nil)
-        let days = b.call("daysBetween", [b.call("date", [b.str("2024-02-28")]), b.call("date", [b.str("2024-03-01")])])
+        let days = b.call(
+            "daysBetween", [b.call("date", [b.str("2024-02-28")]), b.call("date", [b.str("2024-03-01")])])
         #expect(value(run(days)).map { Builtins.equals($0, .int(2)) } == true)
         #expect(value(run(b.call("lower", [b.str("AbC")]))).map { Builtins.equals($0, .string("abc")) } == true)
-        #expect(value(run(b.call("upper", [], target: b.str("AbC")))).map { Builtins.equals($0, .string("ABC")) } == true)
+        #expect(
+            value(run(b.call("upper", [], target: b.str("AbC")))).map { Builtins.equals($0, .string("ABC")) } == true)
         let dl = b.bin(b.call("date", [b.str("2024-01-01")]), .less, b.call("date", [b.str("2024-01-02")]))
         #expect(value(run(dl)).map { Builtins.equals($0, .bool(true)) } == true)
     }
 
     @Test func domainFunctionsAreAbsentInCELMode() {
         let b = ASTBuilder()
-        #expect(error(run(b.call("version", [b.str("1.0")]), celMode: true))?.message.contains("unbound function") == true)
+        #expect(
+            error(run(b.call("version", [b.str("1.0")]), celMode: true))?.message.contains("unbound function") == true)
     }
 
     @Test func comprehensionVariableShadowsABindingOnlyInsideTheMacro() {
         let b = ASTBuilder()
         // [1, 2].map(x, x * 10) + [x]
-        let m = b.call("map", [b.ident("x"), b.bin(b.ident("x"), .multiply, b.int(10))], target: b.list([b.int(1), b.int(2)]))
+        let m = b.call(
+            "map", [b.ident("x"), b.bin(b.ident("x"), .multiply, b.int(10))], target: b.list([b.int(1), b.int(2)]))
         let e = b.bin(m, .add, b.list([b.ident("x")]))
         let v = value(run(e, bindings: ["x": .int(7)]))
         #expect(v.map { Builtins.equals($0, .list([.int(10), .int(20), .int(7)])) } == true)

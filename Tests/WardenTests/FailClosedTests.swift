@@ -21,12 +21,15 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "missing fact", condition: "threatLevel > medium", facts: "{}", message: "fact `threatLevel` is missing"),
+        Case(
+            name: "missing fact", condition: "threatLevel > medium", facts: "{}",
+            message: "fact `threatLevel` is missing"),
         Case(
             name: "missing fact under negation", condition: "not (osVersion >= \"11\")", facts: #"{"rooted":false}"#,
             message: "fact `osVersion` is missing"),
         Case(
-            name: "missing fact under !", condition: "!defenderActive", facts: "{}", message: "fact `defenderActive` is missing"),
+            name: "missing fact under !", condition: "!defenderActive", facts: "{}",
+            message: "fact `defenderActive` is missing"),
         Case(
             name: "wrong-typed fact", condition: "pinAttempts >= 5", facts: #"{"pinAttempts":"five"}"#,
             message: "fact `pinAttempts` is malformed: expected an integer, got string \"five\"", factError: true),
@@ -44,13 +47,15 @@ import Testing
         Case(
             name: "has() of a wrong-typed fact", condition: "has(defenderActive) && !defenderActive",
             facts: #"{"defenderActive":"false"}"#,
-            message: "fact `defenderActive` is malformed: expected true or false, got string \"false\"", factError: true),
+            message: "fact `defenderActive` is malformed: expected true or false, got string \"false\"", factError: true
+        ),
         Case(
             name: "has() of a null fact", condition: "has(rooted) && rooted", facts: #"{"rooted":null}"#,
             message: "fact `rooted` is malformed: expected true or false, got null", factError: true),
         Case(
             name: "has() of an unknown member", condition: "!has(threatLevel) || threatLevel > medium",
-            facts: #"{"threatLevel":"critical"}"#, message: "fact `threatLevel` is malformed: \"critical\" is not a member",
+            facts: #"{"threatLevel":"critical"}"#,
+            message: "fact `threatLevel` is malformed: \"critical\" is not a member",
             factError: true),
         Case(
             name: "malformed date", condition: "not date(\"2024-02-28\") > today", facts: #"{"today":"2024-00-10"}"#,
@@ -58,11 +63,13 @@ import Testing
         Case(
             name: "out-of-range int", condition: "has(pinAttempts) && pinAttempts > 5",
             facts: #"{"pinAttempts":9223372036854775808}"#,
-            message: "fact `pinAttempts` is malformed: expected an integer, got number 9.223372036854776e+18, out of the 64-bit range",
+            message:
+                "fact `pinAttempts` is malformed: expected an integer, got number 9.223372036854776e+18, out of the 64-bit range",
             factError: true),
         Case(
             name: "wrong element in a list", condition: "has(tags) && \"x\" in tags", facts: #"{"tags":["a",1]}"#,
-            message: "fact `tags` is malformed: expected an array of strings, got element 2: expected a string, got number 1",
+            message:
+                "fact `tags` is malformed: expected an array of strings, got element 2: expected a string, got number 1",
             factError: true),
         Case(
             name: "fact given twice", condition: "has(rooted) && rooted", facts: #"{"rooted":false,"rooted":false}"#,
@@ -74,19 +81,31 @@ import Testing
             name: "negation overflow", condition: "-pinAttempts > 0", facts: #"{"pinAttempts":-9223372036854775808}"#,
             message: "overflow"),
         Case(
-            name: "division by zero", condition: "offlineMinutes / pinAttempts < 10", facts: #"{"offlineMinutes":5,"pinAttempts":0}"#,
+            name: "division by zero", condition: "offlineMinutes / pinAttempts < 10",
+            facts: #"{"offlineMinutes":5,"pinAttempts":0}"#,
             message: "divide by zero"),
         Case(
-            name: "modulus by zero", condition: "offlineMinutes % pinAttempts == 0", facts: #"{"offlineMinutes":5,"pinAttempts":0}"#,
+            name: "modulus by zero", condition: "offlineMinutes % pinAttempts == 0",
+            facts: #"{"offlineMinutes":5,"pinAttempts":0}"#,
             message: "modulus by zero"),
         Case(
             name: "cost limit", condition: "!tags.all(a, tags.all(b, a != b + \"!\"))",
-            facts: #"{"tags":["a","b","c","d","e","f","g","h","i","j","k","l"]}"#, message: "evaluation cost limit exceeded",
-            limits: { var l = Limits(); l.maxSteps = 100; return l }()),
+            facts: #"{"tags":["a","b","c","d","e","f","g","h","i","j","k","l"]}"#,
+            message: "evaluation cost limit exceeded",
+            limits: {
+                var l = Limits()
+                l.maxSteps = 100
+                return l
+            }()),
         Case(
             name: "regex cost limit", condition: "!model.matches(\"(a|b)*c\")",
-            facts: "{\"model\":\"" + String(repeating: "ab", count: 5_000) + "\"}", message: "evaluation cost limit exceeded",
-            limits: { var l = Limits(); l.maxSteps = 1_000; return l }()),
+            facts: "{\"model\":\"" + String(repeating: "ab", count: 5_000) + "\"}",
+            message: "evaluation cost limit exceeded",
+            limits: {
+                var l = Limits()
+                l.maxSteps = 1_000
+                return l
+            }()),
         Case(
             name: "bad regex at run time", condition: "!model.matches(manufacturer)",
             facts: #"{"model":"Pixel","manufacturer":"(unclosed"}"#, message: "invalid regular expression"),
@@ -97,7 +116,11 @@ import Testing
         Case(
             name: "string limit", condition: "size(model + model) < 3", facts: #"{"model":"abcdef"}"#,
             message: "string longer than the limit",
-            limits: { var l = Limits(); l.maxStringBytes = 8; return l }()),
+            limits: {
+                var l = Limits()
+                l.maxStringBytes = 8
+                return l
+            }()),
     ]
 
     static func decide(_ c: Case, onError: String?) throws -> Decision {
@@ -146,7 +169,8 @@ import Testing
     @Test(arguments: cases)
     func anErrorNeverLowersAnotherRulesAction(_ c: Case) throws {
         let program = try Engine(limits: c.limits).compile(
-            "policy \"p\" onError allow\nrule \"wipe\" when true then wipeData\nrule \"r\" when \(c.condition) then warn\n")
+            "policy \"p\" onError allow\nrule \"wipe\" when true then wipeData\nrule \"r\" when \(c.condition) then warn\n"
+        )
         let d = program.evaluate(try program.device(json: Array(c.facts.utf8)).get().input)
         #expect(d.action == .wipeData)
         #expect(d.fired.map(\.name) == ["wipe"])

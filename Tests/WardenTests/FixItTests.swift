@@ -13,7 +13,8 @@ import Testing
             let d = try #require(error.diagnostics.first { $0.severity == .error })
             let fix = try #require(d.fixIt, "no fix-it for: \(d.message)")
             let bytes = Array(source.utf8)
-            let fixed = String(decoding: bytes[0..<d.span.start], as: UTF8.self) + fix
+            let fixed =
+                String(decoding: bytes[0..<d.span.start], as: UTF8.self) + fix
                 + String(decoding: bytes[d.span.end...], as: UTF8.self)
             return (fixed, d.message)
         }
@@ -29,30 +30,37 @@ import Testing
     }
 
     @Test func numberComparedWithVersionBecomesAString() throws {
-        try expectFix("when osVersion < 11 then warn", "when osVersion < \"11\" then warn", mentions: "did you mean `\"11\"`")
+        try expectFix(
+            "when osVersion < 11 then warn", "when osVersion < \"11\" then warn", mentions: "did you mean `\"11\"`")
         try expectFix("when 11 > osVersion then warn", "when \"11\" > osVersion then warn", mentions: "`\"11\"`")
     }
 
     @Test func stringComparedWithIntBecomesANumber() throws {
-        try expectFix("when pinAttempts >= \"5\" then warn", "when pinAttempts >= 5 then warn", mentions: "did you mean `5`")
+        try expectFix(
+            "when pinAttempts >= \"5\" then warn", "when pinAttempts >= 5 then warn", mentions: "did you mean `5`")
         try expectFix("when \"5\" <= pinAttempts then warn", "when 5 <= pinAttempts then warn", mentions: "`5`")
     }
 
     @Test func stringComparedWithBoolBecomesABool() throws {
-        try expectFix("when rooted == \"true\" then warn", "when rooted == true then warn", mentions: "did you mean `true`")
+        try expectFix(
+            "when rooted == \"true\" then warn", "when rooted == true then warn", mentions: "did you mean `true`")
         try expectFix("when \"false\" != rooted then warn", "when false != rooted then warn", mentions: "`false`")
     }
 
     @Test func listEqualsStringBecomesMembership() throws {
-        try expectFix("when groups == \"Sales\" then warn", "when \"Sales\" in groups then warn", mentions: "membership")
-        try expectFix("when \"Sales\" == groups then warn", "when \"Sales\" in groups then warn", mentions: "membership")
+        try expectFix(
+            "when groups == \"Sales\" then warn", "when \"Sales\" in groups then warn", mentions: "membership")
+        try expectFix(
+            "when \"Sales\" == groups then warn", "when \"Sales\" in groups then warn", mentions: "membership")
         try expectFix(
             "when groups != \"Sales\" then warn", "when !(\"Sales\" in groups) then warn", mentions: "membership")
     }
 
     @Test func containsOnAListBecomesMembership() throws {
-        try expectFix("when tags contains \"BYOD\" then warn", "when \"BYOD\" in tags then warn", mentions: "membership")
-        try expectFix("when tags.contains(\"BYOD\") then warn", "when \"BYOD\" in tags then warn", mentions: "membership")
+        try expectFix(
+            "when tags contains \"BYOD\" then warn", "when \"BYOD\" in tags then warn", mentions: "membership")
+        try expectFix(
+            "when tags.contains(\"BYOD\") then warn", "when \"BYOD\" in tags then warn", mentions: "membership")
     }
 
     @Test func quotedConfigValueCopiedFromIntuneIsUnquoted() throws {
@@ -66,7 +74,8 @@ import Testing
     }
 
     @Test func misspeltKeywordActionAndTargetGetDidYouMean() throws {
-        try expectFix("rule \"a\" whne rooted then warn", "rule \"a\" when rooted then warn", mentions: "did you mean `when`")
+        try expectFix(
+            "rule \"a\" whne rooted then warn", "rule \"a\" when rooted then warn", mentions: "did you mean `when`")
         try expectFix("when rooted then wipeDate", "when rooted then wipeData", mentions: "did you mean `wipeData`")
         let block = "config \"x\" for group [\"a\"] {\n  DefenderMAMConfigs = 1\n}\n"
         try expectFix(block, block.replacingOccurrences("group ", "groups "), mentions: "did you mean `groups`")

@@ -186,7 +186,10 @@ import Testing
         let formattedLF = try PolicyFormatter.format(Self.lf)
         let crlf = try PolicyFormatter.format(Self.with("\r\n", Self.lf))
         #expect(crlf == Self.with("\r\n", formattedLF))
-        #expect(!Array(crlf.utf8).enumerated().contains { $0.element == 0x0A && ($0.offset == 0 || Array(crlf.utf8)[$0.offset - 1] != 0x0D) })
+        #expect(
+            !Array(crlf.utf8).enumerated().contains {
+                $0.element == 0x0A && ($0.offset == 0 || Array(crlf.utf8)[$0.offset - 1] != 0x0D)
+            })
         #expect(try PolicyFormatter.format(crlf) == crlf)  // idempotent
     }
 
@@ -194,8 +197,12 @@ import Testing
         let formattedLF = try PolicyFormatter.format(Self.lf)
         #expect(try PolicyFormatter.format(Self.with("\r", Self.lf)) == formattedLF)
         // The first line end decides: LF first, so the CRLFs after it become LF.
-        #expect(try PolicyFormatter.format("when a then warn\nwhen b then warn\r\n") == "when a then warn\nwhen b then warn\n")
-        #expect(try PolicyFormatter.format("when a then warn\r\nwhen b then warn\n") == "when a then warn\r\nwhen b then warn\r\n")
+        #expect(
+            try PolicyFormatter.format("when a then warn\nwhen b then warn\r\n")
+                == "when a then warn\nwhen b then warn\n")
+        #expect(
+            try PolicyFormatter.format("when a then warn\r\nwhen b then warn\n")
+                == "when a then warn\r\nwhen b then warn\r\n")
     }
 
     @Test func aRuleAfterACarriageReturnInACommentGetsItsOwnLine() throws {
@@ -212,7 +219,8 @@ import Testing
         let text = "let m = '''one\r\ntwo'''\r\nwhen m == 'one\\ntwo' then warn\r\n"
         let out = try PolicyFormatter.format(text)
         #expect(out == text)
-        let lf = try PolicyFormatter.format(text.split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n"))
+        let lf = try PolicyFormatter.format(
+            text.split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n"))
         #expect(lf == "let m = '''one\ntwo'''\nwhen m == 'one\\ntwo' then warn\n")
         let program = try Engine().compile(out)
         #expect(program.evaluate(program.input([:])).action == .warn)

@@ -34,7 +34,8 @@ import Testing
         let url = FuzzEntry.regressions.appendingPathComponent("eval/list-limit-constant-list-divergence.warden")
         var limits = Limits()
         limits.maxListLength = 1
-        let program = try Engine(limits: limits).compile(try String(contentsOf: url, encoding: .utf8), name: "divergence.warden")
+        let program = try Engine(limits: limits).compile(
+            try String(contentsOf: url, encoding: .utf8), name: "divergence.warden")
         let input = program.input(["deviceLock": .enumMember(.deviceLock, 0), "groups": .list([.string("Kiosk")])])
         let compiled = program.evaluate(input)
         let reference = program.referenceEvaluate(input)

@@ -53,7 +53,8 @@ enum FuzzEntry {
             }
         }
         let bindings = Array(
-            #"{"x":{"int":"5"},"u":{"uint":"7"},"d":{"double":"2.5"},"s":{"string":"héllo"},"b":{"bool":true},"n":{"null":null}}"#.utf8)
+            #"{"x":{"int":"5"},"u":{"uint":"7"},"d":{"double":"2.5"},"s":{"string":"héllo"},"b":{"bool":true},"n":{"null":null}}"#
+                .utf8)
         _ = CELMode.run(expression: text, bindingsJSON: nil, json: true)
         _ = CELMode.run(expression: text, bindingsJSON: bindings, json: false)
     }
@@ -90,7 +91,8 @@ enum FuzzEntry {
                 d.input.setIfMissing("today", .date(Day(daysSinceEpoch: 19_900)), in: program.schema)
                 let decision = program.evaluate(d.input)
                 writer.write(decision, id: d.idJSON)
-                _ = DecisionText.render(decision, program: program, device: d.idJSON ?? "line \(n)", explain: true, showConfig: true)
+                _ = DecisionText.render(
+                    decision, program: program, device: d.idJSON ?? "line \(n)", explain: true, showConfig: true)
             case .invalid(let e):
                 writer.writeInvalid(line: n, message: e.message, action: program.onError)
             }
@@ -196,7 +198,9 @@ enum FuzzEntry {
         for depth in [limit + 1, 100_000] {
             let expr = String(repeating: open, count: depth) + "pinAttempts" + String(repeating: close, count: depth)
             let err = try #require(Self.compileError(Engine(), "let x = \(expr)\nrule \"r\" when rooted then warn"))
-            #expect(err.diagnostics.contains { $0.message == "expression is nested too deeply (limit \(limit))" }, "\(open)")
+            #expect(
+                err.diagnostics.contains { $0.message == "expression is nested too deeply (limit \(limit))" }, "\(open)"
+            )
             #expect(err.diagnostics.count <= 3, "\(open) x\(depth): \(err.diagnostics.map(\.message))")
         }
     }
@@ -234,7 +238,9 @@ enum FuzzEntry {
     }
 
     /// The rule error of the only rule of a one-device evaluation.
-    static func ruleError(_ engine: Engine, _ condition: String, _ facts: [String: Value] = [:]) throws -> (Decision, String?) {
+    static func ruleError(_ engine: Engine, _ condition: String, _ facts: [String: Value] = [:]) throws -> (
+        Decision, String?
+    ) {
         let program = try engine.compile("rule \"r\" when \(condition) then warn")
         let d = program.evaluate(program.input(facts))
         return (d, d.errors.first?.message)
@@ -288,7 +294,8 @@ enum FuzzEntry {
         let clock = ContinuousClock()
         var result: (Decision, String?)?
         let t = try clock.measure {
-            result = try Self.ruleError(Engine(), "tags.all(a, tags.all(b, a == b || a != b + \"!\"))", ["tags": Self.manyTags(3_000)])
+            result = try Self.ruleError(
+                Engine(), "tags.all(a, tags.all(b, a == b || a != b + \"!\"))", ["tags": Self.manyTags(3_000)])
         }
         #expect(result?.0.action == .blockAccess)
         #expect(result?.1 == "evaluation cost limit exceeded (1000000 steps)")
@@ -327,29 +334,36 @@ enum FuzzEntry {
         let clock = ContinuousClock()
         var r: (Decision, String?)?
         let t = try clock.measure {
-            r = try Self.ruleError(Engine(), "model.contains(manufacturer) || manufacturer.contains(model)", [
-                "model": .string(hay), "manufacturer": .string(needle),
-            ])
+            r = try Self.ruleError(
+                Engine(), "model.contains(manufacturer) || manufacturer.contains(model)",
+                [
+                    "model": .string(hay), "manufacturer": .string(needle),
+                ])
         }
         #expect(t < .seconds(10))
         #expect(r?.0.errors.isEmpty == true && r?.0.action == .allow)
-        for (h, n, want) in [("abcabd", "abd", true), ("aab", "ab", true), ("abab", "abb", false), ("x", "", true), ("", "x", false),
-                             ("ababcabab", "abcab", true), ("héllo", "él", true)] {
+        for (h, n, want) in [
+            ("abcabd", "abd", true), ("aab", "ab", true), ("abab", "abb", false), ("x", "", true), ("", "x", false),
+            ("ababcabab", "abcab", true), ("héllo", "él", true),
+        ] {
             #expect(Builtins.stringContains(h, n) == want, "\(h) contains \(n)")
         }
     }
 
     @Test func deeplyNestedPatternsFromFactsFailClosed() throws {
         let deep = String(repeating: "(", count: 5_000) + "a" + String(repeating: ")", count: 5_000)
-        let (d, m) = try Self.ruleError(Engine(), "model.matches(manufacturer)", ["model": .string("a"), "manufacturer": .string(deep)])
+        let (d, m) = try Self.ruleError(
+            Engine(), "model.matches(manufacturer)", ["model": .string("a"), "manufacturer": .string(deep)])
         #expect(d.action == .blockAccess)
         #expect(m?.contains("nests too deeply") == true, "\(m ?? "")")
     }
 
     @Test func regexPatternsThatCompileHugeAreRejected() throws {
-        let (d, m) = try Self.ruleError(Engine(), "model.matches(manufacturer)", [
-            "model": .string("x"), "manufacturer": .string("((a{1000}){1000}){1000}"),
-        ])
+        let (d, m) = try Self.ruleError(
+            Engine(), "model.matches(manufacturer)",
+            [
+                "model": .string("x"), "manufacturer": .string("((a{1000}){1000}){1000}"),
+            ])
         #expect(d.action == .blockAccess)
         #expect(m?.hasPrefix("invalid regular expression") == true, "\(m ?? "")")
     }
@@ -370,9 +384,15 @@ enum FuzzEntry {
         ("bad escapes", Array(#"let x = "\q\x\u12\U0011FFFF\777""#.utf8)),
         ("only operators", Array(String(repeating: "+-*/%<>=!&|?:.,", count: 1000).utf8)),
         ("unclosed braces", Array(String(repeating: "config \"c\" {", count: 5000).utf8)),
-        ("many rules", Array((0..<5000).map { "rule \"r\($0)\" when pinAttempts > \($0) then warn" }.joined(separator: "\n").utf8)),
+        (
+            "many rules",
+            Array((0..<5000).map { "rule \"r\($0)\" when pinAttempts > \($0) then warn" }.joined(separator: "\n").utf8)
+        ),
         ("long identifier", Array(("rule \"r\" when " + String(repeating: "x", count: 1 << 20) + " then warn").utf8)),
-        ("long line of strings", Array(("let x = [" + Array(repeating: "\"abc\"", count: 50_000).joined(separator: ",") + "]").utf8)),
+        (
+            "long line of strings",
+            Array(("let x = [" + Array(repeating: "\"abc\"", count: 50_000).joined(separator: ",") + "]").utf8)
+        ),
         ("CR only", Array("rule \"r\"\rwhen rooted\rthen warn\r".utf8)),
         ("BOM", [0xEF, 0xBB, 0xBF] + Array("rule \"r\" when rooted then warn".utf8)),
         ("control chars", (0..<32).map { UInt8($0) }),
@@ -418,7 +438,8 @@ enum FuzzEntry {
     @Test func deepJSONFactsAreAnErrorNotACrash() throws {
         let program = try Engine().compile("rule \"r\" when rooted then warn")
         for depth in [300, 100_000] {
-            let json = Array((#"{"tags":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}").utf8)
+            let json = Array(
+                (#"{"tags":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}").utf8)
             switch program.device(json: json) {
             case .success: Issue.record("depth \(depth) accepted")
             case .failure(let e): #expect(!e.message.isEmpty)

@@ -60,7 +60,8 @@ private func split(_ chunks: [[UInt8]], max: Int = 16 << 20) -> Collected {
         #expect(
             jsonValue("[1, [2, []], {\"a\": null}]")
                 == .array([.int(1), .array([.int(2), .array([])]), .object([("a", .null)])]))
-        #expect(jsonValue(" { \"a\" : 1 , \"b\" : [ true ] } ") == .object([("a", .int(1)), ("b", .array([.bool(true)]))]))
+        #expect(
+            jsonValue(" { \"a\" : 1 , \"b\" : [ true ] } ") == .object([("a", .int(1)), ("b", .array([.bool(true)]))]))
     }
 
     @Test func objectsKeepOrderAndDuplicates() {

@@ -46,8 +46,10 @@ import Testing
                 let rest = line.dropFirst(sev.count + 3)
                 let parts = rest.split(separator: ":", maxSplits: 2)
                 if parts.count == 3, let l = Int(parts[0]), let c = Int(parts[1]) {
-                    expected.append(Expectation(severity: sev, line: l, column: c,
-                                                text: parts[2].trimmingCharacters(in: .whitespaces)))
+                    expected.append(
+                        Expectation(
+                            severity: sev, line: l, column: c,
+                            text: parts[2].trimmingCharacters(in: .whitespaces)))
                 }
             }
             if line.hasPrefix("# device:") { pendingDevice = String(line.dropFirst(9)) }
@@ -56,7 +58,8 @@ import Testing
                 pendingDevice = nil
             }
             if line.hasPrefix("# errors:"), let n = Int(line.dropFirst(9).trimmingCharacters(in: .whitespaces)),
-               !devices.isEmpty {
+                !devices.isEmpty
+            {
                 devices[devices.count - 1].2 = n
             }
         }
@@ -74,7 +77,8 @@ import Testing
                 unmatched.remove(at: idx)
             } else {
                 let got = diagnostics.map { $0.rendered(in: source) }.joined()
-                Issue.record("\(name): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n\(got)")
+                Issue.record(
+                    "\(name): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n\(got)")
             }
         }
         for d in unmatched {
@@ -88,7 +92,9 @@ import Testing
             let d = program.evaluate(device.input)
             let fired = d.fired.map(\.name).joined(separator: ", ")
             let actual = "\(d.action.rawValue) [\(fired)]"
-            #expect(actual == decision, "\(name): device \(json)\n\(DecisionText.explanation(d, program: program, showConfig: false))")
+            #expect(
+                actual == decision,
+                "\(name): device \(json)\n\(DecisionText.explanation(d, program: program, showConfig: false))")
             if let errorCount {
                 #expect(d.errors.count == errorCount, "\(name): device \(json) errors \(d.errors)")
             }
@@ -130,7 +136,8 @@ import Testing
     @Test(arguments: setFolders)
     func policySetFixtureBehavesAsAnnotated(_ folder: String) throws {
         let dir = Self.directory.appendingPathComponent("sets/\(folder)")
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".warden") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".warden") }
+            .sorted()
         var sources: [SourceFile] = []
         var expected: [(file: String, e: Expectation)] = []
         var devices: [(String, String)] = []
@@ -143,8 +150,13 @@ import Testing
                 for sev in ["error", "warning"] where line.hasPrefix("# \(sev) ") {
                     let parts = line.dropFirst(sev.count + 3).split(separator: ":", maxSplits: 2)
                     if parts.count == 3, let l = Int(parts[0]), let c = Int(parts[1]) {
-                        expected.append((name, Expectation(severity: sev, line: l, column: c,
-                                                           text: parts[2].trimmingCharacters(in: .whitespaces))))
+                        expected.append(
+                            (
+                                name,
+                                Expectation(
+                                    severity: sev, line: l, column: c,
+                                    text: parts[2].trimmingCharacters(in: .whitespaces))
+                            ))
                     }
                 }
                 if line.hasPrefix("# device:") { pending = String(line.dropFirst(9)) }
@@ -176,7 +188,9 @@ import Testing
                 unmatched.remove(at: idx)
             } else {
                 let got = diagnostics.map { $0.rendered(in: joined) }.joined()
-                Issue.record("\(folder)/\(file): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n\(got)")
+                Issue.record(
+                    "\(folder)/\(file): expected \(e.severity) at \(e.line):\(e.column) containing `\(e.text)`; got:\n\(got)"
+                )
             }
         }
         for d in unmatched { Issue.record("\(folder): unexpected diagnostic:\n\(d.rendered(in: joined))") }

@@ -56,11 +56,15 @@ func value(_ text: String) -> TokenValue? {
 
     @Test func celModeHasOnlyCELKeywords() {
         #expect(kinds("and or not let rule", cel: true) == Array(repeating: .identifier, count: 5))
-        #expect(kinds("true false null in", cel: true) == [.keyword(.true), .keyword(.false), .keyword(.null), .keyword(.in)])
+        #expect(
+            kinds("true false null in", cel: true) == [
+                .keyword(.true), .keyword(.false), .keyword(.null), .keyword(.in),
+            ])
     }
 
     @Test(arguments: [
-        ("\"a\\nb\"", "a\nb"), ("'\\t\\r\\\\\\\"\\'\\`\\?'", "\t\r\\\"'`?"), ("'\\a\\b\\f\\v'", "\u{07}\u{08}\u{0C}\u{0B}"),
+        ("\"a\\nb\"", "a\nb"), ("'\\t\\r\\\\\\\"\\'\\`\\?'", "\t\r\\\"'`?"),
+        ("'\\a\\b\\f\\v'", "\u{07}\u{08}\u{0C}\u{0B}"),
         ("'\\u00e9'", "é"), ("'\\U0001F600'", "😀"), ("'\\x41'", "A"), ("'\\101'", "A"), ("'\\xff'", "ÿ"),
         ("r'\\n'", "\\n"), ("R\"\\u00e9\"", "\\u00e9"), ("\"\"\"a\n\"b\"\n\"\"\"", "a\n\"b\"\n"), ("'''x'y'''", "x'y"),
         ("'é日本'", "é日本"), ("\"\"", ""), ("r'''\\'''", "\\"),
@@ -69,18 +73,21 @@ func value(_ text: String) -> TokenValue? {
         #expect(value(text) == .string(expected))
     }
 
-    @Test(arguments: [
-        ("b'\\xff\\x00'", [0xFF, 0x00]), ("b'\\377'", [0xFF]), ("b'\\u00e9'", [0xC3, 0xA9]), ("b'é'", [0xC3, 0xA9]),
-        ("B\"abc\"", [0x61, 0x62, 0x63]), ("rb'\\x'", [0x5C, 0x78]),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            ("b'\\xff\\x00'", [0xFF, 0x00]), ("b'\\377'", [0xFF]), ("b'\\u00e9'", [0xC3, 0xA9]),
+            ("b'é'", [0xC3, 0xA9]),
+            ("B\"abc\"", [0x61, 0x62, 0x63]), ("rb'\\x'", [0x5C, 0x78]),
+        ] as [(String, [UInt8])])
     func decodesBytesLiterals(text: String, expected: [UInt8]) {
         #expect(value(text) == .bytes(expected))
     }
 
-    @Test(arguments: [
-        ("0", UInt64(0)), ("123", 123), ("0x7fffffffffffffff", UInt64(Int64.max)), ("9223372036854775808", 1 << 63),
-        ("18446744073709551615u", UInt64.max), ("0XABu", 0xAB), ("007", 7),
-    ] as [(String, UInt64)])
+    @Test(
+        arguments: [
+            ("0", UInt64(0)), ("123", 123), ("0x7fffffffffffffff", UInt64(Int64.max)), ("9223372036854775808", 1 << 63),
+            ("18446744073709551615u", UInt64.max), ("0XABu", 0xAB), ("007", 7),
+        ] as [(String, UInt64)])
     func scansIntegers(text: String, expected: UInt64) {
         #expect(value(text) == .integer(expected))
     }
@@ -133,9 +140,15 @@ func value(_ text: String) -> TokenValue? {
     @Test(arguments: [
         ("'\\q'", "invalid escape sequence `\\q`", SourceSpan(start: 1, end: 3), false),
         ("'\\uD800'", "invalid Unicode code point U+D800 in escape `\\uD800`", SourceSpan(start: 1, end: 7), false),
-        ("'\\U00110000'", "invalid Unicode code point U+110000 in escape `\\U00110000`", SourceSpan(start: 1, end: 11), false),
+        (
+            "'\\U00110000'", "invalid Unicode code point U+110000 in escape `\\U00110000`",
+            SourceSpan(start: 1, end: 11), false
+        ),
         ("'\\x4'", "`\\x` must be followed by 2 hexadecimal digits", SourceSpan(start: 1, end: 4), false),
-        ("'\\18'", "an octal escape takes exactly three octal digits (`\\000` to `\\377`)", SourceSpan(start: 1, end: 3), false),
+        (
+            "'\\18'", "an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
+            SourceSpan(start: 1, end: 3), false
+        ),
         ("\"abc", "unterminated string", SourceSpan(start: 0, end: 4), true),
         ("\"abc\nx", "unterminated string", SourceSpan(start: 0, end: 4), false),
         ("'''abc\n''", "unterminated triple-quoted string", SourceSpan(start: 0, end: 9), true),
@@ -145,8 +158,10 @@ func value(_ text: String) -> TokenValue? {
         ("12abc", "invalid suffix `abc` on a number", SourceSpan(start: 2, end: 5), false),
         ("1e999", "double literal `1e999` is out of range", SourceSpan(start: 0, end: 5), false),
         ("x.`a", "unterminated backtick-quoted name", SourceSpan(start: 2, end: 4), true),
-        ("x.`a+b`", "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces",
-         SourceSpan(start: 4, end: 5), false),
+        (
+            "x.`a+b`", "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces",
+            SourceSpan(start: 4, end: 5), false
+        ),
     ])
     func reportsLexicalErrors(text: String, message: String, span: SourceSpan, incomplete: Bool) {
         let r = lex(text)
@@ -198,7 +213,8 @@ func value(_ text: String) -> TokenValue? {
 
     static func errors(_ text: String, cel: Bool = false) -> [(String, Warden.SourceLocation)] {
         let src = SourceFile(name: "t", text: text)
-        let diagnostics = cel
+        let diagnostics =
+            cel
             ? Parser.parseExpression(src, options: SyntaxOptions(celMode: true)).diagnostics
             : Parser.parseFile(src).diagnostics
         return diagnostics.filter { $0.severity == .error }.map { ($0.message, src.location(of: $0.span.start)) }
@@ -206,9 +222,10 @@ func value(_ text: String) -> TokenValue? {
 
     @Test func aCarriageReturnEndsACommentSoTheRuleAfterItRuns() throws {
         let text = "# note\rrule \"b\" when rooted then wipeData"
-        #expect(kinds(text) == [
-            .keyword(.rule), .string, .keyword(.when), .identifier, .keyword(.then), .keyword(.wipeData),
-        ])
+        #expect(
+            kinds(text) == [
+                .keyword(.rule), .string, .keyword(.when), .identifier, .keyword(.then), .keyword(.wipeData),
+            ])
         let program = try Engine().compile(text)
         #expect(program.ruleNames == ["b"])
         let d = program.evaluate(program.input(["rooted": .bool(true)]))
@@ -250,14 +267,19 @@ func value(_ text: String) -> TokenValue? {
     }
 
     @Test func theMessagesSayWhyTheCharacterIsRefused() {
-        #expect(Self.errors("# a\u{2028}b").first?.0
-            == "U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here")
-        #expect(Self.errors("a\u{0C}b").first?.0
-            == "U+000C FORM FEED is not allowed outside a string literal; some editors show a line break here")
-        #expect(Self.errors("// \u{202E}x").first?.0
-            == "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional control character can "
-            + "make the code display differently from how it runs")
-        #expect(Self.errors("x.`a\u{202E}b`").first?.0.hasPrefix("U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a name") == true)
+        #expect(
+            Self.errors("# a\u{2028}b").first?.0
+                == "U+2028 LINE SEPARATOR is not allowed in a comment; editors show a line break here")
+        #expect(
+            Self.errors("a\u{0C}b").first?.0
+                == "U+000C FORM FEED is not allowed outside a string literal; some editors show a line break here")
+        #expect(
+            Self.errors("// \u{202E}x").first?.0
+                == "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional control character can "
+                + "make the code display differently from how it runs")
+        #expect(
+            Self.errors("x.`a\u{202E}b`").first?.0.hasPrefix("U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a name")
+                == true)
     }
 
     @Test(arguments: bidi + verticalSpace.filter { $0.0.value > 0x0C })
@@ -269,7 +291,9 @@ func value(_ text: String) -> TokenValue? {
             let text = "when rooted then warn\nwhen rooted then warn \(quote)ab\(c)c\(close)"
             let e = Self.errors(text)
             #expect(e.filter { $0.0.hasPrefix("U+") }.count == 1, "\(quote)")  // (bytes make no message: a 2nd error)
-            #expect(e.first?.0 == "\(name) is not allowed unescaped in a string literal; write it as the escape `\\u\(padded)`")
+            #expect(
+                e.first?.0
+                    == "\(name) is not allowed unescaped in a string literal; write it as the escape `\\u\(padded)`")
             #expect(e.first?.1 == SourceLocation(line: 2, column: 25 + quote.unicodeScalars.count))
         }
         let raw = Self.errors("when rooted then warn r'\(c)'")
@@ -328,11 +352,12 @@ func value(_ text: String) -> TokenValue? {
         #expect(between.first?.0.hasSuffix(", and 99999 more such characters after it") == true)
         // Next to other unexpected characters, a hidden one still gets its own message.
         let mixed = Self.errors("when rooted @@\u{2028}\u{2028} then warn")
-        #expect(mixed.map(\.0) == [
-            "unexpected character `@`, and 1 more unexpected character after it",
-            "U+2028 LINE SEPARATOR is not allowed outside a string literal; editors show a line break here, "
-                + "and 1 more such character after it",
-        ])
+        #expect(
+            mixed.map(\.0) == [
+                "unexpected character `@`, and 1 more unexpected character after it",
+                "U+2028 LINE SEPARATOR is not allowed outside a string literal; editors show a line break here, "
+                    + "and 1 more such character after it",
+            ])
         #expect(mixed.map(\.1.column) == [13, 15])
     }
 }

@@ -36,7 +36,8 @@ import Testing
         Kind(
             name: "unknown enum member", fact: "threatLevel", json: #""critical""#,
             message:
-                #"fact `threatLevel` is malformed: "critical" is not a member of ThreatLevel (secured, low, medium, high)"#),
+                #"fact `threatLevel` is malformed: "critical" is not a member of ThreatLevel (secured, low, medium, high)"#
+        ),
         Kind(
             name: "out-of-range int", fact: "pinAttempts", json: "18446744073709551616",
             message:
@@ -44,13 +45,16 @@ import Testing
         ),
         Kind(
             name: "huge negative int", fact: "pinAttempts", json: "-1e300",
-            message: "fact `pinAttempts` is malformed: expected an integer, got number -1e+300, out of the 64-bit range"),
+            message: "fact `pinAttempts` is malformed: expected an integer, got number -1e+300, out of the 64-bit range"
+        ),
         Kind(
             name: "fractional int", fact: "pinAttempts", json: "1.5",
             message: "fact `pinAttempts` is malformed: expected an integer, got number 1.5"),
         Kind(
             name: "wrong list element", fact: "tags", json: #"["a",{}]"#,
-            message: "fact `tags` is malformed: expected an array of strings, got element 2: expected a string, got an object"),
+            message:
+                "fact `tags` is malformed: expected an array of strings, got element 2: expected a string, got an object"
+        ),
     ]
 
     /// A device line with the kind's fact (and a valid `rooted`, so the line is never empty).
@@ -139,7 +143,9 @@ import Testing
         let fill = try #require(Self.defaultValue(k.fact))
         stream.setDefault(k.fact, fill)
         var streamed: [Decision] = []
-        bytes.withUnsafeBytes { stream.feed($0) { _, l in if case .device(let x) = l { streamed.append(program.evaluate(x.input)) } } }
+        bytes.withUnsafeBytes {
+            stream.feed($0) { _, l in if case .device(let x) = l { streamed.append(program.evaluate(x.input)) } }
+        }
         stream.finish { _, l in if case .device(let x) = l { streamed.append(program.evaluate(x.input)) } }
         #expect(streamed.count == 1)
         var filled = device.input
@@ -184,7 +190,8 @@ import Testing
 
     @Test func aFactGivenTwiceIsMalformed() throws {
         let program = try Engine().compile(Self.policy("defenderActive"))
-        let input = try program.device(json: Array(#"{"defenderActive":false,"defenderActive":false}"#.utf8)).get().input
+        let input = try program.device(json: Array(#"{"defenderActive":false,"defenderActive":false}"#.utf8)).get()
+            .input
         let d = program.evaluate(input)
         #expect(d == program.referenceEvaluate(input))
         #expect(Self.ruleErrors(d)["has"] == "fact `defenderActive` is malformed: it is given twice")
@@ -196,7 +203,9 @@ import Testing
         let long = String(repeating: "x", count: 100_000)
         let d = program.evaluate(try program.device(json: Array(("{\"osVersion\":\"" + long + "\"}").utf8)).get().input)
         let m = try #require(Self.factErrors(d).first)
-        #expect(m == "fact `osVersion` is malformed: \"" + String(repeating: "x", count: 64) + "…\" is not a version (such as \"13.0.2\")")
+        #expect(
+            m == "fact `osVersion` is malformed: \"" + String(repeating: "x", count: 64)
+                + "…\" is not a version (such as \"13.0.2\")")
     }
 
     @Test func expressionsReportTheMalformation() throws {

@@ -21,7 +21,8 @@ func dumpFile(_ text: String) -> String {
 
 func diagnostics(_ text: String, file: Bool = true, cel: Bool = false) -> [Diagnostic] {
     let src = SourceFile(name: "t", text: text)
-    return file ? Parser.parseFile(src, options: SyntaxOptions(celMode: cel)).diagnostics
+    return file
+        ? Parser.parseFile(src, options: SyntaxOptions(celMode: cel)).diagnostics
         : Parser.parseExpression(src, options: SyntaxOptions(celMode: cel)).diagnostics
 }
 
@@ -138,7 +139,10 @@ func diagnostics(_ text: String, file: Bool = true, cel: Bool = false) -> [Diagn
         let src = SourceFile(name: "t", text: "\"é\" + foo.bar")
         let e = try #require(Parser.parseExpression(src).expr)
         #expect(src.text(e.span) == "\"é\" + foo.bar")
-        guard case .binary(let first, let links) = e.kind else { Issue.record("shape"); return }
+        guard case .binary(let first, let links) = e.kind else {
+            Issue.record("shape")
+            return
+        }
         #expect(src.text(first.span) == "\"é\"")
         #expect(src.text(links[0].rhs.span) == "foo.bar")
         #expect(src.text(links[0].opSpan) == "+")
@@ -187,12 +191,13 @@ func diagnostics(_ text: String, file: Bool = true, cel: Bool = false) -> [Diagn
             when w then allow
             """
         let diags = diagnostics(text)
-        #expect(diags.map(\.message) == [
-            "expected an expression, found the reserved word `then`",
-            "expected an action (`allow`, `warn`, `blockAccess`, `wipeData` or `set`) after `then`, found `let`",
-            "expected a name after `let`, found `=`",
-            "expected `=` after the key `KEY`, found the number `1`",
-        ])
+        #expect(
+            diags.map(\.message) == [
+                "expected an expression, found the reserved word `then`",
+                "expected an action (`allow`, `warn`, `blockAccess`, `wipeData` or `set`) after `then`, found `let`",
+                "expected a name after `let`, found `=`",
+                "expected `=` after the key `KEY`, found the number `1`",
+            ])
         #expect(diags.allSatisfy { !$0.isIncomplete })
         let r = Parser.parseFile(SourceFile(name: "t", text: text))
         // The config block survives its bad entry (error recovery inside config blocks).
@@ -350,8 +355,10 @@ func treeDepth(_ e: Expr) -> Int {
         }
     }
 
-    static let kinds = ["parens", "lists", "maps", "bangs", "negations", "calls", "members", "indexes", "methods",
-                        "conditionals", "nots"]
+    static let kinds = [
+        "parens", "lists", "maps", "bangs", "negations", "calls", "members", "indexes", "methods",
+        "conditionals", "nots",
+    ]
 
     @Test(arguments: kinds)
     func parsesAndWalksAtExactlyTheLimitOnA512KiBStack(kind: String) {
@@ -376,8 +383,10 @@ func treeDepth(_ e: Expr) -> Int {
         #expect(r.diagnostics.allSatisfy { !$0.isIncomplete })
     }
 
-    @Test(arguments: [("parens", 100_000), ("bangs", 100_000), ("lists", 50_000), ("maps", 50_000),
-                      ("calls", 50_000), ("members", 100_000), ("conditionals", 50_000), ("nots", 100_000)])
+    @Test(arguments: [
+        ("parens", 100_000), ("bangs", 100_000), ("lists", 50_000), ("maps", 50_000),
+        ("calls", 50_000), ("members", 100_000), ("conditionals", 50_000), ("nots", 100_000),
+    ])
     func veryDeepInputIsADiagnosticNotACrash(kind: String, n: Int) {
         let text = Self.nested(kind, n)
         let messages = onSmallStack { () -> [String] in
@@ -388,8 +397,11 @@ func treeDepth(_ e: Expr) -> Int {
     }
 
     @Test func mixedOperatorsCountTowardTheLimit() {
-        let text = String(repeating: "a || b && not c == d + e * -f(", count: 1000) + "1" + String(repeating: ")", count: 1000)
-        let messages = onSmallStack { Parser.parseExpression(SourceFile(name: "t", text: text)).diagnostics.map(\.message) }
+        let text =
+            String(repeating: "a || b && not c == d + e * -f(", count: 1000) + "1" + String(repeating: ")", count: 1000)
+        let messages = onSmallStack {
+            Parser.parseExpression(SourceFile(name: "t", text: text)).diagnostics.map(\.message)
+        }
         #expect(messages == ["expression is nested too deeply (limit \(Self.limit))"])
     }
 

@@ -67,16 +67,19 @@ import Testing
     }
 
     @Test func aSingleFileKeepsPlainLineNumbers() throws {
-        let p = try Engine().compile(SourceFile(name: "p.warden", text: "rule \"hot\" when threatLevel > low then warn\n"))
+        let p = try Engine().compile(
+            SourceFile(name: "p.warden", text: "rule \"hot\" when threatLevel > low then warn\n"))
         let d = p.evaluate(try p.device(json: Array("{}".utf8)).get().input)
         #expect(TestText.errorLines(d, program: p).contains("error in \"hot\" (line 1) → "))
     }
 
     @Test func conflictWarningsAndConfigOriginsNameTheFile() throws {
         let a = SourceFile(
-            name: "a.warden", text: "config \"Pilot\" for groups [\"Pilot\"] {\n  DefenderMAMConfigs = 1\n  vpn = 1\n}\n")
+            name: "a.warden",
+            text: "config \"Pilot\" for groups [\"Pilot\"] {\n  DefenderMAMConfigs = 1\n  vpn = 1\n}\n")
         let b = SourceFile(
-            name: "b.warden", text: "\nconfig \"Legacy\" for groups [\"Legacy\"] {\n  DefenderMAMConfigs = 1\n  vpn = 0\n}\n")
+            name: "b.warden",
+            text: "\nconfig \"Legacy\" for groups [\"Legacy\"] {\n  DefenderMAMConfigs = 1\n  vpn = 0\n}\n")
         let p = try Engine().compile([a, b])
         let d = p.evaluate(try p.device(json: Array(#"{"groups":["Pilot","Legacy"]}"#.utf8)).get().input)
         let text = DecisionText.render(d, program: p, device: "1", explain: true, showConfig: true)

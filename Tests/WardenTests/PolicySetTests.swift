@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func everyErrorOfEveryFileIsReportedOnce() {
-        let a = SourceFile(name: "a.warden", text: "config \"A\" {\n  DefenderMAMConfigs = 1\n  vpn = yes\n  antiphishing = 7\n}\n")
+        let a = SourceFile(
+            name: "a.warden", text: "config \"A\" {\n  DefenderMAMConfigs = 1\n  vpn = yes\n  antiphishing = 7\n}\n")
         let b = SourceFile(name: "b.warden", text: "when rootd then warn\n")
         do {
             _ = try Engine().compile([a, b])
@@ -61,7 +62,8 @@ import Testing
     @Test func inASetTheOriginNamesTheFile() throws {
         let a = SourceFile(name: "base.warden", text: "config \"Base\" {\n  DefenderMAMConfigs = 1\n  vpn = 0\n}\n")
         let b = SourceFile(
-            name: "kiosk.warden", text: "config \"Kiosk\" for groups [\"Kiosk\"] override {\n  DefenderMAMConfigs = 1\n  vpn = 1\n}\n")
+            name: "kiosk.warden",
+            text: "config \"Kiosk\" for groups [\"Kiosk\"] override {\n  DefenderMAMConfigs = 1\n  vpn = 1\n}\n")
         let program = try Engine().compile([a, b])
         let d = program.evaluate(try program.device(json: Array(#"{"groups": ["Kiosk"]}"#.utf8)).get().input)
         #expect(d.config.first { $0.key == "vpn" }?.origin == .block(name: "Kiosk", file: "kiosk.warden", line: 1))

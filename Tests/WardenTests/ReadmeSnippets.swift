@@ -2,7 +2,9 @@
 //   WARDEN_UPDATE_README=1 swift test --filter ReadmeTests
 // ReadmeTests fails while this file differs from what the README generates, so the README's
 // Swift compiles with the test target (and `readmeSwiftSnippetsRun` runs each one).
-// Plain `import Warden`: the snippets may use public API only.
+// Plain `import Warden`: the snippets may use public API only. The README's layout is kept
+// verbatim, so swift-format leaves this file alone:
+// swift-format-ignore-file
 import Warden
 
 enum ReadmeSnippets {
@@ -15,7 +17,8 @@ enum ReadmeSnippets {
             let decision = program.evaluate(device.input)           // thread-safe: Program is an immutable Sendable value
             print(decision.action, decision.fired.map(\.name), decision.errors)
         }
-        let d = program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, 3)]))   // ...or from Swift values
+        // ...or from Swift values
+        let d = program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, 3)]))
     }
 
     /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).

@@ -26,7 +26,9 @@ import Testing
             //   WARDEN_UPDATE_README=1 swift test --filter ReadmeTests
             // ReadmeTests fails while this file differs from what the README generates, so the README's
             // Swift compiles with the test target (and `readmeSwiftSnippetsRun` runs each one).
-            // Plain `import Warden`: the snippets may use public API only.
+            // Plain `import Warden`: the snippets may use public API only. The README's layout is kept
+            // verbatim, so swift-format leaves this file alone:
+            // swift-format-ignore-file
             import Warden
 
             enum ReadmeSnippets {
@@ -48,8 +50,10 @@ import Testing
                 let params = assumed.filter { p in
                     uses(code, p.name) && !code.contains("let \(p.name) ") && !code.contains("var \(p.name) ")
                 }
-                out += "    /// README.md's ```swift block number \(index) (no line number: edits elsewhere in the README do not stale this file).\n"
-                out += "    static func snippet\(index)(\(params.map { "\($0.name): \($0.type)" }.joined(separator: ", "))) throws {\n"
+                out +=
+                    "    /// README.md's ```swift block number \(index) (no line number: edits elsewhere in the README do not stale this file).\n"
+                out +=
+                    "    static func snippet\(index)(\(params.map { "\($0.name): \($0.type)" }.joined(separator: ", "))) throws {\n"
                 for l in body { out += l.isEmpty ? "\n" : "        \(l)\n" }
                 out += "    }\n\n"
                 block = nil
@@ -83,7 +87,8 @@ import Testing
         let committed = try String(contentsOf: Self.snippetsFile, encoding: .utf8)
         #expect(
             committed == expected,
-            "Tests/WardenTests/ReadmeSnippets.swift is stale: run WARDEN_UPDATE_README=1 swift test --filter ReadmeTests")
+            "Tests/WardenTests/ReadmeSnippets.swift is stale: run WARDEN_UPDATE_README=1 swift test --filter ReadmeTests"
+        )
     }
 
     /// Runs every README Swift block on a small policy and two devices.

@@ -333,7 +333,8 @@ struct RegexErrorCase: Sendable, CustomTestStringConvertible {
         RegexErrorCase("(?)", 0, "invalid or unsupported group syntax"),
         RegexErrorCase("(?i-)", 0, "invalid or unsupported group syntax"),
         RegexErrorCase("(?i", 0, "missing closing `)`"),
-        RegexErrorCase(String(repeating: "(", count: RegexParser.maxNesting + 1), RegexParser.maxNesting, "nests too deeply"),
+        RegexErrorCase(
+            String(repeating: "(", count: RegexParser.maxNesting + 1), RegexParser.maxNesting, "nests too deeply"),
     ]
 
     @Test(arguments: errors)

@@ -14,7 +14,8 @@ import Testing
 
     @Test func setIsNotLintedWhenTheRuleOrEveryBlockTurnsProtectionOn() throws {
         let inRule = try Engine().compile(
-            "rule \"open\" when rooted then set DefenderNetworkProtectionEnable = 1, set DefenderOpenNetworkDetection = 2")
+            "rule \"open\" when rooted then set DefenderNetworkProtectionEnable = 1, set DefenderOpenNetworkDetection = 2"
+        )
         #expect(inRule.warnings.isEmpty)
         let inBlock = try Engine().compile(
             """

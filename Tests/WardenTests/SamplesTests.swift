@@ -55,10 +55,13 @@ import Testing
     /// file, are pinned like the single-file samples' (`Fixtures/samples/policy-set.decisions`).
     @Test func policySetSampleEvaluatesEveryDeviceAsPinned() throws {
         let dir = Self.root.appendingPathComponent("samples/policy-set")
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".warden") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".warden") }
+            .sorted()
         #expect(names.count >= 3)
         let sources = try names.map {
-            SourceFile(name: "samples/policy-set/\($0)", text: try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8))
+            SourceFile(
+                name: "samples/policy-set/\($0)",
+                text: try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8))
         }
         let program = try Engine().compile(sources)
         #expect(program.warnings.isEmpty, "\(program.warnings.map { $0.rendered(in: program.source) })")

@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func aNameNoPolicyCouldWriteIsRejected() {
-        #expect(rejection([FactDefinition("risk score", .int, "")]) == SchemaError(.notAnIdentifier, fact: "risk score"))
+        #expect(
+            rejection([FactDefinition("risk score", .int, "")]) == SchemaError(.notAnIdentifier, fact: "risk score"))
         #expect(rejection([FactDefinition("1st", .int, "")]) == SchemaError(.notAnIdentifier, fact: "1st"))
         #expect(rejection([FactDefinition("", .int, "")]) == SchemaError(.notAnIdentifier, fact: ""))
         #expect(rejection([FactDefinition("när", .int, "")]) == SchemaError(.notAnIdentifier, fact: "när"))

@@ -4,7 +4,9 @@ import Testing
 @testable import WardenTools
 
 /// Plays lines to a session with the given files readable; returns stdout, stderr and whether an entry failed.
-private func play(_ lines: [String], files: [String: String], load: [String] = []) -> (out: String, err: String, failed: Bool) {
+private func play(_ lines: [String], files: [String: String], load: [String] = []) -> (
+    out: String, err: String, failed: Bool
+) {
     var s = Session()
     s.readFile = { path in
         if let t = files[path] { return .success(Array(t.utf8)) }
@@ -98,9 +100,13 @@ private func play(_ lines: [String], files: [String: String], load: [String] = [
     }
 
     @Test func resetForgetsTheLoadedFiles() {
-        let r = play([":reset", "rule \"a\" when true then warn", ":rules"], files: Self.files, load: ["a.warden", "b.warden"])
+        let r = play(
+            [":reset", "rule \"a\" when true then warn", ":rules"], files: Self.files, load: ["a.warden", "b.warden"])
         #expect(!r.failed, "\(r.err)")
         // No duplicate rule name: the files' rules are gone with them.
-        #expect(r.out.hasSuffix("session cleared\nrule \"a\" → warn\n\"a\" → warn\n       1 | rule \"a\" when true then warn\n"), "\(r.out)")
+        #expect(
+            r.out.hasSuffix(
+                "session cleared\nrule \"a\" → warn\n\"a\" → warn\n       1 | rule \"a\" when true then warn\n"),
+            "\(r.out)")
     }
 }

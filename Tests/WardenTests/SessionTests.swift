@@ -156,18 +156,23 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
     @Test func aCommentOnlyEntryWithAHiddenCharacterIsAnError() {
         let r = runSession(["# fine", "# \u{202E} reordered", "1"])
         #expect(r.failed)
-        #expect(r.err.hasPrefix("<repl>:1:3: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"), "\(r.err)")
+        #expect(
+            r.err.hasPrefix("<repl>:1:3: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"), "\(r.err)")
         #expect(r.out == "1 : int\n")
         let load = runSession([":load p.warden"], files: ["p.warden": "// \u{2028}when rooted then allow\n"])
         #expect(load.failed)
-        #expect(load.err.contains("p.warden:1:4: error: U+2028 LINE SEPARATOR is not allowed in a comment"), "\(load.err)")
+        #expect(
+            load.err.contains("p.warden:1:4: error: U+2028 LINE SEPARATOR is not allowed in a comment"), "\(load.err)")
     }
 
     @Test func aCarriageReturnInsideAnEntryEndsALine() {
         let r = runSession(["# note\rrule \"b\" when rooted then wipeData", ":set rooted = true", ":eval"])
         #expect(!r.failed, "\(r.err)")
         #expect(r.out.contains("rule \"b\" → wipeData\n"))
-        #expect(r.out.contains("device session: wipeData\n  fired \"b\" → wipeData\n       2 | rule \"b\" when rooted then wipeData\n"), "\(r.out)")
+        #expect(
+            r.out.contains(
+                "device session: wipeData\n  fired \"b\" → wipeData\n       2 | rule \"b\" when rooted then wipeData\n"),
+            "\(r.out)")
     }
 
     // MARK: Statements

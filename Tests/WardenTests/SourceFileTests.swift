@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warden
 @testable import WardenTools
 
@@ -81,14 +82,15 @@ import Testing
     @Test func aCrlfFileRendersItsCaretLineWithoutAStrayCR() throws {
         let text = "rule \"a\" when rooted then warn\r\nrule \"b\" when rootd then wipeData\r\n"
         let e = try #require(Self.compileErrors(text))
-        #expect(e.rendered() == """
-            p.warden:2:15: error: unknown fact `rootd`; did you mean `rooted`?
-            rule "b" when rootd then wipeData
-                          ^~~~~
-            help: write `rooted`:
-            rule "b" when rooted then wipeData
+        #expect(
+            e.rendered() == """
+                p.warden:2:15: error: unknown fact `rootd`; did you mean `rooted`?
+                rule "b" when rootd then wipeData
+                              ^~~~~
+                help: write `rooted`:
+                rule "b" when rooted then wipeData
 
-            """)
+                """)
         #expect(!e.rendered().contains("\r"))
     }
 
@@ -96,13 +98,14 @@ import Testing
         // The source line of a diagnostic cannot reorder, break or drive the terminal.
         let text = "when rooted then warn \"\u{1B}[2J\" # \u{202E}x\u{2028}y"
         let e = try #require(Self.compileErrors(text))
-        #expect(e.rendered() == """
-            p.warden:1:32: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional \
-            control character can make the code display differently from how it runs (and 1 more such character \
-            in this comment)
-            when rooted then warn "\u{FFFD}[2J" # \u{FFFD}x\u{FFFD}y
-            \(String(repeating: " ", count: 31))^
+        #expect(
+            e.rendered() == """
+                p.warden:1:32: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional \
+                control character can make the code display differently from how it runs (and 1 more such character \
+                in this comment)
+                when rooted then warn "\u{FFFD}[2J" # \u{FFFD}x\u{FFFD}y
+                \(String(repeating: " ", count: 31))^
 
-            """)
+                """)
     }
 }

@@ -72,7 +72,9 @@ extension Checker {
                     "config `\(c.name)` targets no Defender app: Defender keys are read only by `\(defenderAppID)`, so this block configures nothing and does not apply",
                     c.span, notes: [.init("add \"\(defenderAppID)\" to its `for apps` list, or drop `for apps`")])
             }
-            if c.route == .managedApps && !c.settings.contains(where: { schema.keys[$0.key].name == "DefenderMAMConfigs" }) {
+            if c.route == .managedApps
+                && !c.settings.contains(where: { schema.keys[$0.key].name == "DefenderMAMConfigs" })
+            {
                 error(
                     "config `\(c.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing (every managed-apps policy must carry it)",
                     c.span, fixIt: "DefenderMAMConfigs = 1")
@@ -239,7 +241,8 @@ extension Checker {
                     notes.append(.init("config `\(configs[b].name)` turns network protection off here", span: s))
                 }
                 for ci in ordered {
-                    for s in configs[ci].settings where schema.keys[s.key].needsNetworkProtection && once("np", s.span) {
+                    for s in configs[ci].settings where schema.keys[s.key].needsNetworkProtection && once("np", s.span)
+                    {
                         warning(
                             "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
                             s.span, notes: notes)

@@ -16,7 +16,7 @@ extension Checker {
         func arity(_ n: Int) -> Bool {
             if all.count == n { return true }
             error("`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)", e.span)
-            args.forEach { check($0) }
+            for a in args { _ = check(a) }
             return false
         }
         switch name {
@@ -36,7 +36,9 @@ extension Checker {
             // `tags.contains("BYOD")`: membership in a list is `in`.
             if name == "contains", target != nil, case .list(let el) = a, b == .string || b == el {
                 let fix = "\(source.text(all[1].span)) in \(source.text(all[0].span))"
-                error("`contains` applies to `string`, not `\(a)`; to test membership, write `\(fix)`", e.span, fixIt: fix)
+                error(
+                    "`contains` applies to `string`, not `\(a)`; to test membership, write `\(fix)`", e.span, fixIt: fix
+                )
                 return .bool
             }
             for (t, x) in [(a, all[0]), (b, all[1])] where !(t.isDynamic || t == .string) {
@@ -88,7 +90,7 @@ extension Checker {
                 resolutions[e.id] = .hostFunction(i)
                 return f.result
             }
-            all.forEach { check($0) }
+            for a in all { _ = check(a) }
             let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
             error(
                 "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug)

@@ -510,9 +510,10 @@ extension Checker {
     }
 
     /// `typeBinary`, with a clearer error for `fact == null` (a fact is missing, never null).
-    func relate(_ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: WardenType, _ rt: WardenType, span: SourceSpan,
-                opSpan: SourceSpan) -> WardenType
-    {
+    func relate(
+        _ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: WardenType, _ rt: WardenType, span: SourceSpan,
+        opSpan: SourceSpan
+    ) -> WardenType {
         if op == .equal || op == .notEqual, lt == .null || rt == .null, !comparableForEquality(lt, rt),
             lt != .error, rt != .error
         {

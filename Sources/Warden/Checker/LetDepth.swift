@@ -145,13 +145,16 @@ package struct LetDepth {
     }
 
     /// The diagnostic for one expression checked against `policy`'s lets (the REPL's), if too deep.
-    package static func check(_ e: Expr, resolutions: Resolutions, policy: CheckedPolicy, maxNesting: Int) -> Diagnostic? {
+    package static func check(_ e: Expr, resolutions: Resolutions, policy: CheckedPolicy, maxNesting: Int)
+        -> Diagnostic?
+    {
         var d = LetDepth(resolutions: policy.resolutions, maxNesting: maxNesting)
         for l in policy.lets { d.lets.append(d.measure(l.expr)) }
         var withLets = LetDepth(resolutions: resolutions, maxNesting: maxNesting)
         withLets.lets = d.lets
         let m = withLets.measure(e)
         guard withLets.tooDeep(m) else { return nil }
-        return .error(withLets.message(m, names: policy.lets.map(\.name), what: "the expression"), m.via?.span ?? e.span)
+        return .error(
+            withLets.message(m, names: policy.lets.map(\.name), what: "the expression"), m.via?.span ?? e.span)
     }
 }

@@ -6,10 +6,13 @@
 extension Checker {
     /// Reports a mismatch of `l op r` with a fix-it when one side is a literal whose intended
     /// type is clear from the other side; false when there is none (the caller reports the plain error).
-    func reportLiteralMismatch(_ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: WardenType, _ rt: WardenType,
-                               span: SourceSpan, mismatched: Bool) -> Bool
-    {
-        guard mismatched, op.isRelation, op != .in, lt != .error, rt != .error, !lt.isDynamic, !rt.isDynamic else { return false }
+    func reportLiteralMismatch(
+        _ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: WardenType, _ rt: WardenType,
+        span: SourceSpan, mismatched: Bool
+    ) -> Bool {
+        guard mismatched, op.isRelation, op != .in, lt != .error, rt != .error, !lt.isDynamic, !rt.isDynamic else {
+            return false
+        }
         for (lit, other, litType, otherType) in [(r, l, rt, lt), (l, r, lt, rt)] {
             guard case .literal(let value) = lit.kind else { continue }
             // `groups == "Sales"` → `"Sales" in groups`: membership in a list of that literal's type.

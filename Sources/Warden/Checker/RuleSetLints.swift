@@ -33,7 +33,13 @@ extension Checker {
             for s in rule.sets where schema.keys[s.key].needsNetworkProtection {
                 warning(
                     "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
-                    s.span, notes: [.init(who), .init("add `set DefenderNetworkProtectionEnable = 1` to the rule, or turn it on in a config block")])
+                    s.span,
+                    notes: [
+                        .init(who),
+                        .init(
+                            "add `set DefenderNetworkProtectionEnable = 1` to the rule, or turn it on in a config block"
+                        ),
+                    ])
             }
         }
     }

@@ -57,7 +57,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.isIncomplete = isIncomplete
     }
 
-    package static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
+    package static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = [])
+        -> Diagnostic
+    {
         Diagnostic(.error, message, span: span, notes: notes, fixIt: fixIt)
     }
     static func warning(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {

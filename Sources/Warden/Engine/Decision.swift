@@ -61,7 +61,8 @@ public enum ConfigOrigin: Sendable, Hashable {
     public var text: String {
         switch self {
         case .schemaDefault: return "the schema default"
-        case .block(let n, let f, let l): return "config \(ValuePrinter.quote(n)) (\(f.map { "\($0):" } ?? "line ")\(l))"
+        case .block(let n, let f, let l):
+            return "config \(ValuePrinter.quote(n)) (\(f.map { "\($0):" } ?? "line ")\(l))"
         case .rule(let n, let f, let l): return "rule \(ValuePrinter.quote(n)) (\(f.map { "\($0):" } ?? "line ")\(l))"
         }
     }

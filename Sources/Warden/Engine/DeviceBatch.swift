@@ -126,7 +126,8 @@ extension Program {
             decision.action = onError
             decision.errors = [
                 .rule(
-                    name: "DeviceBatch", message: "device index \(index) is out of range (the batch has \(batch.count) devices)",
+                    name: "DeviceBatch",
+                    message: "device index \(index) is out of range (the batch has \(batch.count) devices)",
                     line: 0, action: onError)
             ]
             return

@@ -103,7 +103,9 @@ extension Engine {
         for (fi, (file, seg)) in files.enumerated() {
             let checker = Checker(schema: schema, source: joined, hostFunctions: functions)
             checker.lintsConfiguration = false
-            checker.otherRuleNames = files.enumerated().filter { $0.offset != fi }.flatMap { declaredNames($0.element.file) }
+            checker.otherRuleNames = files.enumerated().filter { $0.offset != fi }.flatMap {
+                declaredNames($0.element.file)
+            }
             var checked = checker.check(file)
             diagnostics += checker.diagnostics
             if fi == 0 { policy.name = checked.name }
@@ -129,7 +131,9 @@ extension Engine {
                     diagnostics.append(
                         .error(
                             "duplicate rule name `\(rule.name)`: rule names are unique across a policy set",
-                            nameSpan(rule), notes: [.init("`\(rule.name)` is first declared here, in \(first.file)", span: first.span)]))
+                            nameSpan(rule),
+                            notes: [.init("`\(rule.name)` is first declared here, in \(first.file)", span: first.span)])
+                    )
                 } else if firstRule[rule.name] == nil {
                     firstRule[rule.name] = (nameSpan(rule), seg.name)
                 }

@@ -125,7 +125,9 @@ public struct Program: Sendable {
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
-        self.letsBySpan = policy.lets.indices.sorted { policy.lets[$0].expr.span.start < policy.lets[$1].expr.span.start }
+        self.letsBySpan = policy.lets.indices.sorted {
+            policy.lets[$0].expr.span.start < policy.lets[$1].expr.span.start
+        }
         var constant: [ConfigEntry]?
         self.hasSets = policy.rules.contains(where: { !$0.sets.isEmpty })
         if policy.configs.isEmpty && !hasSets {
@@ -354,7 +356,11 @@ public struct Program: Sendable {
         while lo < hi {
             let mid = lo + (hi - lo) / 2
             let i = letsBySpan[mid]
-            if i >= 0, i < policy.lets.count, policy.lets[i].expr.span.start <= span.start { lo = mid + 1 } else { hi = mid }
+            if i >= 0, i < policy.lets.count, policy.lets[i].expr.span.start <= span.start {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
         }
         guard lo > 0 else { return err.message }
         let i = letsBySpan[lo - 1]
@@ -379,7 +385,9 @@ public struct Program: Sendable {
             else { return false }
         }
         if let groups = c.groups {
-            guard let slot = schema.slot(ofFact: "groups"), case .list(let gs)? = input.facts[slot] else { return false }
+            guard let slot = schema.slot(ofFact: "groups"), case .list(let gs)? = input.facts[slot] else {
+                return false
+            }
             let met = gs.contains { if case .string(let g) = $0 { return groups.contains(g) } else { return false } }
             if !met { return false }
         }
@@ -400,7 +408,9 @@ public struct Program: Sendable {
         var values: [ConfigValue?] = keys.map(\.defaultValue)
         // Override blocks last so they win; then managedApps before managedDevices, then source order.
         let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
-        let order = applying.sorted { policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1) }
+        let order = applying.sorted {
+            policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1)
+        }
         var origins = [ConfigOrigin](repeating: .schemaDefault, count: keys.count)
         for ci in order {
             let c = policy.configs[ci]
@@ -417,7 +427,8 @@ public struct Program: Sendable {
             if let prev = setBy[s.key], prev.value != s.value {
                 let k = keys[s.key]
                 warnings.append(
-                    "rules `\(policy.rules[prev.rule].name)` and `\(policy.rules[ri].name)` both set `\(k.name)`: \(k.displayText(prev.value)) and \(k.displayText(s.value)); the later rule wins")
+                    "rules `\(policy.rules[prev.rule].name)` and `\(policy.rules[ri].name)` both set `\(k.name)`: \(k.displayText(prev.value)) and \(k.displayText(s.value)); the later rule wins"
+                )
             }
             setBy[s.key] = (ri, s.value)
             values[s.key] = s.value

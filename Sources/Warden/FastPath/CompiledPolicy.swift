@@ -12,7 +12,10 @@
 
 /// A three-valued condition result (plus `abort`).
 enum Tri: UInt8 {
-    case no = 0, yes = 1, unknown = 2, abort = 3
+    case no = 0
+    case yes = 1
+    case unknown = 2
+    case abort = 3
 }
 
 /// Node operations.

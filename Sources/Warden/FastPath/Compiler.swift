@@ -254,7 +254,10 @@ struct Compiler {
         case (.slot(let s, let e1), .slot(let t, let e2)):
             guard e1 == e2, e1 != .string, e1 != .stringList, !ordering || e1.isOrderedWord else { return nil }
             let flag = e1 == .version ? CCmp.unsignedFlag : 0
-            return emit(CNode(op: .cmpSlots, cmp: code | flag, slot: Int32(truncatingIfNeeded: s), a: Int32(truncatingIfNeeded: t)))
+            return emit(
+                CNode(
+                    op: .cmpSlots, cmp: code | flag, slot: Int32(truncatingIfNeeded: s), a: Int32(truncatingIfNeeded: t)
+                ))
         default:
             return nil
         }
@@ -287,7 +290,11 @@ struct Compiler {
                 cost += operandCost(item)
                 guard case .constant(let v)? = operand(item), let w = FastWords.scalar(v, enc) else { return nil }
                 words.append(w)
-                if enc == .string, case .string(let str) = v { longs.append(longString(w, str)) } else { longs.append(-1) }
+                if enc == .string, case .string(let str) = v {
+                    longs.append(longString(w, str))
+                } else {
+                    longs.append(-1)
+                }
             }
             let start = Int32(truncatingIfNeeded: consts.count)
             consts += words

@@ -267,7 +267,9 @@ package struct FastFacts: @unchecked Sendable {
 
 extension Schema {
     /// The fast encoding of every slot.
-    package var fastEncodings: [FastEncoding?] { facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) } }
+    package var fastEncodings: [FastEncoding?] {
+        facts.enumerated().map { FastEncoding($0.element.type, slot: $0.offset) }
+    }
 }
 
 extension Input {

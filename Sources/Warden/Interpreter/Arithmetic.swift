@@ -322,7 +322,8 @@ enum Arithmetic {
     static func parseDouble(_ s: String) -> Double? {
         guard !s.isEmpty, s.utf8.count < 1000 else { return nil }
         for c in s.utf8 {
-            let ok = (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2B || c == 0x2D || c == 0x65 || c == 0x45
+            let ok =
+                (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2B || c == 0x2D || c == 0x65 || c == 0x45
                 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A)
             if !ok { return nil }
         }

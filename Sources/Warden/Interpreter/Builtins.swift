@@ -54,7 +54,8 @@ enum Builtins {
     static func domainMix(_ a: Value, _ b: Value) -> EvalError {
         EvalError(
             .noSuchOverload,
-            "cannot compare `\(ValuePrinter.display(a))` (\(a.type.typeName)) with `\(ValuePrinter.display(b))` (\(b.type.typeName)): a domain value compares only with its own type")
+            "cannot compare `\(ValuePrinter.display(a))` (\(a.type.typeName)) with `\(ValuePrinter.display(b))` (\(b.type.typeName)): a domain value compares only with its own type"
+        )
     }
 
     /// `checkedEquals` where an error counts as unequal (tests and tools; evaluation uses `checkedEquals`).
@@ -64,7 +65,8 @@ enum Builtins {
     static func enumMix(_ a: Value, _ b: Value) -> EvalError {
         EvalError(
             .noSuchOverload,
-            "cannot compare `\(ValuePrinter.display(a))` with `\(ValuePrinter.display(b))`: members of different enums never compare")
+            "cannot compare `\(ValuePrinter.display(a))` with `\(ValuePrinter.display(b))`: members of different enums never compare"
+        )
     }
 
     // MARK: - Ordering
@@ -140,11 +142,13 @@ enum Builtins {
                 i = x
             case .double(let d):
                 guard let x = Int64(exactly: d) else {
-                    throw EvalError(.invalidArgument, "invalid_argument: index \(Arithmetic.formatDouble(d)) is not an integer")
+                    throw EvalError(
+                        .invalidArgument, "invalid_argument: index \(Arithmetic.formatDouble(d)) is not an integer")
                 }
                 i = x
             default:
-                throw EvalError(.invalidArgument, "invalid_argument: no such overload: list index of type '\(idx.type.typeName)'")
+                throw EvalError(
+                    .invalidArgument, "invalid_argument: no such overload: list index of type '\(idx.type.typeName)'")
             }
             guard i >= 0, i < Int64(items.count), let k = Int(exactly: i) else { throw indexError(idx) }
             return items[k]

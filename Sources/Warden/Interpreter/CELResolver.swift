@@ -62,7 +62,9 @@ package enum CELResolver {
     }
 
     /// `a.b.c`: the longest prefix that is a binding name is looked up as one variable.
-    static func resolveChain(_ top: Expr, _ operand: Expr, _ names: Set<String>, _ scope: inout [String], _ r: inout Resolutions) {
+    static func resolveChain(
+        _ top: Expr, _ operand: Expr, _ names: Set<String>, _ scope: inout [String], _ r: inout Resolutions
+    ) {
         // Collect the chain from the top select down to its root.
         var chain: [(id: Int, field: String)] = []
         var cur = top

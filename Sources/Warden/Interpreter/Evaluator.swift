@@ -497,7 +497,9 @@ package struct Evaluator: Sendable {
 
     static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
 
-    func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
+    func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError)
+        -> Value
+    {
         if target != nil, Evaluator.macroNames.contains(name), let first = args.first, case .ident = first.kind {
             return try macroCall(e, &s)
         }
@@ -619,7 +621,8 @@ package struct Evaluator: Sendable {
         // smaller of the rule's and the decision's remaining steps.
         let rule = s.limits.maxSteps.subtractingReportingOverflow(s.steps)
         let decision = s.limits.maxDecisionSteps.subtractingReportingOverflow(s.decisionSteps)
-        let remaining = max(0, min(rule.overflow ? 0 : rule.partialValue, decision.overflow ? 0 : decision.partialValue))
+        let remaining = max(
+            0, min(rule.overflow ? 0 : rule.partialValue, decision.overflow ? 0 : decision.partialValue))
         let per = Evaluator.regexStepsPerStep
         var budget = remaining.multipliedReportingOverflow(by: per).overflow ? Int.max : remaining * per
         let before = budget
@@ -634,7 +637,9 @@ package struct Evaluator: Sendable {
 
     // MARK: - Macros
 
-    func comprehension(_ name: String, _ range: Value, _ v: String, _ body: [Expr], _ s: inout EvalState) throws(EvalError) -> Value {
+    func comprehension(_ name: String, _ range: Value, _ v: String, _ body: [Expr], _ s: inout EvalState)
+        throws(EvalError) -> Value
+    {
         let valid = name == "map" ? (body.count == 1 || body.count == 2) : body.count == 1
         guard valid else { throw EvalError(.noSuchOverload, "wrong number of arguments to the `\(name)` macro") }
         let items: [Value]
@@ -655,7 +660,9 @@ package struct Evaluator: Sendable {
     /// `all` (absorbing `false`) and `exists` (absorbing `true`): the absorbing value wins over
     /// errors; otherwise the first error propagates.
     @inline(never)
-    func quantifier(_ name: String, _ items: [Value], _ v: String, _ body: Expr, absorbing: Bool, _ s: inout EvalState) throws(EvalError) -> Value {
+    func quantifier(_ name: String, _ items: [Value], _ v: String, _ body: Expr, absorbing: Bool, _ s: inout EvalState)
+        throws(EvalError) -> Value
+    {
         var firstError: EvalError?
         for item in items {
             try charge(1, &s)

@@ -127,8 +127,9 @@ public struct Schema: Sendable {
     public static let builtIn = Schema(facts: builtInFacts, keys: builtInKeys)
 
     static let builtInFacts: [FactDefinition] = [
-        .init("threatLevel", .enumeration(.threatLevel),
-              "device threat level reported by Defender for Endpoint: secured < low < medium < high"),
+        .init(
+            "threatLevel", .enumeration(.threatLevel),
+            "device threat level reported by Defender for Endpoint: secured < low < medium < high"),
         .init("defenderActive", .bool, "the Defender app is installed, onboarded and reporting"),
         .init("rooted", .bool, "the device is rooted"),
         .init("osVersion", .version, "Android version"),
@@ -161,52 +162,72 @@ public struct Schema: Sendable {
         "later editions of the documentation make this key an integer 0/1; both spellings are accepted"
 
     static let builtInKeys: [KeyDefinition] = [
-        .init(name: "DefenderMAMConfigs", kind: .int(allowed: [1], labels: []), defaultValue: nil, allowed: "1",
-              description: "must be present (=1) in every policy on the managedApps route; must be absent on the managedDevices route",
-              needsNetworkProtection: false, editionNote: nil),
-        .init(name: "antiphishing", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
-              description: "web protection's anti-phishing; 0 with `vpn` 0 disables web protection",
-              needsNetworkProtection: false, editionNote: nil),
-        .init(name: "vpn", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
-              description: "web protection's use of the local VPN; 0 with `antiphishing` 1 keeps anti-phishing without VPN",
-              needsNetworkProtection: false, editionNote: nil),
-        .init(name: "DefenderNetworkProtectionEnable", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0),
-              allowed: "0, 1", description: "network protection on/off", needsNetworkProtection: false,
-              editionNote: "later editions of the documentation turn network protection on by default (1)"),
-        .init(name: "DefenderAllowlistedCACertificates", kind: .text, defaultValue: nil, allowed: "text",
-              description: "root CA and self-signed certificates to trust", needsNetworkProtection: true, editionNote: nil),
-        .init(name: "DefenderCertificateDetection", kind: .int(allowed: [0, 1, 2], labels: ["disable", "audit", "enable"]),
-              defaultValue: .int(1), allowed: "0 disable, 1 audit, 2 enable",
-              description: "bad-certificate detection (needs network protection)", needsNetworkProtection: true,
-              editionNote: "later editions of the documentation turn certificate detection off by default (0)"),
-        .init(name: "DefenderOpenNetworkDetection", kind: .int(allowed: [0, 1, 2], labels: ["off", "audit", "on"]),
-              defaultValue: .int(0), allowed: "0, 1, 2",
-              description: "open-network alerts: 0 off, 1 audit/informational, 2 on (needs network protection)",
-              needsNetworkProtection: true,
-              editionNote: "earlier editions took 0/1 only; later editions take 0/1/2 with default 2"),
-        .init(name: "DefenderEndUserTrustFlowEnable", kind: .stringBool, defaultValue: .bool(false),
-              allowed: stringBoolAllowed, description: "end user may trust/untrust networks (needs network protection)",
-              needsNetworkProtection: true, editionNote: stringBoolNote),
-        .init(name: "DefenderNetworkProtectionAutoRemediation", kind: .stringBool, defaultValue: .bool(true),
-              allowed: stringBoolAllowed, description: "remediation alerts (needs network protection)",
-              needsNetworkProtection: true, editionNote: stringBoolNote),
-        .init(name: "DefenderNetworkProtectionPrivacy", kind: .stringBool, defaultValue: .bool(true),
-              allowed: stringBoolAllowed, description: "privacy in network protection",
-              needsNetworkProtection: true, editionNote: stringBoolNote),
-        .init(name: "DefenderExcludeURLInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
-              description: "leave the domain name out of alert reports", needsNetworkProtection: false, editionNote: nil),
-        .init(name: "DefenderExcludeAppInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
-              description: "leave app details out of alert reports", needsNetworkProtection: false, editionNote: nil),
-        .init(name: "DefenderOptionalVPN", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
-              description: "onboarding may skip the VPN permission", needsNetworkProtection: false, editionNote: nil),
-        .init(name: "DefenderOptionalAccessibility", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
-              description: "onboarding may skip the accessibility permission", needsNetworkProtection: false,
-              editionNote: nil),
-        .init(name: "DisableSignOut", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0), allowed: "0, 1",
-              description: "hide the app's sign-out button", needsNetworkProtection: false, editionNote: nil),
-        .init(name: "DefenderDeviceTag", kind: .text, defaultValue: nil, allowed: "text",
-              description: "tag sent with the device to the security portal", needsNetworkProtection: false,
-              editionNote: nil),
+        .init(
+            name: "DefenderMAMConfigs", kind: .int(allowed: [1], labels: []), defaultValue: nil, allowed: "1",
+            description:
+                "must be present (=1) in every policy on the managedApps route; must be absent on the managedDevices route",
+            needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "antiphishing", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
+            description: "web protection's anti-phishing; 0 with `vpn` 0 disables web protection",
+            needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "vpn", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(1), allowed: "0, 1",
+            description:
+                "web protection's use of the local VPN; 0 with `antiphishing` 1 keeps anti-phishing without VPN",
+            needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "DefenderNetworkProtectionEnable", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0),
+            allowed: "0, 1", description: "network protection on/off", needsNetworkProtection: false,
+            editionNote: "later editions of the documentation turn network protection on by default (1)"),
+        .init(
+            name: "DefenderAllowlistedCACertificates", kind: .text, defaultValue: nil, allowed: "text",
+            description: "root CA and self-signed certificates to trust", needsNetworkProtection: true, editionNote: nil
+        ),
+        .init(
+            name: "DefenderCertificateDetection",
+            kind: .int(allowed: [0, 1, 2], labels: ["disable", "audit", "enable"]),
+            defaultValue: .int(1), allowed: "0 disable, 1 audit, 2 enable",
+            description: "bad-certificate detection (needs network protection)", needsNetworkProtection: true,
+            editionNote: "later editions of the documentation turn certificate detection off by default (0)"),
+        .init(
+            name: "DefenderOpenNetworkDetection", kind: .int(allowed: [0, 1, 2], labels: ["off", "audit", "on"]),
+            defaultValue: .int(0), allowed: "0, 1, 2",
+            description: "open-network alerts: 0 off, 1 audit/informational, 2 on (needs network protection)",
+            needsNetworkProtection: true,
+            editionNote: "earlier editions took 0/1 only; later editions take 0/1/2 with default 2"),
+        .init(
+            name: "DefenderEndUserTrustFlowEnable", kind: .stringBool, defaultValue: .bool(false),
+            allowed: stringBoolAllowed, description: "end user may trust/untrust networks (needs network protection)",
+            needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(
+            name: "DefenderNetworkProtectionAutoRemediation", kind: .stringBool, defaultValue: .bool(true),
+            allowed: stringBoolAllowed, description: "remediation alerts (needs network protection)",
+            needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(
+            name: "DefenderNetworkProtectionPrivacy", kind: .stringBool, defaultValue: .bool(true),
+            allowed: stringBoolAllowed, description: "privacy in network protection",
+            needsNetworkProtection: true, editionNote: stringBoolNote),
+        .init(
+            name: "DefenderExcludeURLInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+            description: "leave the domain name out of alert reports", needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "DefenderExcludeAppInReport", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+            description: "leave app details out of alert reports", needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "DefenderOptionalVPN", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+            description: "onboarding may skip the VPN permission", needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "DefenderOptionalAccessibility", kind: .bool, defaultValue: .bool(false), allowed: boolAllowed,
+            description: "onboarding may skip the accessibility permission", needsNetworkProtection: false,
+            editionNote: nil),
+        .init(
+            name: "DisableSignOut", kind: .int(allowed: [0, 1], labels: []), defaultValue: .int(0), allowed: "0, 1",
+            description: "hide the app's sign-out button", needsNetworkProtection: false, editionNote: nil),
+        .init(
+            name: "DefenderDeviceTag", kind: .text, defaultValue: nil, allowed: "text",
+            description: "tag sent with the device to the security portal", needsNetworkProtection: false,
+            editionNote: nil),
     ]
 }
 

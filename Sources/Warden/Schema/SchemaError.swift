@@ -32,7 +32,8 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
         switch reason {
         case .alreadyDeclared: "the schema already declares a fact `\(fact)`"
         case .declaredTwice: "the fact `\(fact)` is given twice"
-        case .notAnIdentifier: "the fact name `\(fact)` is not an identifier (a letter or `_`, then letters, digits or `_`)"
+        case .notAnIdentifier:
+            "the fact name `\(fact)` is not an identifier (a letter or `_`, then letters, digits or `_`)"
         case .reservedWord: "the fact name `\(fact)` is a reserved word"
         case .invalidType: "the fact `\(fact)` has the type `error`, which no value has"
         }

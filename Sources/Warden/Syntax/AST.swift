@@ -28,9 +28,18 @@ package enum UnaryOp: String, Sendable, Hashable {
 
 /// Left-associative binary operators (everything but `&&`, `||` and `?:`).
 package enum BinaryOp: String, Sendable, Hashable, CaseIterable {
-    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
     case `in` = "in"
-    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case remainder = "%"
 
     package var isRelation: Bool {
         switch self {

@@ -253,8 +253,9 @@ package struct Lexer {
             } else {
                 pos += 1
                 let op = c == UInt8(ascii: "&") ? "&&" : "||"
-                error("unexpected character `\(Character(Unicode.Scalar(c)))`; did you mean `\(op)`?",
-                      SourceSpan(start: start, end: pos))
+                error(
+                    "unexpected character `\(Character(Unicode.Scalar(c)))`; did you mean `\(op)`?",
+                    SourceSpan(start: start, end: pos))
                 add(.invalid, from: start)
             }
         case UInt8(ascii: "/"):
@@ -405,7 +406,8 @@ package struct Lexer {
         var badMessage: String?
         while pos < bytes.count && bytes[pos] != UInt8(ascii: "`") && bytes[pos] != 0x0A && bytes[pos] != 0x0D {
             let c = bytes[pos]
-            let ok = Lexer.isIdentChar(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+            let ok =
+                Lexer.isIdentChar(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
                 || c == UInt8(ascii: "/") || c == UInt8(ascii: " ")
             if !ok && bad == nil {
                 let scalar = Lexer.decodeScalar(bytes, at: pos)
@@ -415,8 +417,9 @@ package struct Lexer {
             pos += 1
         }
         guard pos < bytes.count && bytes[pos] == UInt8(ascii: "`") else {
-            error("unterminated backtick-quoted name", SourceSpan(start: start, end: pos),
-                  incomplete: pos >= bytes.count)
+            error(
+                "unterminated backtick-quoted name", SourceSpan(start: start, end: pos),
+                incomplete: pos >= bytes.count)
             add(.invalid, from: start)
             return
         }
@@ -430,7 +433,9 @@ package struct Lexer {
             error("empty backtick-quoted name", SourceSpan(start: start, end: pos))
             add(.invalid, from: start)
         } else {
-            add(.quotedIdentifier, from: start, value: .name(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)))
+            add(
+                .quotedIdentifier, from: start,
+                value: .name(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)))
         }
     }
 
@@ -598,7 +603,8 @@ package struct Lexer {
             for k in 0..<count {
                 guard Lexer.isHexDigit(peek()) else {
                     let name = "\\" + String(Character(Unicode.Scalar(e)))
-                    error("`\(name)` must be followed by \(count) hexadecimal digits", SourceSpan(start: start, end: pos))
+                    error(
+                        "`\(name)` must be followed by \(count) hexadecimal digits", SourceSpan(start: start, end: pos))
                     _ = k
                     return
                 }
@@ -608,8 +614,9 @@ package struct Lexer {
             appendCodePoint(v, raw: isBytes && count == 2, into: &buf, span: SourceSpan(start: start, end: pos))
         case UInt8(ascii: "0")...UInt8(ascii: "3"):
             guard (0x30...0x37).contains(peek()) && (0x30...0x37).contains(peek(1)) else {
-                error("an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
-                      SourceSpan(start: start, end: pos))
+                error(
+                    "an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
+                    SourceSpan(start: start, end: pos))
                 return
             }
             let v = UInt32(e - 0x30) << 6 | UInt32(peek() - 0x30) << 3 | UInt32(peek(1) - 0x30)

@@ -109,12 +109,15 @@ struct ParserCore {
 
     /// Consumes a token of `kind` or reports `message` (with ", found X") and aborts.
     @discardableResult
-    private mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String, opener: SourceSpan? = nil) throws
+    private mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String, opener: SourceSpan? = nil)
+        throws
         -> Token
     {
         if let t = match(kind) { return t }
         // `whne` for `when`: a misspelt keyword gets a did-you-mean.
-        if case .keyword(let k) = kind, peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: [k.rawValue]) {
+        if case .keyword(let k) = kind, peek.kind == .identifier, let n = peek.name,
+            let near = nearest(n, in: [k.rawValue])
+        {
             report(message() + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
             throw ParseAbort()
         }
@@ -133,7 +136,9 @@ struct ParserCore {
             return "the number `\(source.text(t.span))`"
         default:
             var text = source.text(t.span)
-            if text.unicodeScalars.count > 24 { text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(24))) + "…" }
+            if text.unicodeScalars.count > 24 {
+                text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(24))) + "…"
+            }
             return "`\(text)`"
         }
     }
@@ -187,8 +192,9 @@ struct ParserCore {
                 if check(.policy) {
                     let h = try parsePolicyHeader()
                     if let first = file.header {
-                        report("a file has only one `policy` header", at: tokens[start],
-                               notes: [.init("the first `policy` header is here", span: first.span)])
+                        report(
+                            "a file has only one `policy` header", at: tokens[start],
+                            notes: [.init("the first `policy` header is here", span: first.span)])
                     } else if !file.statements.isEmpty {
                         report("the `policy` header must come before every other statement", at: tokens[start])
                     } else {
@@ -251,7 +257,8 @@ struct ParserCore {
         let name = try expectString("expected the policy's name (a string) after `policy`")
         var onError: Located<Action>?
         if match(.onError) != nil {
-            onError = try expectSeverity("expected a severity action (`allow`, `warn`, `blockAccess` or `wipeData`) after `onError`")
+            onError = try expectSeverity(
+                "expected a severity action (`allow`, `warn`, `blockAccess` or `wipeData`) after `onError`")
         }
         return PolicyHeader(name: name, onError: onError, span: kw.span.union(onError?.span ?? name.span))
     }
@@ -284,7 +291,8 @@ struct ParserCore {
             let fix = "\(source.text(peekNext.span)) in \(source.text(condition.span))"
             diagnostics.append(
                 Diagnostic(
-                    .error, "expected `then` after the rule's condition, found `contains`; to test membership, write `\(fix)`",
+                    .error,
+                    "expected `then` after the rule's condition, found `contains`; to test membership, write `\(fix)`",
                     span: condition.span.union(peekNext.span), fixIt: fix))
             throw ParseAbort()
         }
@@ -315,8 +323,9 @@ struct ParserCore {
                     message = Located(value: s, span: advance().span)
                 }
                 if let firstSpan = severitySpan {
-                    report("a rule has at most one severity action", at: t,
-                           notes: [.init("the first severity action is here", span: firstSpan)])
+                    report(
+                        "a rule has at most one severity action", at: t,
+                        notes: [.init("the first severity action is here", span: firstSpan)])
                 }
                 severitySpan = severitySpan ?? t.span
                 actions.append(.severity(Located(value: action, span: t.span), message: message))
@@ -427,8 +436,10 @@ struct ParserCore {
                 let keyTok = advance()
                 try expect(.assign, "expected `=` after the key `\(name)`")
                 let value = try parseLiteralValue()
-                entries.append(Assignment(key: Located(value: name, span: keyTok.span), value: value,
-                                          span: keyTok.span.union(value.span)))
+                entries.append(
+                    Assignment(
+                        key: Located(value: name, span: keyTok.span), value: value,
+                        span: keyTok.span.union(value.span)))
             } catch {
                 // One bad entry never hides the next: skip to the next line and go on.
                 try skipBadAssignment(from: start)
@@ -490,8 +501,9 @@ struct ParserCore {
             config = try parseAssignments(open: cOpen, what: "expected configuration").0
         }
         let close = try expect(.rightBrace, "expected `}` to close the test", opener: open.span)
-        return TestDecl(name: name, given: facts, givenSpan: givenOpen.span.union(givenClose.span), expect: expected,
-                        fired: fired, config: config, span: kw.span.union(close.span))
+        return TestDecl(
+            name: name, given: facts, givenSpan: givenOpen.span.union(givenClose.span), expect: expected,
+            fired: fired, config: config, span: kw.span.union(close.span))
     }
 
     /// stringList := "[" [ STRING { "," STRING } [ "," ] ] "]"
@@ -712,8 +724,9 @@ struct ParserCore {
     private mutating func pushPrefixNots(_ stack: inout [Pending], base: Int) throws {
         while let n = match(.not) {
             if let top = stack.last, top.level > Level.not {
-                report("`not` applies to a whole comparison and cannot follow `\(source.text(top.opSpan))`; use `!` or parentheses",
-                       at: n)
+                report(
+                    "`not` applies to a whole comparison and cannot follow `\(source.text(top.opSpan))`; use `!` or parentheses",
+                    at: n)
                 throw ParseAbort()
             }
             stack.append(Pending(level: Level.not, notToken: n))
@@ -765,8 +778,9 @@ struct ParserCore {
             let left = source.text(SourceSpan(start: start, end: notTok.span.start)).trimmingSpaces()
             let right = source.text(SourceSpan(start: p.opSpan.end, end: operand.span.end)).trimmingSpaces()
             diagnostics.append(
-                Diagnostic(.error, "`not in` is not an operator; write `not (x in y)`", span: span,
-                           fixIt: "not (\(left) in \(right))"))
+                Diagnostic(
+                    .error, "`not in` is not an operator; write `not (x in y)`", span: span,
+                    fixIt: "not (\(left) in \(right))"))
         }
         if p.level == Level.or || p.level == Level.and {
             p.operands.append(operand)
@@ -978,7 +992,8 @@ struct ParserCore {
         case .call:
             let close = try expect(.rightParen, "expected `,` or `)` in the argument list", opener: top.open)
             let first = top.target?.span ?? top.nameSpan
-            e = makeExpr(first.union(close.span), .call(top.name, target: top.target, args: top.items, nameSpan: top.nameSpan))
+            e = makeExpr(
+                first.union(close.span), .call(top.name, target: top.target, args: top.items, nameSpan: top.nameSpan))
         case .list:
             let close = try expect(.rightBracket, "expected `,` or `]` in the list", opener: top.open)
             e = makeExpr(top.open.union(close.span), .list(top.items))

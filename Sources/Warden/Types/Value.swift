@@ -87,7 +87,8 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
         /// function or operator takes the operands' runtime types; integer overflow; division or
         /// modulo by zero; a failed conversion (`int("x")`); a map key or list index that is not
         /// there.
-        case missingFact, malformedFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey, indexOutOfRange
+        case missingFact, malformedFact, noSuchOverload, overflow, divisionByZero, conversion, noSuchKey,
+            indexOutOfRange
         /// An argument out of a function's domain; an evaluation limit (``Limits``) hit; an unknown
         /// variable or field; a failure reported by a host function.
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom

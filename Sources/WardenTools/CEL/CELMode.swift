@@ -75,7 +75,9 @@ public enum CELMode {
     }
 
     /// Parses, resolves and evaluates plain CEL; a syntax error comes back as an error value.
-    static func evaluate(_ source: String, bindings: [String: Value], limits: EvalLimits = .init()) -> Result<Value, EvalError> {
+    static func evaluate(_ source: String, bindings: [String: Value], limits: EvalLimits = .init()) -> Result<
+        Value, EvalError
+    > {
         let file = SourceFile(name: "<input>", text: source)
         let parsed = Parser.parseExpression(file, options: SyntaxOptions(celMode: true))
         guard let expr = parsed.expr else {

@@ -54,7 +54,9 @@ enum ASTDumper {
             var out = "(config \(quote(c.name.value))"
             if let r = c.route { out += " route \(r.value.rawValue)" }
             if let apps = c.apps { out += " apps [" + apps.map { quote($0.value) }.joined(separator: " ") + "]" }
-            if let groups = c.groups { out += " groups [" + groups.map { quote($0.value) }.joined(separator: " ") + "]" }
+            if let groups = c.groups {
+                out += " groups [" + groups.map { quote($0.value) }.joined(separator: " ") + "]"
+            }
             if c.override != nil { out += " override" }
             for e in c.entries { out += " (\(e.key.value) \(dump(e.value)))" }
             return out + ")"
@@ -197,11 +199,12 @@ enum ASTDumper {
         case .double(let d): return "\(d)"
         case .string(let s): return quote(s)
         case .bytes(let b):
-            return "b\"" + b.map { byte in
-                byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
-                    ? String(Character(Unicode.Scalar(byte)))
-                    : "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }.joined() + "\""
+            return "b\""
+                + b.map { byte in
+                    byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
+                        ? String(Character(Unicode.Scalar(byte)))
+                        : "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+                }.joined() + "\""
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         }

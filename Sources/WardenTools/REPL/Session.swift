@@ -687,7 +687,9 @@ public struct Session {
         if p.configs.isEmpty { out += "no config blocks\n" }
         for c in p.configs {
             var head = "config \(ValuePrinter.quote(c.name)) route \(c.route.rawValue)"
-            if let apps = c.apps { head += " for apps [\(apps.sorted().map(ValuePrinter.quote).joined(separator: ", "))]" }
+            if let apps = c.apps {
+                head += " for apps [\(apps.sorted().map(ValuePrinter.quote).joined(separator: ", "))]"
+            }
             if let groups = c.groups {
                 head += " for groups [\(groups.sorted().map(ValuePrinter.quote).joined(separator: ", "))]"
             }

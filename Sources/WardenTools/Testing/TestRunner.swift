@@ -63,13 +63,15 @@ extension Program {
                 if g.slot < input.facts.count { input.facts[g.slot] = v }
             case .success(let v):
                 // Given, but not a value of the fact's type: malformed, as in `eval` (never missing).
-                let why = "expected `\(g.slot < schema.facts.count ? schema.facts[g.slot].type : .dyn)`, got `\(v.type)`"
+                let why =
+                    "expected `\(g.slot < schema.facts.count ? schema.facts[g.slot].type : .dyn)`, got `\(v.type)`"
                 givenErrors.append("the given value of `\(name)` is malformed: \(why)")
                 input.setMalformed(slot: g.slot, name: name, message: malformedFactMessage(name, why))
             case .failure(let e):
                 givenErrors.append("the given value of `\(name)` is an error: \(e.message)")
                 input.setMalformed(
-                    slot: g.slot, name: name, message: malformedFactMessage(name, "its given value is an error: \(e.message)"))
+                    slot: g.slot, name: name,
+                    message: malformedFactMessage(name, "its given value is an error: \(e.message)"))
             }
         }
         let decision = evaluate(input)
@@ -152,7 +154,8 @@ public enum TestText {
         for e in d.errors {
             switch e {
             case .rule(let name, let message, let line, let action):
-                out += "  error in \(ValuePrinter.quote(name)) (\(location(line, file: program.file(ofRule: name)))) → \(action.rawValue) (onError): \(message)\n"
+                out +=
+                    "  error in \(ValuePrinter.quote(name)) (\(location(line, file: program.file(ofRule: name)))) → \(action.rawValue) (onError): \(message)\n"
             case .fact(_, let message):
                 out += "  fact error: \(message)\n"
             }

@@ -3,7 +3,9 @@ import Warden
 /// Decisions as text for people (`warden eval --format text`, the REPL's `:eval`, failing tests).
 public enum DecisionText {
     /// `device 17: blockAccess`, and with `explain` each fired rule and error with its source line.
-    public static func render(_ d: Decision, program: Program, device: String, explain: Bool, showConfig: Bool) -> String {
+    public static func render(_ d: Decision, program: Program, device: String, explain: Bool, showConfig: Bool)
+        -> String
+    {
         var out = "device \(device): \(d.action.rawValue)\n"
         guard explain else { return out }
         out += explanation(d, program: program, showConfig: showConfig)
@@ -50,7 +52,8 @@ public enum DecisionText {
             }
         }
         guard !groups.isEmpty else { return "" }
-        return "  set by: " + groups.map { "\($0.origin.text): \($0.keys.joined(separator: ", "))" }.joined(separator: "; ")
+        return "  set by: "
+            + groups.map { "\($0.origin.text): \($0.keys.joined(separator: ", "))" }.joined(separator: "; ")
             + "; the rest are schema defaults\n"
     }
 

@@ -14,12 +14,14 @@ public enum SchemaText {
         let kw = schema.keys.map(\.name.count).max() ?? 0
         for k in schema.keys {
             let def = k.defaultValue.map { k.displayText($0) } ?? "none"
-            out += "  " + pad(k.name, kw) + "  " + pad(k.kind.typeName, 11) + "  default " + pad(def, 7) + "  " + k.allowed
+            out +=
+                "  " + pad(k.name, kw) + "  " + pad(k.kind.typeName, 11) + "  default " + pad(def, 7) + "  " + k.allowed
                 + "\n"
         }
         out += "\nEnums:\n"
         for e in EnumType.allCases {
-            out += "  " + pad(e.rawValue, 13) + "  " + e.members.joined(separator: e.isOrdered ? " < " : ", ")
+            out +=
+                "  " + pad(e.rawValue, 13) + "  " + e.members.joined(separator: e.isOrdered ? " < " : ", ")
                 + (e.isOrdered ? "" : "  (unordered)") + "\n"
         }
         return out
@@ -44,7 +46,9 @@ public enum SchemaText {
             var out = "key \(k.name): \(k.kind.typeName)\n  \(k.description)\n"
             out += "  default: " + (k.defaultValue.map { k.displayText($0) } ?? "none (left out unless set)") + "\n"
             out += "  allowed: \(k.allowed)\n"
-            if k.needsNetworkProtection { out += "  needs network protection (`DefenderNetworkProtectionEnable = 1`)\n" }
+            if k.needsNetworkProtection {
+                out += "  needs network protection (`DefenderNetworkProtectionEnable = 1`)\n"
+            }
             if let note = k.editionNote { out += "  note: \(note)\n" }
             out += "  on the wire: a string value in the app configuration's customSettings\n"
             return out

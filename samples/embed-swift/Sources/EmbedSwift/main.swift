@@ -6,11 +6,15 @@ import Warden
 let args = CommandLine.arguments
 guard args.count == 3, let source = try? String(contentsOfFile: args[1], encoding: .utf8),
     let devices = try? String(contentsOfFile: args[2], encoding: .utf8)
-else { FileHandle.standardError.write(Data("usage: EmbedSwift POLICY DEVICES.jsonl\n".utf8)); exit(2) }
+else {
+    FileHandle.standardError.write(Data("usage: EmbedSwift POLICY DEVICES.jsonl\n".utf8))
+    exit(2)
+}
 
 let program: Program
 do { program = try Engine().compile(source, name: args[1]) } catch {
-    FileHandle.standardError.write(Data(error.rendered().utf8)); exit(1)
+    FileHandle.standardError.write(Data(error.rendered().utf8))
+    exit(1)
 }
 let lines = devices.split(separator: "\n").map { Array($0.utf8) }
 let results = await withTaskGroup(of: [(Int, String)].self) { group in
