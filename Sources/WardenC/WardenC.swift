@@ -142,26 +142,8 @@ func cText(_ p: UnsafePointer<CChar>?) -> String? {
     return utf8Text(p, strlen(p))
 }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
+/// A JSON string literal (the core's one JSON quoting).
+func jsonString(_ s: String) -> String { JSONWriter.quoted(s) }
 
 func decisionJSON(_ d: Decision, idJSON: String?) -> String {
     var s = "{"
