@@ -14,7 +14,7 @@ import Warden
 public enum MatrixSVG {
     /// The height of a cell.
     public static let cellHeight = 52
-    static let titleHeight = 36
+    static let titleHeight = 52
     static let headerHeight = 28
     static let charWidth = 8
 
@@ -26,7 +26,7 @@ public enum MatrixSVG {
             max(line1(c).count, MatrixText.clip(c.verdict.rule ?? "", MatrixText.maxRuleWidth).count + 8)
         }.max() ?? 0
         let labels = g.columns.bands.map(\.label.count).max() ?? 0
-        let cellWidth = min(230, max(110, max(longest, labels) * 7 + 24))
+        let cellWidth = min(240, max(110, max(longest, labels) * 17 / 2 + 34))
         let top = titleHeight + headerHeight
         let gridHeight = g.rows.bands.count * cellHeight
         let byError = g.cells.contains { $0.contains { $0.verdict.byError || ($0.old?.byError ?? false) } }
@@ -34,7 +34,14 @@ public enum MatrixSVG {
         if byError { legendLines += 1 }
         if g.isDiff { legendLines += 1 }
         let title = "warden matrix: \(g.rows.fact) × \(g.columns.fact)"
-        let width = max(left + g.columns.bands.count * cellWidth + 12, title.count * 9 + 24, 420)
+        let total = g.cells.reduce(0) { $0 + $1.count }
+        let diffNote =
+            "dashed cells change: old → new (corner: the old action\(old.map { " of \($0)" } ?? "")); \(g.changedCount) of \(total) change"
+        var subtitle = "rows: \(g.rows.fact) ↓   columns: \(g.columns.fact) →"
+        if let given { subtitle += "   other facts: \(given)" }
+        let width = max(
+            left + g.columns.bands.count * cellWidth + 12, title.count * 9 + 24, subtitle.count * 7 + 24,
+            g.isDiff ? diffNote.count * 7 + 24 : 0, 420)
         let height = top + gridHeight + 16 + legendLines * 22 + 8
 
         var s = """
@@ -44,9 +51,7 @@ public enum MatrixSVG {
             """
         s += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
         s += "<text x=\"12\" y=\"24\" font-size=\"15\" font-weight=\"bold\" fill=\"#1a1a1a\">\(escape(title))</text>\n"
-        var subtitle = "rows: \(g.rows.fact) ↓   columns: \(g.columns.fact) →"
-        if let given { subtitle += "   other facts: \(given)" }
-        s += "<text x=\"12\" y=\"\(titleHeight + 16)\" fill=\"#555555\">\(escape(subtitle))</text>\n"
+        s += "<text x=\"12\" y=\"44\" fill=\"#555555\">\(escape(subtitle))</text>\n"
         for (c, b) in g.columns.bands.enumerated() {
             let x = left + c * cellWidth + cellWidth / 2
             s +=
@@ -76,10 +81,7 @@ public enum MatrixSVG {
         }
         if g.isDiff {
             ly += 22
-            let total = g.cells.reduce(0) { $0 + $1.count }
-            let note =
-                "dashed cells change: old → new (corner: the old action\(old.map { " of \($0)" } ?? "")); \(g.changedCount) of \(total) change"
-            s += "<text x=\"12\" y=\"\(ly + 12)\" fill=\"#555555\">\(escape(note))</text>\n"
+            s += "<text x=\"12\" y=\"\(ly + 12)\" fill=\"#555555\">\(escape(diffNote))</text>\n"
         }
         return s + "</svg>\n"
     }

@@ -82,23 +82,23 @@ public enum MatrixText {
         var out = "decision grid: \(g.rows.fact) (rows) × \(g.columns.fact) (columns)"
         if let given { out += "; other facts from \(given)" }
         out += "\n\n"
-        out += pad(corner, w0)
-        for (c, b) in g.columns.bands.enumerated() where c < widths.count { out += " | " + pad(b.label, widths[c]) }
-        out = trimmed(out) + "\n" + String(repeating: "-", count: w0)
+        var header = pad(corner, w0)
+        for (c, b) in g.columns.bands.enumerated() where c < widths.count { header += " | " + pad(b.label, widths[c]) }
+        out += trimmed(header) + "\n" + String(repeating: "-", count: w0)
         for w in widths { out += "-+-" + String(repeating: "-", count: w) }
         out += "\n"
         for (r, line) in g.cells.enumerated() where r < g.rows.bands.count {
-            out += pad(g.rows.bands[r].label, w0)
+            var row = pad(g.rows.bands[r].label, w0)
             for (c, cell) in line.enumerated() where c < widths.count && c < texts[r].count {
                 let t = pad(texts[r][c], widths[c])
-                out += " | "
+                row += " | "
                 if color {
-                    out += "\u{1B}[\(cell.changed ? "1;4;" : "")\(MatrixPalette.sgr(cell.verdict.action))m\(t)\u{1B}[0m"
+                    row += "\u{1B}[\(cell.changed ? "1;4;" : "")\(MatrixPalette.sgr(cell.verdict.action))m\(t)\u{1B}[0m"
                 } else {
-                    out += t
+                    row += t
                 }
             }
-            out = trimmed(out) + "\n"
+            out += trimmed(row) + "\n"
         }
         out += "\n" + legend(g, old: old)
         return out
