@@ -22,7 +22,7 @@ CASES = [
     ("pinAttempts", "manufacturer", ["--missing"]),
     ("threatLevel", "osVersion", ["--diff", OLD]),
 ]
-DOCS_CASE = ("threatLevel", "osVersion", ["--diff", OLD])
+DOCS_CASE = ("osVersion", "threatLevel", ["--diff", OLD])
 
 
 def fail(msg):

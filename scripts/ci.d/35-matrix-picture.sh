@@ -13,7 +13,7 @@ bin=.build/debug/warden
 browser=$(bash scripts/ensure-chromium.sh) || { echo "35-matrix-picture: FAILED: no headless Chromium" >&2; exit 1; }
 python3 scripts/matrix-picture-check.py "$bin" "$browser"
 [ -f docs/matrix.svg ] && [ -f docs/matrix.png ] || { echo "35-matrix-picture: FAILED: docs/matrix.svg or docs/matrix.png is missing" >&2; exit 1; }
-"$bin" matrix samples/outlook-conditional-launch.warden --rows threatLevel --cols osVersion \
+"$bin" matrix samples/outlook-conditional-launch.warden --rows osVersion --cols threatLevel \
   --given samples/matrix/healthy-phone.json --today 2025-01-15 --diff samples/matrix/outlook-previous.warden \
   --svg - | cmp -s - docs/matrix.svg || {
   echo "35-matrix-picture: FAILED: docs/matrix.svg is stale; run: python3 scripts/matrix-picture-check.py $bin \$(bash scripts/ensure-chromium.sh) --docs" >&2

@@ -193,9 +193,7 @@ public struct MatrixAxis: Sendable, Equatable {
             bands.append(MatrixBand(label: (firstCut.after ? "<= " : "< ") + text(firstCut.value), value: below))
         }
         // Between two cuts.
-        for i in cuts.indices.dropLast() {
-            let lo = cuts[i]
-            let hi = cuts[i + 1]
+        for (lo, hi) in zip(cuts, cuts.dropFirst()) {
             guard let rep = lowest(above: lo, width: width) else { continue }
             bands.append(MatrixBand(label: between(lo, hi, discrete: discrete), value: rep))
         }

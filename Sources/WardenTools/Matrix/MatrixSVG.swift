@@ -22,9 +22,10 @@ public enum MatrixSVG {
     public static func render(_ g: DecisionGrid, given: String? = nil, old: String? = nil) -> String {
         let rowLabelWidth = max(g.rows.fact.count + 2, g.rows.bands.map(\.label.count).max() ?? 0)
         let left = rowLabelWidth * charWidth + 24
-        let longest = g.cells.flatMap { $0 }.map { c in
-            max(line1(c).count, MatrixText.clip(c.verdict.rule ?? "", MatrixText.maxRuleWidth).count + 8)
-        }.max() ?? 0
+        let longest =
+            g.cells.flatMap { $0 }.map { c in
+                max(line1(c).count, MatrixText.clip(c.verdict.rule ?? "", MatrixText.maxRuleWidth).count + 8)
+            }.max() ?? 0
         let labels = g.columns.bands.map(\.label.count).max() ?? 0
         let cellWidth = min(240, max(110, max(longest, labels) * 17 / 2 + 34))
         let top = titleHeight + headerHeight
@@ -77,7 +78,8 @@ public enum MatrixSVG {
         }
         if byError {
             ly += 22
-            s += "<text x=\"12\" y=\"\(ly + 12)\" fill=\"#555555\">(error): the rule decided through its error (onError)</text>\n"
+            s +=
+                "<text x=\"12\" y=\"\(ly + 12)\" fill=\"#555555\">(error): the rule decided through its error (onError)</text>\n"
         }
         if g.isDiff {
             ly += 22
@@ -108,7 +110,8 @@ public enum MatrixSVG {
         s += "<text x=\"\(x + 8)\" y=\"\(y + 19)\" font-weight=\"bold\" fill=\"\(ink)\">\(escape(line1(c)))</text>"
         if let rule = c.verdict.rule {
             let maxChars = max(4, (width - 16) / 7)
-            let text = MatrixText.clip(rule, min(maxChars, MatrixText.maxRuleWidth)) + (c.verdict.byError ? " (error)" : "")
+            let text =
+                MatrixText.clip(rule, min(maxChars, MatrixText.maxRuleWidth)) + (c.verdict.byError ? " (error)" : "")
             s += "<text x=\"\(x + 8)\" y=\"\(y + 37)\" fill=\"\(ink)\">\(escape(text))</text>"
         }
         return s + "</g>\n"
@@ -126,7 +129,11 @@ public enum MatrixSVG {
             case "'": out += "&#39;"
             default:
                 // XML 1.0 forbids most control characters, even escaped.
-                if ch.value < 0x20 && ch != "\t" && ch != "\n" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 && ch != "\t" && ch != "\n" {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out

@@ -16,10 +16,11 @@ public enum MatrixPalette {
     /// `#2e7d32`.
     public static func hex(_ a: Action) -> String {
         let (r, g, b) = rgb(a)
-        return "#" + [r, g, b].map { n in
-            let s = String(n, radix: 16)
-            return s.count < 2 ? "0" + s : s
-        }.joined()
+        return "#"
+            + [r, g, b].map { n in
+                let s = String(n, radix: 16)
+                return s.count < 2 ? "0" + s : s
+            }.joined()
     }
 
     /// The colour of text on an action's fill (dark on amber, white on the others).

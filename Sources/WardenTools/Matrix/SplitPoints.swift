@@ -65,13 +65,13 @@ struct SplitCollector {
             if let target { walk(target, aliases: aliases) }
             var inner = aliases
             if let target, Self.comprehensions.contains(name), args.count >= 2,
-                case .ident(let v) = args[0].kind, references(target, aliases: aliases)
+                let v0 = args.first, case .ident(let v) = v0.kind, references(target, aliases: aliases)
             {
                 inner.insert(v)  // `tags.exists(t, t == "BYOD")`: `t` stands for the fact's elements
             }
             for a in args { walk(a, aliases: inner) }
             if let target, Self.stringTests.contains(name), args.count == 1,
-                references(target, aliases: aliases), let c = constant(args[0], aliases: aliases)
+                references(target, aliases: aliases), let a0 = args.first, let c = constant(a0, aliases: aliases)
             {
                 record(c, op: .equal, direct: false)
             }
@@ -151,8 +151,7 @@ struct SplitCollector {
             if u <= UInt64(Int64.max) { cut(.int(Int64(u)), op: op, direct: false) }
         case (.int, .double(let d)):
             // `x > 720.5`: the integers on both sides of the constant bound the bands.
-            if d.isFinite, d > -9.0e18, d < 9.0e18 {
-                let lo = Int64(d.rounded(.down))
+            if let lo = Int64(exactly: d.rounded(.down)) {
                 cut(.int(lo), op: .equal, direct: false)
                 if Double(lo) != d, lo < Int64.max { cut(.int(lo + 1), op: .equal, direct: false) }
             }
@@ -235,7 +234,8 @@ struct SplitCollector {
     private mutating func constant(_ e: Expr, aliases: Set<String>) -> Value? {
         guard facts(in: e, aliases: aliases).isEmpty else { return nil }
         var state = EvalState(
-            facts: [Value?](repeating: nil, count: program.schema.facts.count), limits: program.engine.limits.evalLimits)
+            facts: [Value?](repeating: nil, count: program.schema.facts.count), limits: program.engine.limits.evalLimits
+        )
         if case .success(let v) = program.evaluator.evaluate(e, &state) { return v }
         return nil
     }
