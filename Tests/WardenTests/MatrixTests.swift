@@ -117,6 +117,28 @@ import Testing
         #expect(try Self.labels("when rooted then warn", "manufacturer") == ["any"])
     }
 
+    @Test func splitsAtTheValueOfAGivenFactOrTodayFixedInEveryCell() throws {
+        let src = """
+            rule "pins"      when pinAttempts > offlineMinutes then blockAccess
+            rule "patch age" when daysBetween(patchLevel, today) > 90 then warn
+            """
+        let p = try Self.program(src)
+        let given = p.input(["offlineMinutes": .int(3), "today": .date(Self.today)])
+        func axis(_ fact: String, _ other: String) throws -> [String] {
+            try MatrixAxis.make(fact: fact, programs: [p], anyDate: Self.today, given: given, other: other).get()
+                .bands.map(\.label)
+        }
+        #expect(try axis("pinAttempts", "rooted") == ["<= 3", "> 3"])
+        // 90 days before 2025-01-15: a patch older than that is warned about.
+        #expect(try axis("patchLevel", "rooted") == ["< 2024-10-17", ">= 2024-10-17"])
+        // The other axis varies across the grid: it is no constant.
+        #expect(try axis("pinAttempts", "offlineMinutes") == ["any"])
+        let g = try DecisionGrid.make(
+            program: p, rows: "patchLevel", columns: "pinAttempts", given: given, today: Self.today
+        ).get()
+        #expect(g.cells.map { $0.map(\.verdict.action) } == [[.warn, .blockAccess], [.allow, .blockAccess]])
+    }
+
     @Test func rejectsUnknownFactsWithASuggestionAndFactsItCannotDraw() throws {
         let p = try Self.program("when rooted then wipeData")
         #expect(

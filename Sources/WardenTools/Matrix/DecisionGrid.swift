@@ -76,22 +76,26 @@ public struct DecisionGrid: Sendable {
             return .failure(MatrixError("the rows and the columns are both `\(rows)`; choose two different facts"))
         }
         let programs = [program] + (old.map { [$0] } ?? [])
+        let schema = program.schema
+        var base = given ?? program.input([:])
+        base.setIfMissing("today", .date(today), in: schema)
         let rowAxis: MatrixAxis
         let colAxis: MatrixAxis
-        switch MatrixAxis.make(fact: rows, programs: programs, missing: missing, anyDate: today) {
+        switch MatrixAxis.make(
+            fact: rows, programs: programs, missing: missing, anyDate: today, given: base, other: columns)
+        {
         case .failure(let e): return .failure(e)
         case .success(let a): rowAxis = a
         }
-        switch MatrixAxis.make(fact: columns, programs: programs, missing: missing, anyDate: today) {
+        switch MatrixAxis.make(
+            fact: columns, programs: programs, missing: missing, anyDate: today, given: base, other: rows)
+        {
         case .failure(let e): return .failure(e)
         case .success(let a): colAxis = a
         }
-        let schema = program.schema
         guard let rowSlot = schema.slot(ofFact: rows), let colSlot = schema.slot(ofFact: columns) else {
             return .failure(MatrixError("unknown fact `\(rows)` or `\(columns)`"))
         }
-        var base = given ?? program.input([:])
-        base.setIfMissing("today", .date(today), in: schema)
         var cells: [[GridCell]] = []
         var decision = Decision()
         for rb in rowAxis.bands {

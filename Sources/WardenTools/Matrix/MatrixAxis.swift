@@ -67,10 +67,13 @@ public struct MatrixAxis: Sendable, Equatable {
 
     /// The axis of `fact` over the split points of every program (a diff splits at both policies'
     /// constants). `missing` adds a band where the fact is not given. `anyDate` is the
-    /// representative of a date fact no rule compares with anything.
-    public static func make(fact: String, programs: [Program], missing: Bool = false, anyDate: Day)
-        -> Result<MatrixAxis, MatrixError>
-    {
+    /// representative of a date fact no rule compares with anything. `given`: the facts fixed in
+    /// every cell, so that a comparison with one of them (`pinAttempts > offlineMinutes`,
+    /// `daysBetween(patchLevel, today) > 90`) splits at its value; `other`: the other axis's fact.
+    public static func make(
+        fact: String, programs: [Program], missing: Bool = false, anyDate: Day, given: Input? = nil,
+        other: String? = nil
+    ) -> Result<MatrixAxis, MatrixError> {
         guard let first = programs.first else { return .failure(MatrixError("no policy")) }
         guard let def = first.schema.fact(named: fact) else {
             var m = "unknown fact `\(fact)`"
@@ -79,7 +82,8 @@ public struct MatrixAxis: Sendable, Equatable {
         }
         var points = SplitPoints()
         for p in programs {
-            let found = SplitCollector.collect(p, fact: fact, type: def.type)
+            let found = SplitCollector.collect(
+                p, fact: fact, type: def.type, known: given?.facts ?? [], other: other)
             points.cuts += found.cuts
             for s in found.strings where !points.strings.contains(s) { points.strings.append(s) }
         }
@@ -93,7 +97,7 @@ public struct MatrixAxis: Sendable, Equatable {
             bands = orderedBands(points.cuts, type: def.type, anyDate: anyDate)
         case .string:
             bands = points.strings.map { MatrixBand(label: ValuePrinter.quote($0), value: .string($0)) }
-            bands.append(MatrixBand(label: bands.isEmpty ? "any" : "other", value: .string(other(points.strings))))
+            bands.append(MatrixBand(label: bands.isEmpty ? "any" : "other", value: .string(otherString(points.strings))))
         case .list(.string):
             bands = [MatrixBand(label: "[]", value: .list([]))]
             bands += points.strings.map {
@@ -111,7 +115,7 @@ public struct MatrixAxis: Sendable, Equatable {
     }
 
     /// A string equal to none of the constants: `other`, else `other-2`, `other-3`, ...
-    static func other(_ constants: [String]) -> String {
+    static func otherString(_ constants: [String]) -> String {
         let taken = Set(constants)
         if !taken.contains("other") { return "other" }
         var n = 2

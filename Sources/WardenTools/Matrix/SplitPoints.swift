@@ -3,8 +3,10 @@ import Warden
 // The constants a policy's rules compare one fact with: where `warden matrix` splits an axis.
 // The walk reads the checked rule conditions (and the `let`s they use, inlined), finds relations
 // (`==`, `<`, `in`, ...) and string tests (`startsWith`, ...) with the fact on one side and a
-// constant on the other, and evaluates the constant side with the program's own evaluator over a
-// device with no facts (a side that reads a fact fails there, so only true constants are kept).
+// constant on the other, and evaluates the constant side with the program's own evaluator over the
+// facts fixed in every cell of the grid (the given ones; the axes' facts are left out, so a side
+// that reads them is never taken for a constant). `daysBetween(x, t) op n` cuts the date `x` at
+// `t - n`.
 
 /// One place where an ordered axis (int, version, date) is cut: just below a value (`x < c`,
 /// `x >= c`) or just above it (`x > c`, `x <= c`); an equality cuts on both sides.
@@ -33,17 +35,35 @@ struct SplitCollector {
     private(set) var points = SplitPoints()
     private let factNames: Set<String>
 
-    init(program: Program, fact: String, type: WardenType) {
+    /// The facts fixed in every cell (the given ones), with the axes' slots empty.
+    private let known: [Value?]
+    /// The facts that vary across the grid: this axis's and the other's.
+    private let varying: Set<String>
+
+    init(program: Program, fact: String, type: WardenType, known: [Value?], other: String?) {
         self.program = program
         self.fact = fact
         self.type = type
         for (i, l) in program.policy.lets.enumerated() where lets[l.name] == nil { lets[l.name] = i }
         factNames = Set(program.schema.facts.map(\.name))
+        var k = known
+        k.removeAll(keepingCapacity: true)
+        for (i, v) in known.enumerated() where i < program.schema.facts.count {
+            let name = program.schema.facts[i].name
+            k.append(name == fact || name == other ? nil : v)
+        }
+        while k.count < program.schema.facts.count { k.append(nil) }
+        self.known = k
+        self.varying = Set([fact] + (other.map { [$0] } ?? []))
     }
 
-    /// The split points of `fact` in every rule of the program.
-    static func collect(_ program: Program, fact: String, type: WardenType) -> SplitPoints {
-        var c = SplitCollector(program: program, fact: fact, type: type)
+    /// The split points of `fact` in every rule of the program. `known`: the facts fixed in every
+    /// cell by slot (a comparison with one of them is a comparison with a constant in the grid);
+    /// `other`: the other axis's fact, which is not fixed.
+    static func collect(_ program: Program, fact: String, type: WardenType, known: [Value?] = [], other: String? = nil)
+        -> SplitPoints
+    {
+        var c = SplitCollector(program: program, fact: fact, type: type, known: known, other: other)
         for rule in program.policy.rules { c.walk(rule.condition, aliases: []) }
         return c.points
     }
@@ -110,7 +130,15 @@ struct SplitCollector {
                 lhs.kind = .binary(first, Array(links.prefix(k)))
             }
             let direct = k == 0 && isFact(first, aliases: aliases)
-            if references(lhs, aliases: aliases), !references(link.rhs, aliases: aliases),
+            if k == 0, let (t, sign) = daysBetween(first, aliases: aliases),
+                let c = constant(link.rhs, aliases: aliases)
+            {
+                dateCut(t, sign, c, link.op)
+            } else if k == 0, let (t, sign) = daysBetween(link.rhs, aliases: aliases),
+                let c = constant(first, aliases: aliases)
+            {
+                dateCut(t, sign, c, Self.mirrored(link.op))
+            } else if references(lhs, aliases: aliases), !references(link.rhs, aliases: aliases),
                 let c = constant(link.rhs, aliases: aliases)
             {
                 record(c, op: link.op, direct: direct)
@@ -121,6 +149,25 @@ struct SplitCollector {
                 record(c, op: Self.mirrored(link.op), direct: isFact(link.rhs, aliases: aliases))
             }
         }
+    }
+
+    /// `daysBetween(x, t)` (sign -1: `t - x` days) or `daysBetween(t, x)` (sign +1: `x - t`) with
+    /// the date fact `x` itself and `t` a date fixed in the grid (a constant, `today`, a given fact).
+    private mutating func daysBetween(_ e: Expr, aliases: Set<String>) -> (Day, Int)? {
+        guard type == .date, case .call("daysBetween", nil, let args, _) = e.kind, args.count == 2,
+            let a = args.first, let b = args.last
+        else { return nil }
+        if isFact(a, aliases: aliases), case .date(let t)? = constant(b, aliases: aliases) { return (t, -1) }
+        if isFact(b, aliases: aliases), case .date(let t)? = constant(a, aliases: aliases) { return (t, 1) }
+        return nil
+    }
+
+    /// Cuts a date fact where `daysBetween(...) op n` changes: `t - x op n` is `x op' t - n` (the
+    /// comparison mirrored), `x - t op n` is `x op t + n`.
+    private mutating func dateCut(_ t: Day, _ sign: Int, _ n: Value, _ op: BinaryOp) {
+        guard case .int(let days) = n, days > -4_000_000, days < 4_000_000 else { return }
+        let d = Day(daysSinceEpoch: t.daysSinceEpoch + (sign < 0 ? -Int(days) : Int(days)))
+        cut(.date(d), op: sign < 0 ? Self.mirrored(op) : op, direct: true)
     }
 
     static func mirrored(_ op: BinaryOp) -> BinaryOp {
@@ -229,13 +276,12 @@ struct SplitCollector {
         }
     }
 
-    /// The value of a side that reads no fact, by the program's evaluator on a device with no
-    /// facts; nil when it reads a fact or a comprehension variable, or fails.
+    /// The value of a side that reads neither axis's fact, by the program's evaluator on the facts
+    /// fixed in every cell; nil when it reads an axis fact or a comprehension variable, or fails
+    /// (a fact neither axis nor given is missing there).
     private mutating func constant(_ e: Expr, aliases: Set<String>) -> Value? {
-        guard facts(in: e, aliases: aliases).isEmpty else { return nil }
-        var state = EvalState(
-            facts: [Value?](repeating: nil, count: program.schema.facts.count), limits: program.engine.limits.evalLimits
-        )
+        guard facts(in: e, aliases: aliases).isDisjoint(with: varying) else { return nil }
+        var state = EvalState(facts: known, limits: program.engine.limits.evalLimits)
         if case .success(let v) = program.evaluator.evaluate(e, &state) { return v }
         return nil
     }
