@@ -97,7 +97,8 @@ public struct MatrixAxis: Sendable, Equatable {
             bands = orderedBands(points.cuts, type: def.type, anyDate: anyDate)
         case .string:
             bands = points.strings.map { MatrixBand(label: ValuePrinter.quote($0), value: .string($0)) }
-            bands.append(MatrixBand(label: bands.isEmpty ? "any" : "other", value: .string(otherString(points.strings))))
+            let other = Value.string(otherString(points.strings))
+            bands.append(MatrixBand(label: bands.isEmpty ? "any" : "other", value: other))
         case .list(.string):
             bands = [MatrixBand(label: "[]", value: .list([]))]
             bands += points.strings.map {

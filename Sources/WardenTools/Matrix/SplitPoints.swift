@@ -120,34 +120,37 @@ struct SplitCollector {
     static let comprehensions: Set<String> = ["all", "exists", "exists_one", "filter", "map"]
     static let stringTests: Set<String> = ["startsWith", "endsWith", "contains"]
 
-    /// The relations of a chain `first op1 e1 op2 e2 ...`, each comparing the fold so far with its operand.
+    /// The first relation of a chain `first op1 e1 op2 e2 ...`: it compares the fold so far (the
+    /// arithmetic before it) with its operand. A later relation compares a boolean, which splits
+    /// nothing (booleans are enumerated), and skipping it keeps a long chain linear.
     private mutating func relations(_ first: Expr, _ links: [ChainLink], aliases: Set<String>) {
-        for (k, link) in links.enumerated() where link.op.isRelation {
-            var lhs = first
-            if k > 0 {
-                // The fold so far, as a node of its own (no side-table entry: the evaluator computes it).
-                lhs.id = -1
-                lhs.kind = .binary(first, Array(links.prefix(k)))
-            }
-            let direct = k == 0 && isFact(first, aliases: aliases)
-            if k == 0, let (t, sign) = daysBetween(first, aliases: aliases),
-                let c = constant(link.rhs, aliases: aliases)
-            {
-                dateCut(t, sign, c, link.op)
-            } else if k == 0, let (t, sign) = daysBetween(link.rhs, aliases: aliases),
-                let c = constant(first, aliases: aliases)
-            {
-                dateCut(t, sign, c, Self.mirrored(link.op))
-            } else if references(lhs, aliases: aliases), !references(link.rhs, aliases: aliases),
-                let c = constant(link.rhs, aliases: aliases)
-            {
-                record(c, op: link.op, direct: direct)
-            } else if references(link.rhs, aliases: aliases), !references(lhs, aliases: aliases),
-                let c = constant(lhs, aliases: aliases)
-            {
-                // `c op x` is `x op' c` with the comparison mirrored; `c in x` tests membership.
-                record(c, op: Self.mirrored(link.op), direct: isFact(link.rhs, aliases: aliases))
-            }
+        guard let k = links.firstIndex(where: { $0.op.isRelation }), let link = links.dropFirst(k).first else {
+            return
+        }
+        var lhs = first
+        if k > 0 {
+            // The fold so far, as a node of its own (no side-table entry: the evaluator computes it).
+            lhs.id = -1
+            lhs.kind = .binary(first, Array(links.prefix(k)))
+        }
+        let direct = k == 0 && isFact(first, aliases: aliases)
+        if k == 0, let (t, sign) = daysBetween(first, aliases: aliases),
+            let c = constant(link.rhs, aliases: aliases)
+        {
+            dateCut(t, sign, c, link.op)
+        } else if k == 0, let (t, sign) = daysBetween(link.rhs, aliases: aliases),
+            let c = constant(first, aliases: aliases)
+        {
+            dateCut(t, sign, c, Self.mirrored(link.op))
+        } else if references(lhs, aliases: aliases), !references(link.rhs, aliases: aliases),
+            let c = constant(link.rhs, aliases: aliases)
+        {
+            record(c, op: link.op, direct: direct)
+        } else if references(link.rhs, aliases: aliases), !references(lhs, aliases: aliases),
+            let c = constant(lhs, aliases: aliases)
+        {
+            // `c op x` is `x op' c` with the comparison mirrored; `c in x` tests membership.
+            record(c, op: Self.mirrored(link.op), direct: isFact(link.rhs, aliases: aliases))
         }
     }
 
