@@ -8,7 +8,7 @@ import WardenTools
     import Darwin
 #endif
 
-enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+enum MatrixColorMode: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
@@ -17,13 +17,13 @@ struct MatrixCommand: ParsableCommand {
         commandName: "matrix",
         abstract: "Draw the decision over two facts: a grid of actions and deciding rules.",
         discussion: """
-            Each axis splits its fact into bands: enums and booleans by member; integers, versions and dates at
-            the constants the rules compare them with (`< 11.0`, `11.0 – 12.0`, `>= 12.0`); strings by the
-            constants plus `other`. Each cell evaluates the policy for one device: the --given facts plus one
-            value of each band (which replaces a given value of the axis fact). Facts not given are missing, as in
-            `eval`. The cell shows the action's letter
-            (A allow, W warn, B blockAccess, X wipeData) and the deciding rule; `!` marks a rule that decided
-            through its error (onError). --svg writes the grid as an SVG picture; --diff OLD marks the cells
+            Each axis splits its fact into bands: enums and booleans by member; integers, versions and dates at \
+            the constants the rules compare them with (`< 11.0`, `11.0 – 12.0`, `>= 12.0`); strings by the \
+            constants plus `other`. Each cell evaluates the policy for one device: the --given facts plus one \
+            value of each band (which replaces a given value of the axis fact). Facts not given are missing, as in \
+            `eval`. The cell shows the action's letter \
+            (A allow, W warn, B blockAccess, X wipeData) and the deciding rule; `!` marks a rule that decided \
+            through its error (onError). --svg writes the grid as an SVG picture; --diff OLD marks the cells \
             whose action changes from the OLD policy.
             """)
 
@@ -54,7 +54,7 @@ struct MatrixCommand: ParsableCommand {
     var missing = false
 
     @Option(name: .long, help: "Colour the cells: auto (on a terminal), always or never.")
-    var color: ColorMode = .auto
+    var color: MatrixColorMode = .auto
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text

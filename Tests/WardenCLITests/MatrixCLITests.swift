@@ -121,6 +121,13 @@ import Testing
         #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write `/nonexistent/x.svg`"))
     }
 
+    @Test func drawsAPolicySetGivenAsADirectory() throws {
+        let r = try CLI.run(["matrix", "samples/policy-set", "--rows", "threatLevel", "--cols", "management"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("decision grid: threatLevel (rows) × management (columns)\n"))
+        #expect(r.stdout.contains("threatLevel \\ management | unmanaged"))
+    }
+
     @Test func showsAMissingBandWhereRulesFailClosed() throws {
         let r = try CLI.run(Self.base + ["--rows", "pinAttempts", "--cols", "defenderActive", "--missing"])
         #expect(r.status == 0)

@@ -151,6 +151,14 @@ import Testing
                 == "cannot draw `score` (of type `double`) as an axis")
     }
 
+    @Test func refusesAnAxisOfMoreBandsThanAPictureCanShow() throws {
+        let src = (0..<40).map { "rule \"r\($0)\" when pinAttempts == \($0 * 2) then warn" }.joined(separator: "\n")
+        let p = try Self.program(src)
+        #expect(
+            MatrixAxis.make(fact: "pinAttempts", programs: [p], anyDate: Self.today).failure?.message
+                == "`pinAttempts` splits into 81 bands; a grid axis has at most 64")
+    }
+
     /// For random policies of integer comparisons, every integer decides as its band's
     /// representative does: the bands never hide a change of decision.
     @Test func everyIntegerDecidesAsItsBandsRepresentative() throws {
