@@ -3,7 +3,8 @@
 the colour of every cell in the screenshot must be the palette colour of the action that
 `warden eval` (not the matrix) gives the cell's device: the --given facts plus the row's and the
 column's band value. With --diff, the corner of each changed cell must have the old policy's colour.
-A deliberately wrong picture must be caught (the check's own failure path).
+A deliberately wrong picture must be caught (the check's own failure path). The text grid must be
+coloured on a terminal (a pty) and plain on a pipe or with NO_COLOR.
 
 Usage: matrix-picture-check.py WARDEN BROWSER [--docs]   (--docs also rewrites docs/matrix.svg and
 docs/matrix.png). Standard library only: the PNG is decoded here (zlib)."""
@@ -164,6 +165,37 @@ def check_picture(rows, rects, now, old):
     return bad
 
 
+def check_terminal(warden):
+    """On a terminal the grid is coloured by action (auto); NO_COLOR and a pipe leave it plain."""
+    import pty
+    args = [warden, "matrix", POLICY, "--rows", "rooted", "--cols", "threatLevel", "--given", GIVEN, "--today", TODAY]
+    def on_tty(env):
+        master, slave = pty.openpty()
+        p = subprocess.Popen(args, stdout=slave, stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait()
+        os.close(master)
+        return out.decode()
+    coloured = on_tty(dict(os.environ, TERM="xterm"))
+    if "\x1b[45;97mX rooted" not in coloured or "\x1b[42;97mA" not in coloured:
+        fail("on a terminal the grid is not coloured by action:\n" + coloured)
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    if "\x1b[" in on_tty(env):
+        fail("NO_COLOR did not turn the colours off")
+    if "\x1b[" in run(args):
+        fail("a pipe got colours")
+
+
 def main():
     if len(sys.argv) < 3:
         fail("usage: matrix-picture-check.py WARDEN BROWSER [--docs]")
@@ -206,6 +238,7 @@ def main():
             if not check_picture(screenshot(browser, bad_svg, os.path.join(tmp, "wrong.png")), cells(bad_svg), now,
                                  None):
                 fail("a cell painted %s instead of %s was not caught" % (wrong, now[(0, 0)]))
+    check_terminal(warden)
     if len(colours) < 3 or changed == 0:
         fail("the cases show too little: actions %s, %d changed cells" % (sorted(colours), changed))
     if "--docs" in sys.argv[3:]:
@@ -215,7 +248,7 @@ def main():
         screenshot(browser, "docs/matrix.svg", "docs/matrix.png")
         print("wrote docs/matrix.svg and docs/matrix.png")
     print("35-matrix-picture: %d cells in %d grids have the colours of warden eval's decisions (%s); %d changed "
-          "cells show the old action; a wrong colour is caught" % (checked, len(CASES), ", ".join(sorted(colours)),
+          "cells show the old action; a wrong colour is caught; a terminal gets colours, a pipe none" % (checked, len(CASES), ", ".join(sorted(colours)),
                                                                   changed))
 
 
