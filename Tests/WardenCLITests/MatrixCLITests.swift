@@ -121,6 +121,16 @@ import Testing
         #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write `/nonexistent/x.svg`"))
     }
 
+    @Test func theMatrixSamplesAreFormattedAndPassTheirTests() throws {
+        let fmt = try CLI.run(["fmt", "--check", Self.previous])
+        #expect(fmt.status == 0, "\(fmt.stdout)\(fmt.stderr)")
+        let test = try CLI.run(["test", Self.previous])
+        #expect(test.status == 0 && test.stdout.hasSuffix("1 passed, 0 failed\n"), "\(test.stdout)")
+        // The given device is a healthy phone: the sample policy allows it as it is.
+        let eval = try CLI.run(["eval", Self.policy, "--facts", Self.given, "--today", "2025-01-15"])
+        #expect(eval.status == 0 && eval.stdout == "device line 1: allow\n", "\(eval.stdout)\(eval.stderr)")
+    }
+
     @Test func drawsAPolicySetGivenAsADirectory() throws {
         let r = try CLI.run(["matrix", "samples/policy-set", "--rows", "threatLevel", "--cols", "management"])
         #expect(r.status == 0, "\(r.stderr)")
