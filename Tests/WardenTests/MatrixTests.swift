@@ -188,6 +188,64 @@ import Testing
         }
     }
 
+    /// The same for versions (dense: a band just above a constant starts at a representative with
+    /// one more component) and for dates compared through `daysBetween` with `today`.
+    @Test func everyVersionAndDateDecidesAsItsBandsRepresentative() throws {
+        var rng = SplitMix(seed: 1515)
+        let ops = ["<", "<=", ">", ">=", "==", "!="]
+        var versions: [Version] = []
+        for a in 8...13 {
+            versions += Version("\(a)").map { [$0] } ?? []
+            for b in 0...3 { for c in 0...1 { versions += Version("\(a).\(b).\(c)").map { [$0] } ?? [] } }
+        }
+        let base = Day("2024-01-01") ?? Self.today
+        for _ in 0..<100 {
+            var src = ""
+            for r in 0..<(1 + rng.int(4)) {
+                let v = "\(9 + rng.int(4))" + (rng.int(2) == 0 ? "" : ".\(rng.int(3))")
+                src += "rule \"v\(r)\" when osVersion \(ops[rng.int(ops.count)]) \"\(v)\" then warn\n"
+                let n = rng.int(30)
+                src += "rule \"d\(r)\" when daysBetween(patchLevel, today) \(ops[rng.int(ops.count)]) \(n) then warn\n"
+            }
+            let p = try Self.program(src)
+            let today = Day(daysSinceEpoch: base.daysSinceEpoch + 20)
+            let given = p.input(["today": .date(today)])
+            func reps(_ fact: String) throws -> [Value] {
+                try MatrixAxis.make(fact: fact, programs: [p], anyDate: today, given: given, other: "rooted").get()
+                    .bands.compactMap(\.value)
+            }
+            func fired(_ fact: String, _ v: Value) -> [String] {
+                p.evaluate(p.input(["today": .date(today), fact: v])).fired.map(\.name).filter {
+                    $0.hasPrefix(fact == "osVersion" ? "v" : "d")
+                }
+            }
+            // A value's band is the number of cuts below it (a cut just above `c` is below `v` when `c < v`).
+            func cuts(_ fact: String, _ type: WardenType) -> [AxisCut] {
+                let raw = SplitCollector.collect(p, fact: fact, type: type, known: given.facts, other: "rooted").cuts
+                return MatrixAxis.sortedCuts(raw, discrete: type != .version)
+            }
+            let versionCuts = cuts("osVersion", .version)
+            let dateCuts = cuts("patchLevel", .date)
+            func band(_ fact: String, _ type: WardenType, _ v: Value) -> Int {
+                (type == .version ? versionCuts : dateCuts).filter {
+                    let k = MatrixAxis.compare($0.value, v)
+                    return k < 0 || (k == 0 && !$0.after)
+                }.count
+            }
+            let vr = try reps("osVersion")
+            for v in versions {
+                let b = band("osVersion", .version, .version(v))
+                #expect(b < vr.count && fired("osVersion", .version(v)) == fired("osVersion", vr[b]), "\(src) at \(v)")
+            }
+            let dr = try reps("patchLevel")
+            for offset in -15...25 {
+                let d = Value.date(Day(daysSinceEpoch: base.daysSinceEpoch + offset))
+                let b = band("patchLevel", .date, d)
+                #expect(b < dr.count && fired("patchLevel", d) == fired("patchLevel", dr[b]), "\(src) at \(d)")
+            }
+        }
+    }
+
     // MARK: - The grid
 
     static let policy = """
