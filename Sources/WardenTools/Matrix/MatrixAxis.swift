@@ -81,11 +81,12 @@ public struct MatrixAxis: Sendable, Equatable {
             return .failure(MatrixError(m))
         }
         var points = SplitPoints()
+        var seen: Set<String> = []
         for p in programs {
             let found = SplitCollector.collect(
                 p, fact: fact, type: def.type, known: given?.facts ?? [], other: other)
             points.cuts += found.cuts
-            for s in found.strings where !points.strings.contains(s) { points.strings.append(s) }
+            for s in found.strings where seen.insert(s).inserted { points.strings.append(s) }
         }
         var bands: [MatrixBand]
         switch def.type {
@@ -163,13 +164,16 @@ public struct MatrixAxis: Sendable, Equatable {
             }
             out = kept.sorted { $0.0 < $1.0 }.map(\.1)
         } else {
-            for c in cuts
-            where !out.contains(where: { compare($0.value, c.value) == 0 && $0.after == c.after }) {
+            // Sorted (ties in source order), then equal neighbours dropped: the first written names a cut.
+            let sorted = cuts.enumerated().sorted { (x, y) in
+                let k = compare(x.element.value, y.element.value)
+                if k != 0 { return k < 0 }
+                if x.element.after != y.element.after { return !x.element.after }
+                return x.offset < y.offset
+            }.map(\.element)
+            for c in sorted {
+                if let last = out.last, compare(last.value, c.value) == 0, last.after == c.after { continue }
                 out.append(c)
-            }
-            out.sort { (a, b) in
-                let k = compare(a.value, b.value)
-                return k != 0 ? k < 0 : (!a.after && b.after)
             }
         }
         return out

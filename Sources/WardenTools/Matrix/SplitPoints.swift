@@ -33,6 +33,7 @@ struct SplitCollector {
     private var letFacts: [Int: Set<String>] = [:]
     private var walkedLets: Set<Int> = []
     private(set) var points = SplitPoints()
+    private var seenStrings: Set<String> = []
     private let factNames: Set<String>
 
     /// The facts fixed in every cell (the given ones), with the axes' slots empty.
@@ -190,9 +191,9 @@ struct SplitCollector {
     private mutating func record(_ c: Value, op: BinaryOp, direct: Bool) {
         switch (type, c) {
         case (.string, .string(let s)), (.list(.string), .string(let s)):
-            if !points.strings.contains(s) { points.strings.append(s) }
+            if seenStrings.insert(s).inserted { points.strings.append(s) }
         case (.string, .list(let items)), (.list(.string), .list(let items)):
-            for case .string(let s) in items where !points.strings.contains(s) { points.strings.append(s) }
+            for case .string(let s) in items where seenStrings.insert(s).inserted { points.strings.append(s) }
         case (.int, .int), (.version, .version), (.date, .date):
             cut(c, op: op, direct: direct)
         case (.int, .list(let items)), (.version, .list(let items)), (.date, .list(let items)):
