@@ -41,7 +41,10 @@ struct MatrixCommand: ParsableCommand {
         help: ArgumentHelp("The other facts of every cell: a JSON object (a .json file).", valueName: "facts.json"))
     var given: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also write the grid as SVG (- for standard output).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also write the grid as SVG (- writes it to standard output instead of the table).", valueName: "file"))
     var svg: String?
 
     @Option(
