@@ -9,7 +9,8 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             The files and directories (a directory means its `*.warden` files, recursively, in path order) \
             are checked as one policy set: rule names are unique across it, and config conflicts and lints \
-            run across its files. Exit status 1 when there is an error (with --strict, also a warning).
+            run across its files. Exit status: 0 no error; 1 an error (with --strict, also a warning); 2 a usage \
+            error or a file that cannot be read.
             """)
 
     @Argument(help: "Policy files (.warden) and directories: one policy set.")
@@ -21,7 +22,11 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() throws {
-        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
+        let program: Program
+        switch PolicyLoader.loadSetChecked(files, engine: limitOptions.engine) {
+        case .failure(let f): throw f.exitCode(invalid: 1)
+        case .success(let p): program = p
+        }
         let rules = program.ruleNames.count
         let w = program.warnings.filter { $0.severity == .warning }.count
         let name = files.joined(separator: " ")

@@ -60,8 +60,9 @@ struct ExprCommand: ParsableCommand {
         switch Files.readAll(path) {
         case .success(let b): bytes = b
         case .failure(let err):
+            // An unreadable batch file is a usage error (exit 2), like an unreadable facts file.
             Output.error("error: \(err.description)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         var start = 0
         var lines: [ArraySlice<UInt8>] = []
@@ -79,7 +80,6 @@ struct ExprCommand: ParsableCommand {
     /// Typed mode: the schema's facts (from `--facts`: a `.json` object, or the first line of a JSON Lines file).
     func runTyped(source: String?, facts: String?, bindings: String?, json: Bool) throws {
         guard let source else {
-            Output.error("error: --batch needs --cel")
             throw ValidationError("--batch needs --cel")
         }
         if bindings != nil {
