@@ -11,6 +11,11 @@ struct CheckCommand: ParsableCommand {
             are checked as one policy set: rule names are unique across it, and config conflicts and lints \
             run across its files. Exit status: 0 no error; 1 an error (with --strict, also a warning); 2 a usage \
             error or a file that cannot be read.
+
+            EXAMPLES:
+              warden check policy.warden
+              warden check policies/ --strict
+              warden check policy.warden --color never
             """)
 
     @Argument(help: "Policy files (.warden) and directories: one policy set.")
@@ -21,7 +26,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         let program: Program
         switch PolicyLoader.loadSetChecked(files, engine: limitOptions.engine) {
         case .failure(let f): throw f.exitCode(invalid: 1)

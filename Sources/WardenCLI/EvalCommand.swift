@@ -22,15 +22,23 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a policy for each device of a facts file.",
         discussion: """
-            Facts are JSON Lines (one device object per line; `-` reads standard input), or, for a file
-            whose name ends in `.json`, one object or an array of objects. A line that is not a device
+            Facts are JSON Lines (one device object per line; `-` reads standard input), or, for a file \
+            whose name ends in `.json`, one object or an array of objects. A line that is not a device \
             gets an error line carrying the policy's onError action, and evaluation goes on.
-            Over more than one device, a summary ends the run on standard error (--quiet omits it,
+
+            Over more than one device, a summary ends the run on standard error (--quiet omits it, \
             --summary json prints it as JSON); on a terminal, a run longer than a second shows its progress.
 
-            Exit status: 0 every device was decided from well-formed facts (a missing fact is not
-            malformed); 1 a line was not a device, a fact was malformed, or the facts file was empty;
+            Exit status: 0 every device was decided from well-formed facts (a missing fact is not \
+            malformed); 1 a line was not a device, a fact was malformed, or the facts file was empty; \
             2 a usage error, a file that cannot be read, or a policy with errors.
+
+            EXAMPLES:
+              warden eval policy.warden --facts devices.jsonl
+              warden eval policies/ --facts devices.jsonl --format json --explain
+              warden eval policy.warden --facts - --summary json < devices.jsonl
+              warden eval policy.warden --facts devices.jsonl --jobs 4 --quiet
+              cat devices.jsonl | warden eval policy.warden --facts - --today 2025-01-31
             """)
 
     @Argument(help: "The policy: files and directories, compiled as one policy set.")
@@ -80,7 +88,10 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         if quiet && summary != nil { throw ValidationError("--quiet and --summary cannot be used together") }
         let program: Program
         switch PolicyLoader.loadSetChecked(files, engine: limitOptions.engine) {
@@ -239,8 +250,9 @@ struct DecisionPrinter {
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
             Output.write(
-                DecisionText.render(
-                    d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig))
+                Output.outputStyle.decisionText(
+                    DecisionText.render(
+                        d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig)))
         }
     }
 
@@ -250,7 +262,8 @@ struct DecisionPrinter {
             writer.writeInvalid(line: line, message: message, action: program.onError)
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
-            Output.line("line \(line): \(program.onError.rawValue) (error: \(message))")
+            Output.line(
+                Output.outputStyle.decisionText("line \(line): \(program.onError.rawValue) (error: \(message))"))
         }
     }
 

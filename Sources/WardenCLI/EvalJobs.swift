@@ -50,6 +50,7 @@ enum EvalJobs {
         format: OutputFormat, explain: Bool
     ) -> EvalPart {
         var part = EvalPart()
+        let style = Output.outputStyle
         var seen: Set<String> = []
         var writer = DecisionWriter()
         writer.ruleFiles = program.ruleFiles
@@ -67,7 +68,9 @@ enum EvalJobs {
                 switch format {
                 case .json: writer.writeInvalid(line: n, message: e.message, action: program.onError)
                 case .text:
-                    part.bytes.append(contentsOf: "line \(n): \(program.onError.rawValue) (error: \(e.message))\n".utf8)
+                    part.bytes.append(
+                        contentsOf: style.decisionText("line \(n): \(program.onError.rawValue) (error: \(e.message))\n")
+                            .utf8)
                 }
             case .device(let d):
                 // Bounded like the serial path: 21 names are enough for its cap of 20.
@@ -81,9 +84,10 @@ enum EvalJobs {
                 case .json: writer.write(decision, id: d.idJSON)
                 case .text:
                     part.bytes.append(
-                        contentsOf: DecisionText.render(
-                            decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
-                            showConfig: showConfig
+                        contentsOf: style.decisionText(
+                            DecisionText.render(
+                                decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
+                                showConfig: showConfig)
                         ).utf8)
                 }
             }

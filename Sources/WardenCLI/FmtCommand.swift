@@ -19,6 +19,12 @@ struct FmtCommand: ParsableCommand {
             untouched and its diagnostics are printed. Exit status: 0 success; 1 a file with syntax errors, not \
             formatted (--check), or that cannot be rewritten (--write); 2 a usage error or a file that cannot \
             be read.
+
+            EXAMPLES:
+              warden fmt policy.warden
+              warden fmt --check policies/
+              warden fmt --write policies/
+              cat policy.warden | warden fmt -
             """)
 
     @Flag(name: .long, help: "List files that are not formatted; exit 1 if any.")
@@ -35,7 +41,10 @@ struct FmtCommand: ParsableCommand {
         if write && files.contains("-") { throw ValidationError("--write cannot rewrite standard input") }
     }
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         var failed = false
         var unreadable = false
         // A directory means its `*.warden` files, recursively, in path order.

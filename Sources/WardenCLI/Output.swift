@@ -44,11 +44,16 @@ enum Output {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes to standard error at once (after flushing standard output, to keep order on a terminal).
+    /// Colour for standard error (diagnostics) and standard output (explanations): `--color`.
+    nonisolated(unsafe) static var errorStyle = TerminalStyle.plain
+    nonisolated(unsafe) static var outputStyle = TerminalStyle.plain
+
+    /// Writes to standard error at once (after flushing standard output, to keep order on a terminal);
+    /// diagnostics in it are coloured with `--color`.
     static func error(_ s: String) {
         flush()
         clearProgress()
-        let text = s.hasSuffix("\n") ? s : s + "\n"
+        let text = errorStyle.diagnostics(s.hasSuffix("\n") ? s : s + "\n")
         writeAll(2, Array(text.utf8))
     }
 

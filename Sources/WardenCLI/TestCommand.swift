@@ -11,6 +11,11 @@ struct TestCommand: ParsableCommand {
             decision with its explanation. The last line is `N passed, M failed`. Facts a test does not give \
             are missing, as in `eval`. Exit status: 0 every test passed; 1 a test failed, a file has errors, or \
             --filter matches no test; 2 a usage error or a file that cannot be read.
+
+            EXAMPLES:
+              warden test policy.warden
+              warden test policies/ --filter rooted
+              warden test policy.warden --strict --coverage
             """)
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
@@ -27,7 +32,10 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "List, per policy, the rules that no test made fire.")
     var coverage = false
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         var passed = 0
         var failed = 0
         var fileErrors = false
@@ -47,7 +55,9 @@ struct TestCommand: ParsableCommand {
             }
             for r in results {
                 if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
-                Output.write(TestText.render(r, file: r.file ?? path, program: program, strict: strict))
+                Output.write(
+                    Output.outputStyle.decisionText(
+                        TestText.render(r, file: r.file ?? path, program: program, strict: strict)))
             }
             if coverage {
                 coverageText += TestText.coverage(results, file: path, program: program)
