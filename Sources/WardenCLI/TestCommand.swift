@@ -56,7 +56,7 @@ struct TestCommand: ParsableCommand {
             for r in results {
                 if r.passed(strict: strict) { passed += 1 } else { failed += 1 }
                 Output.write(
-                    Output.outputStyle.decisionText(
+                    Output.outputStyle.testText(
                         TestText.render(r, file: r.file ?? path, program: program, strict: strict)))
             }
             if coverage {

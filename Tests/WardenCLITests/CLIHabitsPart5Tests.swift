@@ -72,6 +72,18 @@ import WardenTools
                 == "device 4: \u{1B}[1;35mwipeData\u{1B}[0m\n  fired \"rooted\" → \u{1B}[33mwarn\u{1B}[0m: m\n")
     }
 
+    @Test func testResultsAreColouredWithColorAlways() throws {
+        let r = try CLI.run(["test", "samples/threat-level.warden", "--color", "always"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\u{1B}[1;32mPASS\u{1B}[0m samples/threat-level.warden: a high threat is blocked\n"))
+        let plain = try CLI.run(["test", "samples/threat-level.warden"])
+        #expect(plain.stdout.contains("PASS samples/threat-level.warden: a high threat is blocked\n"))
+        #expect(!plain.stdout.contains("\u{1B}"))
+        #expect(
+            TerminalStyle(enabled: true).testText("FAIL f: t\n  got warn\n")
+                == "\u{1B}[1;31mFAIL\u{1B}[0m f: t\n  got warn\n")
+    }
+
     @Test func everySubcommandsHelpHasExamplesAndUnwrappedParagraphs() throws {
         for command in ["check", "eval", "expr", "test", "fmt", "repl", "schema", "bench", "version"] {
             let r = try CLI.run([command, "--help"])

@@ -109,6 +109,18 @@ public struct TerminalStyle: Sendable {
         }
     }
 
+    /// `warden test` output: `PASS` in green, `FAIL` in red, and the explanations of failures as
+    /// in `decisionText`.
+    public func testText(_ text: String) -> String {
+        guard enabled else { return text }
+        return decisionText(
+            mapLines(text) { line in
+                if line.hasPrefix("PASS ") { return paint("PASS", "1;32") + line.dropFirst(4) }
+                if line.hasPrefix("FAIL ") { return paint("FAIL", "1;31") + line.dropFirst(4) }
+                return String(line)
+            })
+    }
+
     func mapLines(_ text: String, _ body: (Substring) -> String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map(body).joined(separator: "\n")
     }
