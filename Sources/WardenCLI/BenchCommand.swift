@@ -14,11 +14,16 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the evaluation of a policy over a facts file (the evaluation loop only).",
         discussion: """
-            Loads and converts every device first (JSON Lines) into a `DeviceBatch`, then times
-            `Program.evaluate(_:at:into:)` over all of them: a warm-up pass, then several samples of whole passes; the median is reported.
-            Prints ns per decision, decisions per second, compile time, the count of each action and the
-            SHA-256 of the projected decisions, one `{"id":..,"decision":..,"fired":[..]}` line per device
+            Loads and converts every device first (JSON Lines) into a `DeviceBatch`, then times \
+            `Program.evaluate(_:at:into:)` over all of them: a warm-up pass, then several samples of whole \
+            passes; the median is reported.
+
+            Prints ns per decision, decisions per second, compile time, the count of each action and the \
+            SHA-256 of the projected decisions, one `{"id":..,"decision":..,"fired":[..]}` line per device \
             (the reference format of Benchmarks/compare.sh), so a wrong fast engine is caught.
+
+            EXAMPLES:
+              warden bench policy.warden --facts devices.jsonl
             """)
 
     @Argument(help: "The policy: files and directories, compiled as one policy set.")

@@ -9,7 +9,13 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             The files and directories (a directory means its `*.warden` files, recursively, in path order) \
             are checked as one policy set: rule names are unique across it, and config conflicts and lints \
-            run across its files. Exit status 1 when there is an error (with --strict, also a warning).
+            run across its files. Exit status: 0 no error; 1 an error (with --strict, also a warning); 2 a usage \
+            error or a file that cannot be read.
+
+            EXAMPLES:
+              warden check policy.warden
+              warden check policies/ --strict
+              warden check policy.warden --color never
             """)
 
     @Argument(help: "Policy files (.warden) and directories: one policy set.")
@@ -20,8 +26,15 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
-        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
+        colorOption.apply()
+        let program: Program
+        switch PolicyLoader.loadSetChecked(files, engine: limitOptions.engine) {
+        case .failure(let f): throw f.exitCode(invalid: 1)
+        case .success(let p): program = p
+        }
         let rules = program.ruleNames.count
         let w = program.warnings.filter { $0.severity == .warning }.count
         let name = files.joined(separator: " ")

@@ -13,3 +13,15 @@ enum CommandSuggestion {
         return "error: unknown command `\(first)`; did you mean `\(near)`?\nSee 'warden --help' for the commands."
     }
 }
+
+/// `warden expr '-1 + 2'`: argument-parser takes an expression that starts with `-` for an
+/// unknown option; the hint says that `--` ends the options.
+enum OptionHint {
+    /// The line to add to argument-parser's usage error `message` for `arguments`, if any.
+    static func hint(for arguments: [String], message: String) -> String? {
+        guard arguments.first == "expr", message.contains("Unknown option '-"),
+            !message.contains("Did you mean")
+        else { return nil }
+        return "Hint: put the expression after `--` when it starts with `-`: warden expr -- '-1 + 2'"
+    }
+}

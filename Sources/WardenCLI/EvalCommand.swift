@@ -12,15 +12,33 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
+/// `eval --summary`: the fleet summary as text or JSON.
+enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a policy for each device of a facts file.",
         discussion: """
-            Facts are JSON Lines (one device object per line; `-` reads standard input), or, for a file
-            whose name ends in `.json`, one object or an array of objects. A line that is not a device
+            Facts are JSON Lines (one device object per line; `-` reads standard input), or, for a file \
+            whose name ends in `.json`, one object or an array of objects. A line that is not a device \
             gets an error line carrying the policy's onError action, and evaluation goes on.
-            Exit status 1 when any line or fact had an error.
+
+            Over more than one device, a summary ends the run on standard error (--quiet omits it, \
+            --summary json prints it as JSON); on a terminal, a run longer than a second shows its progress.
+
+            Exit status: 0 every device was decided from well-formed facts (a missing fact is not \
+            malformed); 1 a line was not a device, a fact was malformed, or the facts file was empty; \
+            2 a usage error, a file that cannot be read, or a policy with errors.
+
+            EXAMPLES:
+              warden eval policy.warden --facts devices.jsonl
+              warden eval policies/ --facts devices.jsonl --format json --explain
+              warden eval policy.warden --facts - --summary json < devices.jsonl
+              warden eval policy.warden --facts devices.jsonl --jobs 4 --quiet
+              cat devices.jsonl | warden eval policy.warden --facts - --today 2025-01-31
             """)
 
     @Argument(help: "The policy: files and directories, compiled as one policy set.")
@@ -51,6 +69,14 @@ struct EvalCommand: ParsableCommand {
     )
     var jobs: Int = 1
 
+    @Option(
+        name: .long,
+        help: "The fleet summary on standard error: text or json (default: text, over more than one device).")
+    var summary: SummaryFormat?
+
+    @Flag(name: .long, help: "No fleet summary and no progress on standard error.")
+    var quiet = false
+
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func validate() throws {
@@ -62,8 +88,16 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
-        guard let program = PolicyLoader.loadSet(files, engine: limitOptions.engine) else { throw ExitCode(1) }
+        colorOption.apply()
+        if quiet && summary != nil { throw ValidationError("--quiet and --summary cannot be used together") }
+        let program: Program
+        switch PolicyLoader.loadSetChecked(files, engine: limitOptions.engine) {
+        case .failure: throw ExitCode(2)  // a usage error, an unreadable file or a policy with errors
+        case .success(let p): program = p
+        }
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         if jobs > 1 && !facts.hasSuffix(".json") {
             switch EvalJobs.run(
@@ -71,9 +105,9 @@ struct EvalCommand: ParsableCommand {
             {
             case .failure(let e):
                 Output.error("error: \(e)")
-                throw ExitCode(1)
-            case .success(let hadError):
-                if hadError { throw ExitCode(1) }
+                throw ExitCode(e.code)
+            case .success(let (hadError, fleet)):
+                try finish(fleet, program: program, hadError: hadError)
                 return
             }
         }
@@ -83,12 +117,15 @@ struct EvalCommand: ParsableCommand {
         var unknownCapped = false
 
         var decision = Decision()
+        var fleet = FleetSummary()
+        var progress = quiet ? nil : ProgressReporter.forTerminal()
 
         /// `today` is already filled in by the streaming reader; the document path fills it here.
         func handle(_ n: Int, _ line: DeviceLine, fillToday: Bool) {
             switch line {
             case .invalid(let e):
                 hadError = true
+                fleet.addBadLine(message: e.message)
                 printer.invalid(line: n, message: e.message)
             case .device(let d):
                 for name in d.input.unknownNames where !unknownCapped && unknownReported.insert(name).inserted {
@@ -110,16 +147,22 @@ struct EvalCommand: ParsableCommand {
                 } else {
                     program.evaluate(d.input, into: &decision)
                 }
+                fleet.add(decision)
                 printer.decision(decision, id: d.idJSON, line: n)
             }
+            if progress != nil { progress?.tick(fleet.devices + fleet.badLines) }
         }
 
         if facts.hasSuffix(".json") {
             switch Files.readAll(facts) {
             case .failure(let e):
                 Output.error("error: \(e)")
-                throw ExitCode(1)
+                throw ExitCode(2)
             case .success(let bytes):
+                if FactsShape.isEmpty(bytes) {
+                    Output.error("error: \(facts): no device: the facts file is empty")
+                    throw ExitCode(1)
+                }
                 switch program.devices(jsonDocument: bytes) {
                 case .failure(let e):
                     Output.error("error: \(facts): \(e.message)")
@@ -132,13 +175,48 @@ struct EvalCommand: ParsableCommand {
             // JSON Lines: read and converted in one pass into typed fact slots (FastDeviceStream).
             var stream = FastDeviceStream(program: program)
             stream.setDefault("today", todayValue)
-            if let e = Files.stream(facts, { chunk in stream.feed(chunk) { handle($0, $1, fillToday: false) } }) {
+            var shape = FactsShape()
+            var wrongShape: String?
+            if let e = Files.stream(
+                facts,
+                { chunk in
+                    if wrongShape != nil { return }
+                    // A JSON array or a pretty-printed document given as JSON Lines: one clear error.
+                    if let hint = shape.sniff(chunk) {
+                        wrongShape = hint
+                        return
+                    }
+                    stream.feed(chunk) { handle($0, $1, fillToday: false) }
+                })
+            {
                 Output.error("error: \(e)")
+                throw ExitCode(2)
+            }
+            if wrongShape == nil { wrongShape = shape.finish() }
+            if let wrongShape {
+                Output.error("error: \(facts): \(wrongShape)")
                 throw ExitCode(1)
             }
             stream.finish { handle($0, $1, fillToday: false) }
+            if shape.sawOnlyBlank {
+                Output.error("error: \(facts): no device: the facts file is empty")
+                throw ExitCode(1)
+            }
         }
         printer.finish()
+        progress?.clear()
+        try finish(fleet, program: program, hadError: hadError)
+    }
+
+    /// Prints the fleet summary (unless quiet) and ends with the exit status of the run.
+    func finish(_ fleet: FleetSummary, program: Program, hadError: Bool) throws {
+        Output.flush()
+        if !quiet && (summary != nil || fleet.isFleet) {
+            switch summary ?? .text {
+            case .text: Output.error(fleet.text(onError: program.onError))
+            case .json: Output.error(fleet.json())
+            }
+        }
         if hadError { throw ExitCode(1) }
     }
 
@@ -172,8 +250,9 @@ struct DecisionPrinter {
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
             Output.write(
-                DecisionText.render(
-                    d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig))
+                Output.outputStyle.decisionText(
+                    DecisionText.render(
+                        d, program: program, device: id ?? "line \(line)", explain: explain, showConfig: showConfig)))
         }
     }
 
@@ -183,7 +262,8 @@ struct DecisionPrinter {
             writer.writeInvalid(line: line, message: message, action: program.onError)
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
-            Output.line("line \(line): \(program.onError.rawValue) (error: \(message))")
+            Output.line(
+                Output.outputStyle.decisionText("line \(line): \(program.onError.rawValue) (error: \(message))"))
         }
     }
 

@@ -14,6 +14,8 @@ struct EvalPart {
     /// First occurrences, in this part, of unknown fact names: (line, name).
     var unknown: [(Int, String)] = []
     var hadError = false
+    /// The counts of the fleet summary for this part.
+    var summary = FleetSummary()
 }
 
 enum EvalJobs {
@@ -48,6 +50,7 @@ enum EvalJobs {
         format: OutputFormat, explain: Bool
     ) -> EvalPart {
         var part = EvalPart()
+        let style = Output.outputStyle
         var seen: Set<String> = []
         var writer = DecisionWriter()
         writer.ruleFiles = program.ruleFiles
@@ -61,10 +64,13 @@ enum EvalJobs {
             switch line {
             case .invalid(let e):
                 part.hadError = true
+                part.summary.addBadLine(message: e.message)
                 switch format {
                 case .json: writer.writeInvalid(line: n, message: e.message, action: program.onError)
                 case .text:
-                    part.bytes.append(contentsOf: "line \(n): \(program.onError.rawValue) (error: \(e.message))\n".utf8)
+                    part.bytes.append(
+                        contentsOf: style.decisionText("line \(n): \(program.onError.rawValue) (error: \(e.message))\n")
+                            .utf8)
                 }
             case .device(let d):
                 // Bounded like the serial path: 21 names are enough for its cap of 20.
@@ -73,13 +79,15 @@ enum EvalJobs {
                 }
                 if !d.input.factErrors.isEmpty { part.hadError = true }
                 program.evaluate(d.input, into: &decision)
+                part.summary.add(decision)
                 switch format {
                 case .json: writer.write(decision, id: d.idJSON)
                 case .text:
                     part.bytes.append(
-                        contentsOf: DecisionText.render(
-                            decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
-                            showConfig: showConfig
+                        contentsOf: style.decisionText(
+                            DecisionText.render(
+                                decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
+                                showConfig: showConfig)
                         ).utf8)
                 }
             }
@@ -94,14 +102,22 @@ enum EvalJobs {
         return part
     }
 
-    /// Runs `eval` over a JSON Lines file with `jobs` threads; returns whether any line had an error.
+    /// Runs `eval` over a JSON Lines file with `jobs` threads; returns whether any line had an error,
+    /// and the counts of the fleet summary.
     static func run(
         facts: String, program: Program, today: Value, format: OutputFormat, explain: Bool, jobs: Int
-    ) -> Result<Bool, CLIError> {
+    ) -> Result<(Bool, FleetSummary), CLIError> {
         let input: [UInt8]
         switch Files.readAll(facts) {
         case .failure(let e): return .failure(e)
         case .success(let b): input = b
+        }
+        // The same checks as the serial path: an empty file, a JSON array, a pretty-printed document.
+        var shape = FactsShape()
+        let hint = input.withUnsafeBytes { shape.sniff($0) } ?? shape.finish()
+        if let hint { return .failure(CLIError("\(facts): \(hint)", code: 1)) }
+        if shape.sawOnlyBlank {
+            return .failure(CLIError("\(facts): no device: the facts file is empty", code: 1))
         }
         let parts = split(input, parts: jobs)
         var results = [EvalPart](repeating: EvalPart(), count: parts.count)
@@ -118,6 +134,7 @@ enum EvalJobs {
             }
         }
         var hadError = false
+        var summary = FleetSummary()
         var reported: Set<String> = []
         var capped = false
         for part in results {
@@ -133,8 +150,9 @@ enum EvalJobs {
             }
             Output.writeBytes(part.bytes)
             hadError = hadError || part.hadError
+            summary.merge(part.summary)
         }
         Output.flush()
-        return .success(hadError)
+        return .success((hadError, summary))
     }
 }

@@ -6,7 +6,20 @@ import WardenTools
 struct ExprCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expr",
-        abstract: "Evaluate one expression against facts, or as plain CEL with --cel.")
+        abstract: "Evaluate one expression against facts, or as plain CEL with --cel.",
+        discussion: """
+            The expression is checked against the built-in schema and evaluated with the facts of \
+            --facts (one result per device of a JSON Lines file); facts not given are missing. Put the \
+            expression after `--` when it starts with `-`. Exit status: 0 a value; 1 an error of the \
+            expression or the facts; 2 a usage error or a file that cannot be read.
+
+            EXAMPLES:
+              warden expr -- 'medium < high'
+              warden expr --facts devices.jsonl -- 'osVersion < "11"'
+              warden expr --today 2025-01-31 -- 'daysBetween(date("2024-12-25"), today)'
+              warden expr --cel --bindings '{"x":{"int":"5"}}' -- 'x * 2'
+              warden expr -- '-1 + 2'
+            """)
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
@@ -33,7 +46,10 @@ struct ExprCommand: ParsableCommand {
     @Argument(parsing: .remaining, help: "The expression (put it after `--` when it starts with `-`).")
     var expression: [String] = []
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         if let path = batch {
             try runBatch(path)
             return
@@ -60,8 +76,9 @@ struct ExprCommand: ParsableCommand {
         switch Files.readAll(path) {
         case .success(let b): bytes = b
         case .failure(let err):
+            // An unreadable batch file is a usage error (exit 2), like an unreadable facts file.
             Output.error("error: \(err.description)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         var start = 0
         var lines: [ArraySlice<UInt8>] = []
@@ -79,7 +96,6 @@ struct ExprCommand: ParsableCommand {
     /// Typed mode: the schema's facts (from `--facts`: a `.json` object, or the first line of a JSON Lines file).
     func runTyped(source: String?, facts: String?, bindings: String?, json: Bool) throws {
         guard let source else {
-            Output.error("error: --batch needs --cel")
             throw ValidationError("--batch needs --cel")
         }
         if bindings != nil {
@@ -106,6 +122,12 @@ struct ExprCommand: ParsableCommand {
             if facts.hasSuffix(".json") {
                 documents = [(1, bytes)]
             } else {
+                // A JSON array or a pretty-printed document given as JSON Lines: one clear error.
+                var shape = FactsShape()
+                if let hint = bytes.withUnsafeBytes({ shape.sniff($0) }) ?? shape.finish() {
+                    Output.error("error: \(facts): \(hint)")
+                    throw ExitCode(1)
+                }
                 var start = 0
                 var n = 0
                 for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {

@@ -16,7 +16,15 @@ struct FmtCommand: ParsableCommand {
             Without a flag, prints each file formatted. --check lists the files that are not formatted and \
             exits 1 if there are any; --write rewrites them in place. Formatting changes only whitespace: \
             comments stay where they are and the result is idempotent. A file with syntax errors is left \
-            untouched and its diagnostics are printed (exit status 1).
+            untouched and its diagnostics are printed. Exit status: 0 success; 1 a file with syntax errors, not \
+            formatted (--check), or that cannot be rewritten (--write); 2 a usage error or a file that cannot \
+            be read.
+
+            EXAMPLES:
+              warden fmt policy.warden
+              warden fmt --check policies/
+              warden fmt --write policies/
+              cat policy.warden | warden fmt -
             """)
 
     @Flag(name: .long, help: "List files that are not formatted; exit 1 if any.")
@@ -33,14 +41,18 @@ struct FmtCommand: ParsableCommand {
         if write && files.contains("-") { throw ValidationError("--write cannot rewrite standard input") }
     }
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         var failed = false
+        var unreadable = false
         // A directory means its `*.warden` files, recursively, in path order.
         let paths: [String]
         switch PolicyLoader.expand(files) {
         case .failure(let e):
             Output.error("error: \(e)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         case .success(let p): paths = p
         }
         for path in paths {
@@ -48,7 +60,7 @@ struct FmtCommand: ParsableCommand {
             switch Files.readAll(path) {
             case .failure(let e):
                 Output.error("error: \(e)")
-                failed = true
+                unreadable = true
                 continue
             case .success(let b): bytes = b
             }
@@ -76,6 +88,7 @@ struct FmtCommand: ParsableCommand {
                 Output.write(formatted)
             }
         }
+        if unreadable { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
     }
 

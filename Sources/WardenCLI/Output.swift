@@ -27,16 +27,33 @@ enum Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Whether a progress line is on the terminal (standard error), to be cleared before output.
+    nonisolated(unsafe) static var progressShown = false
+
+    /// Clears the progress line, if one is shown.
+    static func clearProgress() {
+        guard progressShown else { return }
+        progressShown = false
+        writeAll(2, Array("\r\u{1B}[K".utf8))
+    }
+
     static func flush() {
         guard !buffer.isEmpty else { return }
+        clearProgress()
         writeAll(1, buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes to standard error at once (after flushing standard output, to keep order on a terminal).
+    /// Colour for standard error (diagnostics) and standard output (explanations): `--color`.
+    nonisolated(unsafe) static var errorStyle = TerminalStyle.plain
+    nonisolated(unsafe) static var outputStyle = TerminalStyle.plain
+
+    /// Writes to standard error at once (after flushing standard output, to keep order on a terminal);
+    /// diagnostics in it are coloured with `--color`.
     static func error(_ s: String) {
         flush()
-        let text = s.hasSuffix("\n") ? s : s + "\n"
+        clearProgress()
+        let text = errorStyle.diagnostics(s.hasSuffix("\n") ? s : s + "\n")
         writeAll(2, Array(text.utf8))
     }
 
@@ -108,17 +125,34 @@ enum Files {
 /// A CLI-level failure with a message.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ d: String) { description = d }
+    /// The exit status it ends the command with: 2 (usage, a file that cannot be read) unless said.
+    var code: Int32 = 2
+    init(_ d: String, code: Int32 = 2) {
+        description = d
+        self.code = code
+    }
+}
+
+/// Why a policy could not be loaded: its files could not be read (a usage error, exit status 2),
+/// or it does not compile (its diagnostics were printed).
+enum PolicyLoadFailure: Error {
+    case unreadable
+    case invalid
 }
 
 /// Compiles policy files for the commands, printing diagnostics.
 enum PolicyLoader {
     /// Compiles a file; prints its diagnostics (errors and warnings) to standard error.
     static func load(_ path: String, engine: Engine = Engine()) -> Program? {
+        try? loadChecked(path, engine: engine).get()
+    }
+
+    /// Compiles a file, saying why it failed; prints its diagnostics to standard error.
+    static func loadChecked(_ path: String, engine: Engine = Engine()) -> Result<Program, PolicyLoadFailure> {
         switch Files.readAll(path) {
         case .failure(let e):
             Output.error("error: \(e)")
-            return nil
+            return .failure(.unreadable)
         case .success(let bytes):
             let source = SourceFile(name: path, bytes: bytes)
             do {
@@ -126,10 +160,10 @@ enum PolicyLoader {
                 if !program.warnings.isEmpty {
                     Output.error(program.warnings.map { $0.rendered(in: source) }.joined())
                 }
-                return program
+                return .success(program)
             } catch {
                 Output.error(error.rendered() + summary(error.diagnostics))
-                return nil
+                return .failure(.invalid)
             }
         }
     }

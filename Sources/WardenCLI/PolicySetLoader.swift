@@ -1,3 +1,4 @@
+import ArgumentParser
 import Warden
 
 #if canImport(Glibc)
@@ -63,16 +64,21 @@ extension PolicyLoader {
     }
 
     /// Reads and compiles the files and directories as one policy set; prints its diagnostics
-    /// (errors and warnings) to standard error. `warnings` receives the warning count.
+    /// (errors and warnings) to standard error.
     static func loadSet(_ paths: [String], engine: Engine = Engine()) -> Program? {
+        try? loadSetChecked(paths, engine: engine).get()
+    }
+
+    /// `loadSet`, saying why it failed: unreadable files (or too many, or too large) or errors.
+    static func loadSetChecked(_ paths: [String], engine: Engine = Engine()) -> Result<Program, PolicyLoadFailure> {
         let files: [String]
         switch expand(paths) {
         case .failure(let e):
             Output.error("error: \(e)")
-            return nil
+            return .failure(.unreadable)
         case .success(let f): files = f
         }
-        if files.count == 1, let only = files.first { return load(only, engine: engine) }
+        if files.count == 1, let only = files.first { return loadChecked(only, engine: engine) }
         // The set's size limit is checked before anything is read (a stray directory stops here).
         var total = 0
         for path in files {
@@ -82,7 +88,7 @@ extension PolicyLoader {
                 Output.error(
                     "error: the policy set is over the limit of \(engine.limits.maxSourceBytes) bytes (at `\(path)`, file \(files.firstIndex(of: path).map { $0 + 1 } ?? 0) of \(files.count))"
                 )
-                return nil
+                return .failure(.invalid)
             }
         }
         var sources: [SourceFile] = []
@@ -90,7 +96,7 @@ extension PolicyLoader {
             switch Files.readAll(path) {
             case .failure(let e):
                 Output.error("error: \(e)")
-                return nil
+                return .failure(.unreadable)
             case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
             }
         }
@@ -99,10 +105,20 @@ extension PolicyLoader {
             if !program.warnings.isEmpty {
                 Output.error(program.warnings.map { $0.rendered(in: program.source) }.joined())
             }
-            return program
+            return .success(program)
         } catch {
             Output.error(error.rendered() + summary(error.diagnostics))
-            return nil
+            return .failure(.invalid)
+        }
+    }
+}
+
+extension PolicyLoadFailure {
+    /// The exit status: 2 for files that cannot be read; `invalid` for a policy with errors.
+    func exitCode(invalid: Int32) -> ExitCode {
+        switch self {
+        case .unreadable: ExitCode(2)
+        case .invalid: ExitCode(invalid)
         }
     }
 }

@@ -14,10 +14,17 @@ struct REPLCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Interactive session: enter rules and expressions, set facts, evaluate.",
         discussion: """
-            On a terminal: line editing, history in ~/.warden_history (or $WARDEN_HISTORY), TAB completion;
-            an unfinished entry continues on a `...>` line; Ctrl-C drops it, Ctrl-D quits. `:help` lists
-            the commands. With standard input not a terminal, lines are read without prompts or echo, and
-            the exit status is 1 if any entry had an error.
+            On a terminal: line editing, history in ~/.warden_history (or $WARDEN_HISTORY), TAB completion; \
+            an unfinished entry continues on a `...>` line; Ctrl-C drops it, Ctrl-D quits. `:help` lists \
+            the commands.
+
+            With standard input not a terminal, lines are read without prompts or echo, errors name \
+            the input's line (`<stdin>:7:3`), and the exit status is 1 if any entry had an error.
+
+            EXAMPLES:
+              warden repl
+              warden repl policy.warden
+              warden repl policy.warden < session.txt
             """)
 
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
@@ -25,7 +32,10 @@ struct REPLCommand: ParsableCommand {
     @Argument(help: "Policy files and directories to load first.")
     var files: [String] = []
 
+    @OptionGroup var colorOption: ColorOption
+
     func run() throws {
+        colorOption.apply()
         var session = Session(engine: limitOptions.engine)
         session.today = EvalCommand.currentUTCDate()
         session.readFile = { path in Files.readAll(path).mapError { Session.ReadFailure($0.description) } }
@@ -48,10 +58,16 @@ struct REPLCommand: ParsableCommand {
         if interactive {
             Output.line("Warden REPL: `:help` lists the commands, Ctrl-D quits.")
             var reader = ReadlineReader(historyPath: ReadlineReader.defaultHistoryPath())
-            _ = session.run(&reader, output: { Output.write($0) }, errors: { Output.error($0) })
+            _ = session.run(
+                &reader, output: { Output.write(Output.outputStyle.decisionText($0)) }, errors: { Output.error($0) })
         } else {
             var reader = PlainReader()
-            if session.run(&reader, output: { Output.write($0) }, errors: { Output.error($0) }) { hadError = true }
+            session.numberedInput = "<stdin>"  // errors name the input's line: `<stdin>:7:3`
+            if session.run(
+                &reader, output: { Output.write(Output.outputStyle.decisionText($0)) }, errors: { Output.error($0) })
+            {
+                hadError = true
+            }
         }
         Output.flush()
         if hadError && !interactive { throw ExitCode(1) }

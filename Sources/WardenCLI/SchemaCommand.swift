@@ -5,7 +5,13 @@ import WardenTools
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Show the built-in schema: facts, Defender keys and enums, or one entry.")
+        abstract: "Show the built-in schema: facts, Defender keys and enums, or one entry.",
+        discussion: """
+            EXAMPLES:
+              warden schema
+              warden schema osVersion
+              warden schema ThreatLevel
+            """)
 
     @Argument(help: "A fact, key or enum name (all entries when omitted).")
     var name: String?

@@ -10,7 +10,7 @@ struct VersionCommand: ParsableCommand {
         commandName: "version",
         abstract: "Print Warden's version.",
         discussion: """
-            Examples:
+            EXAMPLES:
               warden version
               warden --version
             """)

@@ -14,7 +14,15 @@ struct WardenCommand: ParsableCommand {
         commandName: "warden",
         abstract: "Policy rules for mobile conditional launch: check, evaluate and explain.",
         discussion: """
-            Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage error.
+            Exit status: 0 success; 1 the input has errors (diagnostics printed) or a test failed; 2 usage \
+            error or a file that cannot be read. `warden help COMMAND` (or `warden COMMAND --help`) shows a \
+            command's options and examples.
+
+            EXAMPLES:
+              warden check policy.warden
+              warden eval policy.warden --facts devices.jsonl --explain
+              warden test policy.warden
+              warden repl policy.warden
             """,
         version: "warden \(WardenVersion.current)",
         subcommands: [
@@ -35,7 +43,11 @@ struct WardenCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                Output.error(fullMessage(for: error))
+                let message = fullMessage(for: error)
+                Output.error(message)
+                if let hint = OptionHint.hint(for: Array(CommandLine.arguments.dropFirst()), message: message) {
+                    Output.error(hint)
+                }
                 Output.flush()
                 terminate(2)
             }

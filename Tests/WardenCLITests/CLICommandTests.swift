@@ -74,9 +74,9 @@ import Testing
         #expect(r.stdout.contains("\"error\":\"invalid JSON: invalid UTF-8 at byte 7\""), "\(r.stdout)")
     }
 
-    @Test func checkOnAMissingFileExitsOne() throws {
+    @Test func checkOnAMissingFileIsAUsageError() throws {
         let r = try CLI.run(["check", "no/such/file.warden"])
-        #expect(r.status == 1)
+        #expect(r.status == 2)
         #expect(r.stderr.contains("cannot read `no/such/file.warden`"))
     }
 

@@ -26,10 +26,15 @@ enum CLI {
     }
 
     /// Runs `warden args...` in the package root, with `stdin` piped in.
-    static func run(_ args: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil) throws -> Result {
+    static func run(
+        _ args: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.currentDirectoryURL = packageRoot
         let out = Pipe()
         let err = Pipe()

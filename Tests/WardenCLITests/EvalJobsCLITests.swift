@@ -64,7 +64,7 @@ import Testing
         let r = try CLI.run([
             "eval", "samples/outlook-conditional-launch.warden", "--facts", "/nonexistent/x.jsonl", "--jobs", "2",
         ])
-        #expect(r.status == 1)
+        #expect(r.status == 2)  // a file that cannot be read is a usage error
         #expect(r.stderr.contains("cannot read `/nonexistent/x.jsonl`"))
     }
 }

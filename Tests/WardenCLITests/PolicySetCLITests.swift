@@ -117,7 +117,7 @@ import Testing
     @Test func aDirectoryWithoutPolicyFilesIsAnError() throws {
         let dir = try Self.folder("empty", ["notes.txt": "nothing"])
         let r = try CLI.run(["check", dir])
-        #expect(r.status == 1)
+        #expect(r.status == 2)  // like a missing file: a usage error
         #expect(r.stderr.contains("no `.warden` files in the directory"))
     }
 }

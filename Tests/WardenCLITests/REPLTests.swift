@@ -34,9 +34,9 @@ import Testing
         #expect(r.stdout == "42 : int\n")
         #expect(
             r.stderr.contains(
-                "<repl>:1:1: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
+                "<stdin>:1:1: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
             ))
-        #expect(r.stderr.contains("error: unknown command `:nope`"))
+        #expect(r.stderr.contains("<stdin>:2: error: unknown command `:nope`"))
     }
 
     @Test func continuationIsDecidedByTheParser() throws {
@@ -82,7 +82,7 @@ import Testing
             r.stdout.contains(
                 "device session: warn\n  fired \"a\" → warn\n    \(a):3 | rule \"a\" when risky then warn\n"),
             "\(r.stdout)")
-        #expect(r.stderr.contains("<repl>:1:6: error: duplicate rule name `a`"), "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:4:6: error: duplicate rule name `a`"), "\(r.stderr)")  // the input's line 4
         #expect(r.stderr.contains("\(a):3:6: note: `a` is first declared here"), "\(r.stderr)")
     }
 

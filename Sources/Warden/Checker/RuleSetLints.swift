@@ -1,11 +1,13 @@
 // The `set` actions of rules get the configuration blocks' lints: a rule's
-// `set DefenderOpenNetworkDetection = 2` while network protection is off does nothing.
+// `set DefenderOpenNetworkDetection = 2` while network protection is off does nothing (and
+// `set vpn`/`set antiphishing`: RuleSetWebLints.swift).
 
 extension Checker {
     /// Warns on a rule's `set` of a key that needs network protection when some device the rule
     /// can reach has network protection off (from the blocks it gets, or the default) and the rule
     /// does not turn it on itself.
     func lintRuleSets(_ rules: [CheckedRule], configs: [CheckedConfig]) {
+        lintRuleWebProtection(rules, configs: configs)
         guard let np = schema.keyIndex(of: "DefenderNetworkProtectionEnable"),
             rules.contains(where: { $0.sets.contains { schema.keys[$0.key].needsNetworkProtection } })
         else { return }

@@ -160,6 +160,10 @@ public struct Session {
     /// The engine statements are compiled with.
     public let engine: Engine
     /// Statement entries starting with a `policy` header (kept first in the session's source).
+    /// The name of the input whose line numbers errors carry (`<stdin>` for piped input), or nil:
+    /// errors then give the place in the entry (`<repl>:1:3`).
+    public var numberedInput: String?
+
     var headerEntries: [String] = []
     /// The other statement entries, in the order entered.
     var statementEntries: [String] = []
@@ -226,9 +230,14 @@ public struct Session {
     ) -> Bool {
         var pending: [String] = []
         var hadError = false
+        // Input line numbers (`numberedInput`): the line read last, and where the pending entry began.
+        var lineNumber = 0
+        var entryStart = 1
         func deliver(_ r: Reply) {
             if !r.output.isEmpty { output(r.output) }
-            if !r.errors.isEmpty { errors(r.errors) }
+            if !r.errors.isEmpty {
+                errors(numberedInput.map { Session.numbered(r.errors, input: $0, entryStart: entryStart) } ?? r.errors)
+            }
             if r.failed { hadError = true }
         }
         while true {
@@ -244,7 +253,9 @@ public struct Session {
                 }
                 return hadError
             case .line(let line):
+                lineNumber += 1
                 if pending.isEmpty && Session.isBlank(line) { continue }
+                if pending.isEmpty { entryStart = lineNumber }
                 pending.append(line)
                 let text = pending.joined(separator: "\n")
                 if needsMoreInput(text) { continue }
@@ -299,8 +310,8 @@ public struct Session {
         switch kind(of: text) {
         case .empty: return Reply()
         case .command: return command(text)
-        case .header: return add(text, name: "<repl>", isHeader: true)
-        case .statement: return add(text, name: "<repl>", isHeader: false)
+        case .header: return add(text, name: entryName, isHeader: true)
+        case .statement: return add(text, name: entryName, isHeader: false)
         case .expression: return evaluate(text)
         }
     }
@@ -455,7 +466,7 @@ public struct Session {
         // raised inside a `let` is told apart from one in the entry.
         let pad = program.source.bytes.count + 1
         let source = SourceFile(name: "<repl>", bytes: Array(repeating: 0x20, count: pad + column) + Array(text.utf8))
-        let entry = SourceFile(name: "<repl>", text: line)
+        let entry = SourceFile(name: entryName, text: line)
         let range = pad...(pad + line.utf8.count)
         var options = engine.syntaxOptions
         options.firstID = nextID
@@ -481,7 +492,7 @@ public struct Session {
         }.joined()
         guard let expr = parsed.expr, !diagnostics.contains(where: { $0.severity == .error }) else {
             var r = Reply.fail(rendered)
-            if rendered.isEmpty { r.errors = "<repl>: error: not an expression\n" }
+            if rendered.isEmpty { r.errors = "\(entryName): error: not an expression\n" }
             return .failure(r)
         }
         let evaluator = Evaluator(
@@ -499,7 +510,7 @@ public struct Session {
             let pad = program.source.bytes.count + 1
             guard let span = err.span else { return .failure(.fail("error: \(err.message)")) }
             if span.start >= pad {
-                let entry = SourceFile(name: "<repl>", text: line)
+                let entry = SourceFile(name: entryName, text: line)
                 return .failure(
                     .fail(entry.render("error", err.message, SourceSpan(start: span.start - pad, end: span.end - pad))))
             }
@@ -637,7 +648,7 @@ public struct Session {
                     let span = SourceSpan(
                         start: start, end: valueColumn + valueText.trimmingTrailingSpaces().utf8.count)
                     return .fail(
-                        SourceFile(name: "<repl>", text: line).render(
+                        SourceFile(name: entryName, text: line).render(
                             "error", "fact `\(name)` is `\(fact.type)`, not `\(c.type.isDynamic ? v.type : c.type)`",
                             span))
                 }
