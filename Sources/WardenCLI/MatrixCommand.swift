@@ -8,10 +8,6 @@ import WardenTools
     import Darwin
 #endif
 
-enum MatrixColorMode: String, ExpressibleByArgument, CaseIterable {
-    case auto, always, never
-}
-
 struct MatrixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
@@ -20,11 +16,23 @@ struct MatrixCommand: ParsableCommand {
             Each axis splits its fact into bands: enums and booleans by member; integers, versions and dates at \
             the constants the rules compare them with (`< 11.0`, `11.0 – 12.0`, `>= 12.0`); strings by the \
             constants plus `other`. Each cell evaluates the policy for one device: the --given facts plus one \
-            value of each band (which replaces a given value of the axis fact). Facts not given are missing, as in \
-            `eval`. The cell shows the action's letter \
-            (A allow, W warn, B blockAccess, X wipeData) and the deciding rule; `!` marks a rule that decided \
-            through its error (onError). --svg writes the grid as an SVG picture; --diff OLD marks the cells \
-            whose action changes from the OLD policy.
+            value of each band (which replaces a given value of the axis fact). Facts not given are missing, as \
+            in `eval`.
+
+            The cell shows the action's letter (A allow, W warn, B blockAccess, X wipeData) and the deciding \
+            rule; `!` marks a rule that decided through its error (onError). --svg writes the grid as an SVG \
+            picture; --diff OLD marks the cells whose action changes from the OLD policy.
+
+            Exit status: 0 the grid was drawn; 1 the --given facts are malformed, an axis has more than 64 \
+            bands, or the SVG file cannot be written; 2 a usage error (an unknown fact on an axis), a file that \
+            cannot be read, or a policy with errors.
+
+            EXAMPLES:
+              warden matrix policy.warden --rows threatLevel --cols playIntegrity
+              warden matrix policies/ --rows osVersion --cols patchLevel --svg grid.svg
+              warden matrix new.warden --rows osVersion --cols rooted --diff old.warden
+              warden matrix policy.warden --rows pinAttempts --cols tags --given d.json
+              warden matrix policy.warden --rows rooted --cols management --missing
             """)
 
     @Argument(help: "The policy: files and directories, compiled as one policy set.")
@@ -56,8 +64,7 @@ struct MatrixCommand: ParsableCommand {
     @Flag(name: .long, help: "Add a `missing` band to each axis (the fact not given).")
     var missing = false
 
-    @Option(name: .long, help: "Colour the cells: auto (on a terminal), always or never.")
-    var color: MatrixColorMode = .auto
+    @OptionGroup var colorOption: ColorOption
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -79,17 +86,26 @@ struct MatrixCommand: ParsableCommand {
     }
 
     func run() throws {
+        colorOption.apply()
         let engine = limitOptions.engine
-        guard let program = PolicyLoader.loadSet(files, engine: engine) else { throw ExitCode(1) }
+        let program: Program
+        switch PolicyLoader.loadSetChecked(files, engine: engine) {
+        case .failure: throw ExitCode(2)  // an unreadable file or a policy with errors, as in `eval`
+        case .success(let p): program = p
+        }
         var old: Program?
         if let diff {
-            guard let p = PolicyLoader.loadSet([diff], engine: engine) else { throw ExitCode(1) }
-            old = p
+            switch PolicyLoader.loadSetChecked([diff], engine: engine) {
+            case .failure: throw ExitCode(2)
+            case .success(let p): old = p
+            }
         }
         var base: Input?
         if let given {
-            guard let input = readGiven(given, program: program) else { throw ExitCode(1) }
-            base = input
+            switch readGiven(given, program: program) {
+            case .failure(let code): throw code
+            case .success(let input): base = input
+            }
         }
         let todayValue = today.flatMap(Day.init) ?? EvalCommand.currentUTCDate()
         let grid: DecisionGrid
@@ -98,7 +114,7 @@ struct MatrixCommand: ParsableCommand {
         {
         case .failure(let e):
             Output.error("error: \(e.message)")
-            throw ExitCode(1)
+            throw ExitCode(e.kind == .badAxis ? 2 : 1)
         case .success(let g): grid = g
         }
         if let svg {
@@ -115,38 +131,33 @@ struct MatrixCommand: ParsableCommand {
         switch format {
         case .json: Output.write(MatrixText.json(grid))
         case .text:
-            let useColor: Bool
-            switch color {
-            case .always: useColor = true
-            case .never: useColor = false
-            case .auto: useColor = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
-            }
-            Output.write(MatrixText.render(grid, color: useColor, given: given, old: diff))
+            Output.write(MatrixText.render(grid, color: Output.outputStyle.enabled, given: given, old: diff))
         }
     }
 
-    /// The --given facts: one JSON object; fact errors stop the command, unknown names are warned about.
-    func readGiven(_ path: String, program: Program) -> Input? {
+    /// The --given facts: one JSON object; fact errors stop the command (1), an unreadable file too
+    /// (2); unknown names are warned about.
+    func readGiven(_ path: String, program: Program) -> Result<Input, ExitCode> {
         switch Files.readAll(path) {
         case .failure(let e):
             Output.error("error: \(e)")
-            return nil
+            return .failure(ExitCode(2))
         case .success(let bytes):
             switch program.device(json: bytes) {
             case .failure(let e):
                 Output.error("error: \(path): \(e.message)")
-                return nil
+                return .failure(ExitCode(1))
             case .success(let d):
                 if !d.input.factErrors.isEmpty {
                     for e in d.input.factErrors { Output.error("error: \(path): \(e.message)") }
-                    return nil
+                    return .failure(ExitCode(1))
                 }
                 for name in d.input.unknownNames {
                     var m = "warning: \(path): unknown fact `\(name)`"
                     if let s = SchemaText.suggestion(name, in: program.schema) { m += "; did you mean `\(s)`?" }
                     Output.error(m)
                 }
-                return d.input
+                return .success(d.input)
             }
         }
     }

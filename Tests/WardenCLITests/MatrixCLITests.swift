@@ -96,7 +96,7 @@ import Testing
 
     @Test func reportsBadAxesAndBadGivenFactsClearly() throws {
         let unknown = try CLI.run(Self.base + ["--rows", "threatLevl", "--cols", "rooted"])
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 2)
         #expect(unknown.stderr == "error: unknown fact `threatLevl`; did you mean `threatLevel`?\n")
         let same = try CLI.run(Self.base + ["--rows", "rooted", "--cols", "rooted"])
         #expect(same.status == 2 && same.stderr.contains("--rows and --cols are both `rooted`"))
@@ -108,14 +108,14 @@ import Testing
         let missing = try CLI.run([
             "matrix", Self.policy, "--given", "nope.json", "--rows", "rooted", "--cols", "osVersion",
         ])
-        #expect(missing.status == 1 && missing.stderr.contains("cannot read `nope.json`"))
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read `nope.json`"))
         let date = try CLI.run([
             "matrix", Self.policy, "--rows", "rooted", "--cols", "osVersion", "--today", "2025-13-01",
         ])
         #expect(date.status == 2)
         let oldBroken = try CLI.temp("broken.warden", "when threatLevl > medium then blockAccess\n")
         let diff = try CLI.run(Self.base + ["--rows", "rooted", "--cols", "osVersion", "--diff", oldBroken])
-        #expect(diff.status == 1 && diff.stderr.contains("did you mean `threatLevel`?"))
+        #expect(diff.status == 2 && diff.stderr.contains("did you mean `threatLevel`?"))
         let unwritable = try CLI.run(
             Self.base + ["--rows", "rooted", "--cols", "osVersion", "--svg", "/nonexistent/x.svg"])
         #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write `/nonexistent/x.svg`"))
@@ -129,6 +129,23 @@ import Testing
         // The given device is a healthy phone: the sample policy allows it as it is.
         let eval = try CLI.run(["eval", Self.policy, "--facts", Self.given, "--today", "2025-01-15"])
         #expect(eval.status == 0 && eval.stdout == "device line 1: allow\n", "\(eval.stdout)\(eval.stderr)")
+    }
+
+    @Test func helpHasExamplesAndTheExitStatuses() throws {
+        let r = try CLI.run(["matrix", "--help"])
+        #expect(r.status == 0)
+        let examples =
+            r.stdout.components(separatedBy: "EXAMPLES:\n").dropFirst().first?.components(separatedBy: "\n\n").first
+            ?? ""
+        let lines = examples.split(separator: "\n")
+        #expect(lines.count >= 3 && lines.allSatisfy { $0.hasPrefix("  warden matrix ") }, "\(r.stdout)")
+        #expect(r.stdout.contains("Exit status: 0 the grid was drawn;"))
+        let tooMany = try CLI.temp(
+            "many.warden", (0..<40).map { "rule \"r\($0)\" when pinAttempts == \($0 * 2) then warn\n" }.joined())
+        let many = try CLI.run(["matrix", tooMany, "--rows", "pinAttempts", "--cols", "rooted"])
+        #expect(
+            many.status == 1 && many.stderr == "error: `pinAttempts` splits into 81 bands; a grid axis has at most 64\n"
+        )
     }
 
     @Test func drawsAPolicySetGivenAsADirectory() throws {

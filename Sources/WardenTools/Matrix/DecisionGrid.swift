@@ -73,7 +73,8 @@ public struct DecisionGrid: Sendable {
         missing: Bool = false, today: Day
     ) -> Result<DecisionGrid, MatrixError> {
         guard rows != columns else {
-            return .failure(MatrixError("the rows and the columns are both `\(rows)`; choose two different facts"))
+            return .failure(
+                MatrixError(.badAxis, "the rows and the columns are both `\(rows)`; choose two different facts"))
         }
         let programs = [program] + (old.map { [$0] } ?? [])
         let schema = program.schema
@@ -94,7 +95,7 @@ public struct DecisionGrid: Sendable {
         case .success(let a): colAxis = a
         }
         guard let rowSlot = schema.slot(ofFact: rows), let colSlot = schema.slot(ofFact: columns) else {
-            return .failure(MatrixError("unknown fact `\(rows)` or `\(columns)`"))
+            return .failure(MatrixError(.badAxis, "unknown fact `\(rows)` or `\(columns)`"))
         }
         var cells: [[GridCell]] = []
         var decision = Decision()

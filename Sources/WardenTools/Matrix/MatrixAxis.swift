@@ -30,10 +30,23 @@ extension MatrixBand {
 
 /// Why a grid cannot be drawn.
 public struct MatrixError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable, Equatable {
+        /// An axis names no fact of the schema, both axes name one fact, or a fact's type cannot
+        /// be an axis (a mistake in the request: the CLI's usage error).
+        case badAxis
+        /// The policy splits an axis into more bands than a grid shows (`MatrixAxis.maxBands`).
+        case tooManyBands
+    }
+    /// What went wrong.
+    public let kind: Kind
     /// Lowercase message, names in backticks.
     public let message: String
-    /// Creates an error with its message.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error of a kind, with its message.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
     /// The message.
     public var description: String { message }
 }
@@ -74,11 +87,11 @@ public struct MatrixAxis: Sendable, Equatable {
         fact: String, programs: [Program], missing: Bool = false, anyDate: Day, given: Input? = nil,
         other: String? = nil
     ) -> Result<MatrixAxis, MatrixError> {
-        guard let first = programs.first else { return .failure(MatrixError("no policy")) }
+        guard let first = programs.first else { return .failure(MatrixError(.badAxis, "no policy")) }
         guard let def = first.schema.fact(named: fact) else {
             var m = "unknown fact `\(fact)`"
             if let s = nearest(fact, in: first.schema.facts.map(\.name)) { m += "; did you mean `\(s)`?" }
-            return .failure(MatrixError(m))
+            return .failure(MatrixError(.badAxis, m))
         }
         var points = SplitPoints()
         var seen: Set<String> = []
@@ -106,12 +119,13 @@ public struct MatrixAxis: Sendable, Equatable {
                 MatrixBand(label: "[\(ValuePrinter.quote($0))]", value: .list([.string($0)]))
             }
         default:
-            return .failure(MatrixError("cannot draw `\(fact)` (of type `\(def.type)`) as an axis"))
+            return .failure(MatrixError(.badAxis, "cannot draw `\(fact)` (of type `\(def.type)`) as an axis"))
         }
         if missing { bands.append(MatrixBand(label: "missing", value: nil)) }
         if bands.count > maxBands {
             return .failure(
-                MatrixError("`\(fact)` splits into \(bands.count) bands; a grid axis has at most \(maxBands)"))
+                MatrixError(
+                    .tooManyBands, "`\(fact)` splits into \(bands.count) bands; a grid axis has at most \(maxBands)"))
         }
         return .success(MatrixAxis(fact: fact, type: def.type, bands: bands))
     }
