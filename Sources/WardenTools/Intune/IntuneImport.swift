@@ -205,13 +205,19 @@ struct Context {
             policy.scope = scope
             let rules = importLaunchRules(o, path: path)
             policy.rules = rules
+            // A long app list is written once, as a `let`.
+            let appsName = (scope.apps?.count ?? 0) > 1 ? "intuneApps" : nil
             body = rules.compactMap { rule in
                 guard IntuneMapping.launchSettings.indices.contains(rule.setting) else { return nil }
                 let r = IntuneMapping.launchSettings[rule.setting]
                 let name = "\(name): \(r.name)"
                 let props = r.properties.map { p in "\(p) = \(o.member(p).map { $0.compactText } ?? "(absent)")" }
                 return "# \(props.joined(separator: ", "))\nrule \(ValuePrinter.quote(name)) when "
-                    + IntuneRuleWriter.condition(rule, scope: scope) + " then \(rule.action.rawValue)"
+                    + IntuneRuleWriter.condition(rule, scope: scope, appsName: appsName) + " then \(rule.action.rawValue)"
+            }
+            if let appsName, let apps = scope.apps, !body.isEmpty {
+                let list = apps.map { ValuePrinter.quote($0) }.joined(separator: ", ")
+                body.insert("# apps (appGroupType selectedPublicApps)\nlet \(appsName) = [\(list)]", at: 0)
             }
             if body.isEmpty {
                 header.append("# No conditional-launch setting of this policy is configured.")

@@ -396,11 +396,14 @@ enum IntuneRuleWriter {
     }
 
     /// The whole condition, scope first.
-    static func condition(_ rule: LaunchRule, scope: IntuneScope) -> String {
+    /// `appsName`: a `let` holding the app list, written in its place.
+    static func condition(_ rule: LaunchRule, scope: IntuneScope, appsName: String? = nil) -> String {
         guard IntuneMapping.launchSettings.indices.contains(rule.setting) else { return "false" }
         let r = IntuneMapping.launchSettings[rule.setting]
         var parts: [String] = []
-        if let apps = scope.apps {
+        if let appsName {
+            parts.append("appId in \(appsName)")
+        } else if let apps = scope.apps {
             parts.append("appId in [" + apps.map { ValuePrinter.quote($0) }.joined(separator: ", ") + "]")
         }
         if let groups = scope.groups, !groups.isEmpty {
