@@ -213,7 +213,8 @@ struct Context {
                 let name = "\(name): \(r.name)"
                 let props = r.properties.map { p in "\(p) = \(o.member(p).map { $0.compactText } ?? "(absent)")" }
                 return "# \(props.joined(separator: ", "))\nrule \(ValuePrinter.quote(name)) when "
-                    + IntuneRuleWriter.condition(rule, scope: scope, appsName: appsName) + " then \(rule.action.rawValue)"
+                    + IntuneRuleWriter.condition(rule, scope: scope, appsName: appsName)
+                    + " then \(rule.action.rawValue)"
             }
             if let appsName, let apps = scope.apps, !body.isEmpty {
                 let list = apps.map { ValuePrinter.quote($0) }.joined(separator: ", ")
@@ -521,8 +522,9 @@ struct Context {
                                 "`blockWhenSettingIsSupported` imported as blockAccess (Warden blocks on every device)")
                         }
                     }
-                } else if r.value == .none && r.switchProperty == nil {
-                    // A setting that is only an action (Knox, disabled account): null is "not configured".
+                } else if r.value == .none && (r.switchProperty == nil || r.sharesSwitch) {
+                    // A setting that is only an action (Knox, disabled account, a passcode
+                    // complexity under the shared `deviceLockRequired`): null is "not configured".
                     on = false
                 } else if on && value != nil && r.actions.contains(.blockAccess) {
                     action = .blockAccess

@@ -102,6 +102,13 @@ package struct LaunchSetting: Sendable {
     /// The Warden actions the setting can carry.
     package let actions: [Action]
 
+    /// Whether the row is one of several under one switch (device lock not set and the passcode complexities under
+    /// `deviceLockRequired`): its action alone says whether it is configured.
+    package var sharesSwitch: Bool {
+        if case .fixed = condition { return switchProperty != nil }
+        return false
+    }
+
     /// Every Graph property the row reads or writes.
     package var properties: [String] {
         var p: [String] = []
