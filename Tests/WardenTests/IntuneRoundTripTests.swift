@@ -72,6 +72,18 @@ import Testing
             return
         }
         #expect(imported.policies.count == 1)
+        // Every top-level property is read-only metadata, modelled, or listed in the report.
+        var modelled = IntuneMapping.identityProperties.union(["appGroupType"])
+        switch policy.type {
+        case "androidManagedAppProtection": modelled.formUnion(IntuneMapping.modelledProtectionProperties)
+        case "targetedManagedAppConfiguration": modelled.insert("customSettings")
+        default: modelled.formUnion(["packageId", "payloadJson"])
+        }
+        for m in x.members ?? [] where !IntuneMapping.isMetadata(m.key) {
+            #expect(
+                modelled.contains(m.key) || reported.contains(m.key),
+                "\(name): `\(m.key)` neither modelled nor reported")
+        }
         // The import is a valid policy file (its config may still need fixing: `check` says why).
         let diagnostics = Engine().diagnose(SourceFile(name: policy.fileName, text: policy.text))
         let syntaxOrType = diagnostics.filter {

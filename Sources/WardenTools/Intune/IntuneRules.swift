@@ -273,6 +273,8 @@ struct IntuneRuleReader {
                         ? .omitted("the fact `\(f)` has no Intune setting") : actionProblem(f, .isTrue, action))
             }
             return .success(LaunchRule(setting: r, value: .none, action: action))
+        case ("threatLevel", _) where action == .warn:
+            return .failure(actionProblem(f, .compare(.greater), action))
         case ("threatLevel", _):
             let levels = ["secured", "low", "medium", "high"]
             guard let t = value.text, let ord = levels.firstIndex(of: t) else { break }
