@@ -570,7 +570,8 @@ struct Context {
     }
 
     mutating func configBlock(
-        _ name: String, route: Route, entries: [(key: String, value: String)], scope: IntuneScope, comment: String
+        _ name: String, route: Route, entries: [(key: String, value: String, from: String)], scope: IntuneScope,
+        comment: String
     ) -> [String] {
         var head = "config \(ValuePrinter.quote(name)) route \(route.rawValue)"
         var targets: [String] = []
@@ -581,13 +582,13 @@ struct Context {
             targets.append("groups [" + groups.map { ValuePrinter.quote($0) }.joined(separator: ", ") + "]")
         }
         if !targets.isEmpty { head += " for " + targets.joined(separator: " ") }
-        let lines = entries.map { "  \($0.key) = \($0.value)" }
+        let lines = entries.map { "  \($0.key) = \($0.value)  # \($0.from)" }
         return ["# \(comment)\n\(head) {\n" + lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n") + "}"]
     }
 
     mutating func importManagedAppConfig(_ o: JSONValue, path: String, name: String) -> [String] {
         let scope = importScope(o, path: path, assignmentsRequired: true)
-        var entries: [(key: String, value: String)] = []
+        var entries: [(key: String, value: String, from: String)] = []
         if let cs = o.member("customSettings"), cs != .null {
             guard case .array(let items) = cs else {
                 error(path + ".customSettings", "must be an array of {name, value}")
@@ -611,7 +612,9 @@ struct Context {
                     unmodelled(p, "`\(k)` is set twice: the first value is imported")
                     continue
                 }
-                if let text = keyValue(key, v, path: p + ".value") { entries.append((k, text)) }
+                if let text = keyValue(key, v, path: p + ".value") {
+                    entries.append((k, text, "customSettings[\(i)] = \(v.compactText)"))
+                }
             }
         }
         return configBlock(
@@ -651,7 +654,7 @@ struct Context {
             return nil
         }
         let scope = importScope(o, path: path, assignmentsRequired: true)
-        var entries: [(key: String, value: String)] = []
+        var entries: [(key: String, value: String, from: String)] = []
         if let payload {
             let pp = path + ".payloadJson"
             if let pid = payload.member("productId")?.stringValue, pid != IntuneMapping.defenderProduct {
@@ -684,7 +687,9 @@ struct Context {
                         unmodelled(p, "`\(k)` is set twice: the first value is imported")
                         continue
                     }
-                    if let text = keyValue(key, v, path: p + "." + field) { entries.append((k, text)) }
+                    if let text = keyValue(key, v, path: p + "." + field) {
+                        entries.append((k, text, "managedProperty[\(i)].\(field) = \(v.compactText)"))
+                    }
                 }
             }
         }
