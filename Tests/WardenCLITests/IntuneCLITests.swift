@@ -121,5 +121,25 @@ import Testing
         #expect(r.stderr.contains("the imported policies do not pass `warden check`"), "\(r.stderr)")
         #expect(r.stderr.contains("conflict: `vpn`"))
         #expect(r.stdout.contains("config \"A\" route managedApps {"), "\(r.stdout)")
+        // Two objects with one name become two policies with distinct names (rule names stay unique).
+        let twice = try Self.folder(
+            "twice",
+            [
+                "a.json":
+                    ##"{"@odata.type": "#microsoft.graph.androidManagedAppProtection", "displayName": "P", "deviceComplianceRequired": true, "appActionIfDeviceComplianceRequired": "wipe"}"##,
+                "b.json":
+                    ##"[{"@odata.type": "#microsoft.graph.androidManagedAppProtection", "displayName": "P", "deviceComplianceRequired": true, "appActionIfDeviceComplianceRequired": "block"}, {"target": {"groupId": "g"}}]"##,
+            ])
+        let t = try CLI.run(["import", "--intune", "\(twice)/a.json", "\(twice)/b.json", "--out", "\(twice)/out"])
+        #expect(t.status == 1)
+        #expect(t.stderr.contains("$[1]: error: an assignment, not a policy"), "\(t.stderr)")
+        try FileManager.default.removeItem(atPath: "\(twice)/b.json")
+        try
+            ##"[{"@odata.type": "#microsoft.graph.androidManagedAppProtection", "displayName": "P", "deviceComplianceRequired": true}]"##
+            .write(toFile: "\(twice)/b.json", atomically: true, encoding: .utf8)
+        let u = try CLI.run(["import", "--intune", "\(twice)/a.json", "\(twice)/b.json", "--out", "\(twice)/out"])
+        #expect(u.status == 0, "\(u.stderr)")
+        #expect(!u.stderr.contains("do not pass"), "\(u.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(twice)/out/P (2).warden"))
     }
 }

@@ -131,6 +131,12 @@ package enum IntuneImport {
             }
             return .success(String(name))
         }
+        if o.member("target") != nil {
+            return .failure(
+                IntuneValueError(
+                    "an assignment, not a policy: export the policy with its assignments inline (`$expand=assignments`)"
+                ))
+        }
         let ctx = (o.member("@odata.context")?.stringValue ?? context ?? "").lowercased()
         if ctx.contains("androidmanagedappprotections") { return .success("androidManagedAppProtection") }
         if ctx.contains("targetedmanagedappconfigurations") { return .success("targetedManagedAppConfiguration") }
@@ -183,6 +189,16 @@ struct Context {
         var name = "Imported \(type)"
         if let n = o.member("displayName") {
             if let s = n.stringValue, !s.isEmpty { name = s } else { error(path + ".displayName", "must be a string") }
+        }
+        // Two objects with one display name get distinct policy (and rule) names.
+        let taken = Set(result.policies.map(\.name))
+        if taken.contains(name) {
+            var n = 2
+            while taken.contains("\(name) (\(n))") { n += 1 }
+            note(
+                path + ".displayName",
+                "another object is named \(ValuePrinter.quote(name)): imported as \"\(name) (\(n))\"")
+            name = "\(name) (\(n))"
         }
         var header = [
             "# Imported from Intune: \(type) \(ValuePrinter.quote(name)) (\(file), \(path)).",
