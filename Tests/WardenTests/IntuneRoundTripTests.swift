@@ -183,6 +183,62 @@ import Testing
         }
     }
 
+    /// The documentation's create example sets nearly every conditional-launch property, but with
+    /// placeholder text where versions go (which the import refuses). With the 15 placeholders
+    /// replaced by real versions and dates here (nothing else changed: the negative and fractional
+    /// durations, `secured` with `wipe`, `basicIntegrity` with `hardwareBacked`, the Company Portal
+    /// ages), it round-trips.
+    @Test func theDocumentationsCreateExampleRoundTripsOnceItsVersionsAreReal() throws {
+        let name = "androidManagedAppProtection.create-request.graph-docs.json"
+        let (_, x) = try load(name)
+        guard case .object(var members) = x else {
+            Issue.record("not an object")
+            return
+        }
+        var replaced = 0
+        for i in members.indices {
+            let k = members[i].key
+            guard let row = IntuneMapping.launchSettings.first(where: { $0.valueProperty == k }) else { continue }
+            if row.value == .version {
+                members[i].value = .string("11.0")
+                replaced += 1
+            } else if row.value == .patchDate {
+                members[i].value = .string("2024-01-01")
+                replaced += 1
+            }
+        }
+        #expect(replaced == 15)
+        let real = JSONValue.object(members)
+        let imported = IntuneImport.importDocuments([(name, Array(real.prettyText.utf8))])
+        #expect(imported.errors.isEmpty, "\(imported.errors)")
+        guard let policy = imported.policies.first else { return }
+        // Every conditional-launch setting of the table is configured in the example: one rule each
+        // (the Play Integrity one approximated, and reported).
+        #expect(policy.rules.count == IntuneMapping.launchSettings.count, "\(policy.text)")
+        #expect(
+            Set(imported.notes.map(\.property)).isSuperset(of: [
+                "periodOfflineBeforeAccessCheck", "periodOfflineBeforeWipeIsEnforced",
+            ]))
+        #expect(imported.unmodelled.contains { $0.property == IntuneMapping.evaluationTypeProperty })
+        #expect(imported.unmodelled.contains { $0.property == "mobileThreatDefensePartnerPriority" })
+        _ = try Engine().compile(SourceFile(name: policy.fileName, text: policy.text))
+        let exported = try IntuneExport.export([SourceFile(name: policy.fileName, text: policy.text)])
+        #expect(exported.omissions.isEmpty && exported.errors.isEmpty, "\(exported.omissions.map(\.text))")
+        guard let y = exported.objects.first?.body else { return }
+        let back = IntuneImport.importDocuments([("y.json", Array(y.prettyText.utf8))])
+        #expect(Set(back.policies.first?.rules ?? []) == Set(policy.rules))
+        for k in [
+            "maximumAllowedDeviceThreatLevel", "mobileThreatDefenseRemediationAction",
+            "allowedAndroidDeviceManufacturers", "allowedAndroidDeviceModels",
+            "blockAfterCompanyPortalUpdateDeferralInDays", "appActionIfSamsungKnoxAttestationRequired",
+            "requiredAndroidSafetyNetAppsVerificationType", "maximumPinRetries",
+        ] {
+            #expect(normalised(k, real.member(k)) == normalised(k, y.member(k)), "\(k)")
+        }
+        // Durations: equal after normalisation (both are zero minutes), spelled canonically.
+        #expect(y.member("periodOfflineBeforeAccessCheck") == .string("PT0S"))
+    }
+
     @Test func aGraphListArrayAndUnknownTypesAreReadWithTheirPaths() throws {
         let doc =
             ##"{"@odata.context":"x","value":[{"@odata.type":"#microsoft.graph.androidManagedAppProtection","displayName":"A","deviceComplianceRequired":true,"appActionIfDeviceComplianceRequired":"wipe"},{"@odata.type":"#microsoft.graph.iosManagedAppProtection","displayName":"B"}]}"##
