@@ -236,7 +236,11 @@ struct IntuneRuleReader {
         if f == "offlineMinutes" && action == .warn {
             return .omitted("Intune's offline periods block or wipe; there is no warning tier")
         }
-        return .omitted("with \(action.rawValue) this has no Intune setting; the settings for `\(f)` are \(forms(f))")
+        let sameShape = IntuneMapping.rows(forFact: f).contains { IntuneMapping.launchSettings[$0].condition == cond }
+        return .omitted(
+            sameShape
+                ? "with \(action.rawValue) this has no Intune setting; the settings for `\(f)` are \(forms(f))"
+                : "no Intune setting has this comparison; the settings for `\(f)` are \(forms(f))")
     }
 
     private func notIn(_ f: String, _ list: [String], action: Action, span: SourceSpan) -> Result<
