@@ -201,7 +201,7 @@ struct Context {
             name = "\(name) (\(n))"
         }
         var header = [
-            "# Imported from Intune: \(type) \(ValuePrinter.quote(name)) (\(file), \(path)).",
+            "# Imported from Intune: \(type) \(ValuePrinter.quote(name)) (\(oneLine(file)), \(path)).",
             "# Every statement's comment names the Graph properties it came from.",
         ]
         if let d = o.member("description"), d != .null {
@@ -262,6 +262,11 @@ struct Context {
             + "\n"
         policy.text = (try? PolicyFormatter.format(text, name: policy.fileName)) ?? text
         result.policies.append(policy)
+    }
+
+    /// Text for a comment: control characters (a newline in a file name) become `?`.
+    func oneLine(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 
     func reason(for key: String, type: String) -> String {
