@@ -27,7 +27,8 @@ struct WardenCommand: ParsableCommand {
         version: "warden \(WardenVersion.current)",
         subcommands: [
             CheckCommand.self, EvalCommand.self, ExprCommand.self, TestCommand.self, FmtCommand.self,
-            REPLCommand.self, SchemaCommand.self, BenchCommand.self, VersionCommand.self, MatrixCommand.self,
+            REPLCommand.self, SchemaCommand.self, BenchCommand.self, VersionCommand.self,
+            ExportCommand.self, ImportCommand.self, MatrixCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.

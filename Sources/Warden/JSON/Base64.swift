@@ -1,5 +1,5 @@
 /// Standard base64 (RFC 4648 §4, `+` `/`, with `=` padding).
-enum Base64 {
+package enum Base64 {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -10,7 +10,7 @@ enum Base64 {
         return t
     }()
 
-    static func encode(_ b: [UInt8]) -> String {
+    package static func encode(_ b: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((b.count + 2) / 3 * 4)
         var k = 0
@@ -31,7 +31,7 @@ enum Base64 {
 
     /// Decodes canonical padded base64; nil for anything else (bad length, characters,
     /// misplaced padding, or nonzero bits in the padding).
-    static func decode(_ s: String) -> [UInt8]? {
+    package static func decode(_ s: String) -> [UInt8]? {
         let u = Array(s.utf8)
         guard u.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
