@@ -4,7 +4,8 @@
 #   test.sh without scripts/ci.d, or with an empty one;
 #   40-bench-smoke.sh and 05-cel-conformance.sh without their in-repo inputs;
 #   require-tests-ran.sh (used by 50-sanitizers.sh) on a run of 0 tests or no test run at all;
-#   scripts/api-surface.py (70-docs.sh) without a symbol graph or changelog, or on an API change.
+#   scripts/api-surface.py (70-docs.sh) without a symbol graph or changelog, or on an API change;
+#   35-matrix-picture.sh without the binary, and its picture check without its samples.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -56,6 +57,11 @@ must_fail "api-surface with a baseline changed without a changelog entry" "has n
   python3 "$d/scripts/api-surface.py" check
 rm "$d/CHANGELOG.md"
 must_fail "api-surface without CHANGELOG.md" "CHANGELOG.md is missing" python3 "$d/scripts/api-surface.py" check
+
+d=$(fake matrix scripts/ci.d/35-matrix-picture.sh scripts/matrix-picture-check.py scripts/ensure-chromium.sh)
+must_fail "35-matrix-picture without the binary" ".build/debug/warden is missing" bash "$d/scripts/ci.d/35-matrix-picture.sh"
+must_fail "the matrix picture check without its samples" "samples/outlook-conditional-launch.warden is missing" \
+  bash -c "cd '$d' && python3 scripts/matrix-picture-check.py .build/debug/warden chromium"
 
 printf '%s\n' "Executed 0 tests" "✔ Test run with 0 tests in 0 suites passed after 0.014 seconds." > "$tmp/zero.log"
 must_fail "a filtered run of 0 tests" "executed 0 tests" bash scripts/require-tests-ran.sh "$tmp/zero.log"
