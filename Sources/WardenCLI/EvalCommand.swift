@@ -41,6 +41,13 @@ struct EvalCommand: ParsableCommand {
 
     @Option(
         name: .long,
+        help:
+            "Configuration in each decision: set (only the keys a config block or rule set, with --explain their source; the default) or full (every key)."
+    )
+    var config: ConfigDetail = .set
+
+    @Option(
+        name: .long,
         help: "The `today` fact where a device does not give it (YYYY-MM-DD; default: the current UTC date).")
     var today: String?
 
@@ -67,7 +74,8 @@ struct EvalCommand: ParsableCommand {
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         if jobs > 1 && !facts.hasSuffix(".json") {
             switch EvalJobs.run(
-                facts: facts, program: program, today: todayValue, format: format, explain: explain, jobs: jobs)
+                facts: facts, program: program, today: todayValue, format: format, explain: explain,
+                fullConfig: config == .full, jobs: jobs)
             {
             case .failure(let e):
                 Output.error("error: \(e)")
@@ -78,6 +86,7 @@ struct EvalCommand: ParsableCommand {
             }
         }
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
+        printer.writer.fullConfig = config == .full
         var hadError = false
         var unknownReported: Set<String> = []
         var unknownCapped = false
@@ -106,11 +115,10 @@ struct EvalCommand: ParsableCommand {
                 if fillToday {
                     var input = d.input
                     input.setIfMissing("today", todayValue, in: program.schema)
-                    program.evaluate(input, into: &decision)
+                    printer.decide(input, into: &decision, id: d.idJSON, line: n)
                 } else {
-                    program.evaluate(d.input, into: &decision)
+                    printer.decide(d.input, into: &decision, id: d.idJSON, line: n)
                 }
-                printer.decision(decision, id: d.idJSON, line: n)
             }
         }
 

@@ -45,13 +45,14 @@ enum EvalJobs {
     /// Evaluates one part: the same steps as the serial path of `EvalCommand.run`.
     static func evaluate(
         _ bytes: UnsafeRawBufferPointer, linesBefore: Int, program: Program, today: Value,
-        format: OutputFormat, explain: Bool
+        format: OutputFormat, explain: Bool, fullConfig: Bool = false
     ) -> EvalPart {
         var part = EvalPart()
         var seen: Set<String> = []
         var writer = DecisionWriter()
         writer.ruleFiles = program.ruleFiles
         writer.explainConfig = explain && program.hasConfiguration
+        writer.fullConfig = fullConfig
         let showConfig = program.hasConfiguration
         var decision = Decision()
         var stream = FastDeviceStream(program: program)
@@ -73,14 +74,21 @@ enum EvalJobs {
                 }
                 if !d.input.factErrors.isEmpty { part.hadError = true }
                 program.evaluate(d.input, into: &decision)
+                // With --explain, the evidence (a second walk of the fired and erroring rules).
+                let x = explain ? program.explain(d.input, decision: decision) : nil
                 switch format {
-                case .json: writer.write(decision, id: d.idJSON)
+                case .json:
+                    if let x { writer.write(x, id: d.idJSON) } else { writer.write(decision, id: d.idJSON) }
                 case .text:
-                    part.bytes.append(
-                        contentsOf: DecisionText.render(
-                            decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
-                            showConfig: showConfig
-                        ).utf8)
+                    let device = d.idJSON ?? "line \(n)"
+                    let text =
+                        x.map {
+                            DecisionText.render(
+                                $0, program: program, device: device, showConfig: showConfig, fullConfig: fullConfig)
+                        }
+                        ?? DecisionText.render(
+                            decision, program: program, device: device, explain: false, showConfig: showConfig)
+                    part.bytes.append(contentsOf: text.utf8)
                 }
             }
             if writer.count >= 1 << 16 {
@@ -96,7 +104,8 @@ enum EvalJobs {
 
     /// Runs `eval` over a JSON Lines file with `jobs` threads; returns whether any line had an error.
     static func run(
-        facts: String, program: Program, today: Value, format: OutputFormat, explain: Bool, jobs: Int
+        facts: String, program: Program, today: Value, format: OutputFormat, explain: Bool,
+        fullConfig: Bool = false, jobs: Int
     ) -> Result<Bool, CLIError> {
         let input: [UInt8]
         switch Files.readAll(facts) {
@@ -113,7 +122,7 @@ enum EvalJobs {
                     let p = parts[i]
                     out[i] = evaluate(
                         UnsafeRawBufferPointer(rebasing: raw[p.range]), linesBefore: p.linesBefore,
-                        program: program, today: today, format: format, explain: explain)
+                        program: program, today: today, format: format, explain: explain, fullConfig: fullConfig)
                 }
             }
         }
