@@ -243,7 +243,8 @@ struct EvidenceRecorder {
         case (.letValue?, .success(let v)):
             return "\(EvidenceRecorder.shortText(v)) (\(src))"
         case (_, .success(let v)):
-            return "\(src) = \(EvidenceRecorder.shortText(v))"
+            let text = EvidenceRecorder.shortText(v)
+            return text == src ? src : "\(src) = \(text)"
         case (_, .failure):
             return "\(src) (error)"
         }

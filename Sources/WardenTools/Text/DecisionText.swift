@@ -63,11 +63,20 @@ public enum DecisionText {
         }
         for w in d.warnings { out += "  warning: \(w)\n" }
         if showConfig {
-            out += configLines(d.config, full: fullConfig)
-            for s in x?.skippedConfigs ?? [] {
-                out += "  not applied: \(s.locationText): \(s.reason)\n"
+            if let x {
+                out += configuration(x, full: fullConfig)
+            } else {
+                out += configLines(d.config, full: fullConfig)
             }
         }
+        return out
+    }
+
+    /// The configuration of an explanation (the REPL's `:config`): the keys set with their source,
+    /// the count of schema defaults, and the config blocks that did not apply with why.
+    public static func configuration(_ x: Explanation, full: Bool = false) -> String {
+        var out = configLines(x.decision.config, full: full)
+        for s in x.skippedConfigs { out += "  not applied: \(s.locationText): \(s.reason)\n" }
         return out
     }
 
