@@ -47,8 +47,12 @@ import Testing
                 device 1: blockAccess
                   fired "old" → warn
                     \(dir)/a.warden:1 | rule "old" when osVersion < "13" then warn
+                    facts: osVersion = 12
+                    when: osVersion 12 < "13"
                   error in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
+                    facts: threatLevel missing
+                    when: threatLevel missing > low → error
 
                 """, "\(r.stdout)")
     }
