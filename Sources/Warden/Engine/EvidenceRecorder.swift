@@ -108,8 +108,9 @@ struct EvidenceRecorder {
                 return .failure(err)
             case .failure(let err): return .failure(err)
             }
-        case .binary(let first, let links) where links.count == 1 && links[0].op.isRelation:
-            return comparison(e, first, links[0], &f)
+        case .binary(let first, let links):
+            guard links.count == 1, let link = links.first, link.op.isRelation else { return leaf(e, &f) }
+            return comparison(e, first, link, &f)
         case .conditional(let c, let a, let b):
             switch walk(c, &f, depth: depth + 1) {
             case .success(.bool(let cond)): return walk(cond ? a : b, &f, depth: depth + 1)
