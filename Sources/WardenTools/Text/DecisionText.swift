@@ -113,7 +113,7 @@ public enum DecisionText {
             head += ", \(defaults) at \(defaults == 1 ? "its" : "their") schema default\(defaults == 1 ? "" : "s")"
         }
         var out = head + "\n"
-        let width = min(48, shown.map { $0.key.count + 3 + $0.jsonText.count }.max() ?? 0)
+        let width = min(52, shown.map { $0.key.count + 3 + $0.jsonText.count }.max() ?? 0)
         for e in shown {
             let assignment = "\(e.key) = \(e.jsonText)"
             let pad = String(repeating: " ", count: max(0, width - assignment.count))
