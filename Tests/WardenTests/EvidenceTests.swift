@@ -156,6 +156,16 @@ import Testing
         #expect(x.fired.first?.facts.map(\.name) == ["rooted"])
     }
 
+    @Test func aLongConditionListsAtMostMaxItemsAndSaysItIsCut() throws {
+        let cond = (0..<500).map { "pinAttempts > -\($0)" }.joined(separator: " && ")
+        let x = try Self.explain(#"rule "r" when \#(cond) then warn"#, #"{"pinAttempts":1}"#)
+        let ev = try #require(x.fired.first)
+        #expect(ev.conditions.count == Evidence.maxItems)
+        #expect(ev.conditions.first?.text == "pinAttempts 1 > -0")
+        #expect(!ev.isComplete)
+        #expect(ev.facts.map(\.name) == ["pinAttempts"])
+    }
+
     @Test func skippedBlocksSayWhy() throws {
         let policy = """
             config "Base" route managedApps { DefenderMAMConfigs = 1 }

@@ -30,13 +30,28 @@ struct EvidenceRecorder {
     }
 
     /// What one subexpression contributes: the fact slots read and the deciding conditions.
+    /// Each list holds a few more than the evidence shows (so a cut is seen), never one per
+    /// operand of a 100,000-term condition.
     struct Fragment {
         var slots: [Int] = []
         var conditions: [Evidence.Condition] = []
+        /// Whether something was left out of `slots` or `conditions`.
+        var overflow = false
+
+        static let maxSlots = 8 * Evidence.maxItems
+
+        mutating func add(slot: Int) {
+            if slots.count < Fragment.maxSlots { slots.append(slot) } else { overflow = true }
+        }
+
+        mutating func add(_ c: Evidence.Condition) {
+            if conditions.count <= Evidence.maxItems { conditions.append(c) } else { overflow = true }
+        }
 
         mutating func merge(_ other: Fragment) {
-            slots += other.slots
-            conditions += other.conditions
+            overflow = overflow || other.overflow
+            for slot in other.slots { add(slot: slot) }
+            for c in other.conditions { add(c) }
         }
     }
 
@@ -62,7 +77,7 @@ struct EvidenceRecorder {
             }
             ev.facts.append(reading(slot, name: facts[slot].name))
         }
-        if f.conditions.count > Evidence.maxItems { ev.isComplete = false }
+        if f.conditions.count > Evidence.maxItems || f.overflow { ev.isComplete = false }
         ev.conditions = Array(f.conditions.prefix(Evidence.maxItems))
         if aborted { ev.isComplete = false }
         return ev
@@ -90,7 +105,7 @@ struct EvidenceRecorder {
             case .letValue(let i) where i >= 0 && i < evaluator.lets.count:
                 return walk(evaluator.lets[i], &f, depth: depth + 1)
             case .fact(let slot):
-                f.slots.append(slot)
+                f.add(slot: slot)
                 return evaluate(e)
             default:
                 return leaf(e, &f)
@@ -169,8 +184,8 @@ struct EvidenceRecorder {
     mutating func comparison(_ e: Expr, _ first: Expr, _ link: ChainLink, _ f: inout Fragment)
         -> Result<Value, EvalError>
     {
-        EvidenceRecorder.gatherFacts(first, evaluator, into: &f.slots)
-        EvidenceRecorder.gatherFacts(link.rhs, evaluator, into: &f.slots)
+        EvidenceRecorder.gatherFacts(first, evaluator, into: &f)
+        EvidenceRecorder.gatherFacts(link.rhs, evaluator, into: &f)
         let lv = evaluate(first)
         if aborted { return lv }
         // The right side is evaluated even when the left one erred, to show it (the result is the left's error).
@@ -188,7 +203,7 @@ struct EvidenceRecorder {
                 result = .failure(error)
             }
         }
-        f.conditions.append(
+        f.add(
             Evidence.Condition(
                 source: sourceText(e), op: link.op.rawValue, left: sideText(first, lv), right: sideText(link.rhs, rv),
                 result: EvidenceRecorder.truth(result), error: EvidenceRecorder.errorText(result)))
@@ -197,10 +212,10 @@ struct EvidenceRecorder {
 
     /// Any other test (a call, `has()`, a selection, ...): its value, and the facts it reads.
     mutating func leaf(_ e: Expr, _ f: inout Fragment) -> Result<Value, EvalError> {
-        EvidenceRecorder.gatherFacts(e, evaluator, into: &f.slots)
+        EvidenceRecorder.gatherFacts(e, evaluator, into: &f)
         let r = evaluate(e)
         if aborted { return r }
-        f.conditions.append(
+        f.add(
             Evidence.Condition(
                 source: sourceText(e), op: nil, left: sideText(e, r), right: nil,
                 result: EvidenceRecorder.truth(r), error: EvidenceRecorder.errorText(r)))
@@ -301,17 +316,20 @@ struct EvidenceRecorder {
 
     /// The fact slots an expression reads (through the `let`s it names, each once), in source
     /// order of the walk; iterative, so any depth costs no stack.
-    static func gatherFacts(_ root: Expr, _ evaluator: Evaluator, into slots: inout [Int]) {
+    static func gatherFacts(_ root: Expr, _ evaluator: Evaluator, into f: inout Fragment) {
         var work: [Expr] = [root]
         var lets: Set<Int> = []
         var visited = 0
         while let e = work.popLast() {
             visited += 1
-            if visited > 10_000 { return }
+            if visited > 10_000 {
+                f.overflow = true
+                return
+            }
             if let r = evaluator.resolutions.byID[e.id] {
                 switch r {
                 case .fact(let s), .hasFact(let s):
-                    slots.append(s)
+                    f.add(slot: s)
                     continue
                 case .letValue(let i):
                     if i >= 0, i < evaluator.lets.count, lets.insert(i).inserted { work.append(evaluator.lets[i]) }
