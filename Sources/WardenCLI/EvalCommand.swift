@@ -35,14 +35,14 @@ struct EvalCommand: ParsableCommand {
     @Flag(
         name: .long,
         help:
-            "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\")."
+            "Show why: each fired and erroring rule with its source, the facts it read and the comparisons that decided it; where each configuration value came from; the config blocks that did not apply (JSON: \"evidence\", \"configFrom\", \"configSkipped\")."
     )
     var explain = false
 
     @Option(
         name: .long,
         help:
-            "Configuration in each decision: set (only the keys a config block or rule set, with --explain their source; the default) or full (every key)."
+            "Configuration keys in each decision: set lists those a config block or rule set, full lists every key."
     )
     var config: ConfigDetail = .set
 
