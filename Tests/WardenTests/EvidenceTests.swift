@@ -134,6 +134,47 @@ import Testing
         }
     }
 
+    /// The walk decides each rule as the evaluator does (short-circuit, errors absorbed by `&&`
+    /// and `||`, `!`, `?:`, lets): fired rules walk to true, unfired to false, erroring to an error.
+    @Test func theWalkDecidesEveryRuleAsTheEvaluator() throws {
+        let program = try Engine().compile(
+            """
+            policy "p" onError blockAccess
+            let old = osVersion < "11" || patchLevel < "2024-01-01"
+            let risky = threatLevel > medium
+            rule "a" when old && !rooted then warn
+            rule "b" when risky || rooted then blockAccess
+            rule "c" when (pinAttempts > 3 ? risky : old) && has(tags) then warn
+            rule "d" when !(rooted && pinAttempts > 100) || threatLevel == high then warn
+            rule "e" when "BYOD" in tags && size(tags) > 1 then warn
+            rule "f" when pinAttempts / 0 > 1 || rooted then warn
+            rule "g" when tags.exists(t, t == "x") && !old then warn
+            """)
+        let devices = [
+            "{}", #"{"osVersion":"9","rooted":false}"#, #"{"osVersion":"14","patchLevel":"2020-01-01","rooted":true}"#,
+            #"{"threatLevel":"high","pinAttempts":5,"tags":["BYOD","x"]}"#,
+            #"{"threatLevel":"low","pinAttempts":1,"tags":["x"],"osVersion":"12","patchLevel":"2025-01-01"}"#,
+            #"{"rooted":"yes","threatLevel":"nope","osVersion":"1.x"}"#, #"{"pinAttempts":200,"rooted":true}"#,
+        ]
+        for json in devices {
+            let input = try program.device(json: Array(json.utf8)).get().input
+            let d = program.evaluate(input)
+            var recorder = EvidenceRecorder(program: program, input: input)
+            for (ri, rule) in program.policy.rules.enumerated() {
+                var f = EvidenceRecorder.Fragment()
+                recorder.state.steps = 0
+                let r = recorder.walk(rule.condition, &f, depth: 0)
+                let fired = d.fired.contains { $0.name == rule.name }
+                let erred = d.errors.contains { if case .rule(let n, _, _, _) = $0 { n == rule.name } else { false } }
+                switch r {
+                case .success(.bool(true)): #expect(fired, "\(rule.name) on \(json)")
+                case .success(.bool(false)): #expect(!fired && !erred, "\(rule.name) on \(json)")
+                default: #expect(erred, "\(rule.name) (#\(ri)) on \(json)")
+                }
+            }
+        }
+    }
+
     @Test func aLimitCutsTheEvidenceShortWithoutFailing() throws {
         var limits = Limits.default
         limits.maxSteps = 40
