@@ -30,6 +30,8 @@ import Testing
                   decision: blockAccess
                   error in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
+                    facts: threatLevel missing
+                    when: threatLevel missing > low → error
                 coverage \(dir): 1 of 3 rules fired by tests; never fired:
                   "hot" (\(dir)/b.warden:2)
                   "never" (\(dir)/b.warden:3)
