@@ -37,6 +37,8 @@ for r in $(seq 1 "$ROUNDS"); do
   $TIME -v "$WARDEN" eval "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format json > "$WORK/out.jsonl" 2> "$WORK/we.time"
   $TIME -v "$WARDEN" eval "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format text > "$WORK/out.txt" 2> "$WORK/wt.time"
   $TIME -v "$WARDEN" eval "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format json --jobs 2 > "$WORK/out2.jsonl" 2> "$WORK/we2.time"
+  # Every configuration key in each line (the JSON output before keys were listed only when set).
+  $TIME -v "$WARDEN" eval "$WORKLOAD/cl10.warden" --facts "$WORK/devices.jsonl" --format json --config full > "$WORK/outfull.jsonl" 2> "$WORK/wf.time"
   cmp -s "$WORK/out.jsonl" "$WORK/out2.jsonl" || { echo "compare.sh: eval --jobs 2 output differs from --jobs 1" >&2; exit 1; }
   $TIME -v "$WORK/swift-bench" e2e "$WORK/devices.jsonl" "$WORK/sout.jsonl" 2> "$WORK/se.time"
   LJ=nan
@@ -60,6 +62,7 @@ def t(f):
     secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
     return secs, rss
 we, wr = t(work + "/we.time"); wt, _ = t(work + "/wt.time"); we2, _ = t(work + "/we2.time"); se, sr = t(work + "/se.time")
+wf, _ = t(work + "/wf.time")
 if wb["decisions_sha256"] != ref_sha:
     sys.exit("warden bench decisions differ from the reference")
 print(json.dumps({"warden_ns": wb["ns_per_decision"], "single_ns": wb["single_ns_per_decision"],
@@ -67,6 +70,7 @@ print(json.dumps({"warden_ns": wb["ns_per_decision"], "single_ns": wb["single_ns
                   "ingest_mbs": wb["ingest_mb_per_s"], "output_mbs": wb["output_mb_per_s"],
                   "warden_s": we, "warden_text_s": wt, "warden_j2_s": we2, "swift_s": se, "warden_kb": wr, "swift_kb": sr,
                   "in_bytes": os.path.getsize(work + "/devices.jsonl"), "out_bytes": os.path.getsize(work + "/out.jsonl"),
+                  "warden_full_s": wf, "out_full_bytes": os.path.getsize(work + "/outfull.jsonl"),
                   "compile_ms": wb["compile_ms"]}))
 PY
 done
@@ -101,6 +105,8 @@ print("| ingest (read + convert JSON Lines), MB/s | %.0f | | |" % med("ingest_mb
 print("| output (JSON lines into memory), MB/s | %.0f | | |" % med("output_mbs"))
 print("| whole process, eval --format json, s (input MB/s, output MB/s) | %.2f (%.0f, %.0f) | %.2f (swift e2e) | %.2fx |" % (
     med("warden_s"), med("in_bytes") / 1e6 / med("warden_s"), med("out_bytes") / 1e6 / med("warden_s"), med("swift_s"), med("warden_s") / med("swift_s")))
+print("| whole process, eval --format json --config full (every key), s (output MB) | %.2f (%.1f) | %.2f (%.1f MB, keys set only) | %.2fx |" % (
+    med("warden_full_s"), med("out_full_bytes") / 1e6, med("warden_s"), med("out_bytes") / 1e6, med("warden_full_s") / med("warden_s")))
 print("| whole process, eval --format text, s (input MB/s) | %.2f (%.0f) | | |" % (med("warden_text_s"), med("in_bytes") / 1e6 / med("warden_text_s")))
 print("| whole process, eval --format json --jobs 2, s | %.2f | %.2f (--jobs 1) | %.2fx speed-up |" % (med("warden_j2_s"), med("warden_s"), med("warden_s") / med("warden_j2_s")))
 print("| peak memory (eval --format json), MiB | %.1f | %.1f (swift e2e) | |" % (med("warden_kb") / 1024, med("swift_kb") / 1024))

@@ -53,9 +53,16 @@ struct EvalCommand: ParsableCommand {
     @Flag(
         name: .long,
         help:
-            "Show why: each fired rule and error with its source line, and where each configuration value came from (JSON: \"configFrom\")."
+            "Show why: each fired and erroring rule with its source, the facts it read and the comparisons that decided it; where each configuration value came from; the config blocks that did not apply (JSON: \"evidence\", \"configFrom\", \"configSkipped\")."
     )
     var explain = false
+
+    @Option(
+        name: .long,
+        help:
+            "Configuration keys in each decision: set lists those a config block or rule set, full lists every key."
+    )
+    var config: ConfigDetail = .set
 
     @Option(
         name: .long,
@@ -101,7 +108,8 @@ struct EvalCommand: ParsableCommand {
         let todayValue = Value.date(today.flatMap(Day.init) ?? EvalCommand.currentUTCDate())
         if jobs > 1 && !facts.hasSuffix(".json") {
             switch EvalJobs.run(
-                facts: facts, program: program, today: todayValue, format: format, explain: explain, jobs: jobs)
+                facts: facts, program: program, today: todayValue, format: format, explain: explain,
+                fullConfig: config == .full, jobs: jobs)
             {
             case .failure(let e):
                 Output.error("error: \(e)")
@@ -112,6 +120,7 @@ struct EvalCommand: ParsableCommand {
             }
         }
         var printer = DecisionPrinter(program: program, format: format, explain: explain)
+        printer.writer.fullConfig = config == .full
         var hadError = false
         var unknownReported: Set<String> = []
         var unknownCapped = false
@@ -143,12 +152,11 @@ struct EvalCommand: ParsableCommand {
                 if fillToday {
                     var input = d.input
                     input.setIfMissing("today", todayValue, in: program.schema)
-                    program.evaluate(input, into: &decision)
+                    printer.decide(input, into: &decision, id: d.idJSON, line: n)
                 } else {
-                    program.evaluate(d.input, into: &decision)
+                    printer.decide(d.input, into: &decision, id: d.idJSON, line: n)
                 }
                 fleet.add(decision)
-                printer.decision(decision, id: d.idJSON, line: n)
             }
             if progress != nil { progress?.tick(fleet.devices + fleet.badLines) }
         }

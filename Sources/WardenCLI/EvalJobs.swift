@@ -47,7 +47,7 @@ enum EvalJobs {
     /// Evaluates one part: the same steps as the serial path of `EvalCommand.run`.
     static func evaluate(
         _ bytes: UnsafeRawBufferPointer, linesBefore: Int, program: Program, today: Value,
-        format: OutputFormat, explain: Bool
+        format: OutputFormat, explain: Bool, fullConfig: Bool = false
     ) -> EvalPart {
         var part = EvalPart()
         let style = Output.outputStyle
@@ -55,6 +55,7 @@ enum EvalJobs {
         var writer = DecisionWriter()
         writer.ruleFiles = program.ruleFiles
         writer.explainConfig = explain && program.hasConfiguration
+        writer.fullConfig = fullConfig
         let showConfig = program.hasConfiguration
         var decision = Decision()
         var stream = FastDeviceStream(program: program)
@@ -80,15 +81,21 @@ enum EvalJobs {
                 if !d.input.factErrors.isEmpty { part.hadError = true }
                 program.evaluate(d.input, into: &decision)
                 part.summary.add(decision)
+                // With --explain, the evidence (a second walk of the fired and erroring rules).
+                let x = explain ? program.explain(d.input, decision: decision) : nil
                 switch format {
-                case .json: writer.write(decision, id: d.idJSON)
+                case .json:
+                    if let x { writer.write(x, id: d.idJSON) } else { writer.write(decision, id: d.idJSON) }
                 case .text:
-                    part.bytes.append(
-                        contentsOf: style.decisionText(
+                    let device = d.idJSON ?? "line \(n)"
+                    let text =
+                        x.map {
                             DecisionText.render(
-                                decision, program: program, device: d.idJSON ?? "line \(n)", explain: explain,
-                                showConfig: showConfig)
-                        ).utf8)
+                                $0, program: program, device: device, showConfig: showConfig, fullConfig: fullConfig)
+                        }
+                        ?? DecisionText.render(
+                            decision, program: program, device: device, explain: false, showConfig: showConfig)
+                    part.bytes.append(contentsOf: style.decisionText(text).utf8)
                 }
             }
             if writer.count >= 1 << 16 {
@@ -105,7 +112,8 @@ enum EvalJobs {
     /// Runs `eval` over a JSON Lines file with `jobs` threads; returns whether any line had an error,
     /// and the counts of the fleet summary.
     static func run(
-        facts: String, program: Program, today: Value, format: OutputFormat, explain: Bool, jobs: Int
+        facts: String, program: Program, today: Value, format: OutputFormat, explain: Bool,
+        fullConfig: Bool = false, jobs: Int
     ) -> Result<(Bool, FleetSummary), CLIError> {
         let input: [UInt8]
         switch Files.readAll(facts) {
@@ -129,7 +137,7 @@ enum EvalJobs {
                     let p = parts[i]
                     out[i] = evaluate(
                         UnsafeRawBufferPointer(rebasing: raw[p.range]), linesBefore: p.linesBefore,
-                        program: program, today: today, format: format, explain: explain)
+                        program: program, today: today, format: format, explain: explain, fullConfig: fullConfig)
                 }
             }
         }

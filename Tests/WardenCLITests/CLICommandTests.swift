@@ -97,9 +97,18 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(
             r.stdout == """
+                {"id":17,"action":"blockAccess","fired":[{"rule":"high threat","action":"blockAccess","message":"Device is at risk","line":2}],"errors":[],"warnings":[],"config":{}}
+
+                """)
+        // `--config full` lists every key, the schema defaults too.
+        let full = try CLI.run(["eval", policy, "--facts", facts, "--format", "json", "--config", "full"])
+        #expect(
+            full.stdout == """
                 {"id":17,"action":"blockAccess","fired":[{"rule":"high threat","action":"blockAccess","message":"Device is at risk","line":2}],"errors":[],"warnings":[],"config":{"antiphishing":1,"vpn":1,"DefenderNetworkProtectionEnable":0,"DefenderCertificateDetection":1,"DefenderOpenNetworkDetection":0,"DefenderEndUserTrustFlowEnable":"false","DefenderNetworkProtectionAutoRemediation":"true","DefenderNetworkProtectionPrivacy":"true","DefenderExcludeURLInReport":0,"DefenderExcludeAppInReport":0,"DefenderOptionalVPN":0,"DefenderOptionalAccessibility":0,"DisableSignOut":0}}
 
                 """)
+        let bad = try CLI.run(["eval", policy, "--facts", facts, "--config", "some"])
+        #expect(bad.status == 2)
     }
 
     @Test func evalKeepsGoingPastBadLinesAndExitsOne() throws {

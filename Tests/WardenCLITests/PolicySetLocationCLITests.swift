@@ -30,6 +30,8 @@ import Testing
                   decision: blockAccess
                   error in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
+                    facts: threatLevel missing
+                    when: threatLevel missing > low → error
                 coverage \(dir): 1 of 3 rules fired by tests; never fired:
                   "hot" (\(dir)/b.warden:2)
                   "never" (\(dir)/b.warden:3)
@@ -47,8 +49,12 @@ import Testing
                 device 1: blockAccess
                   fired "old" → warn
                     \(dir)/a.warden:1 | rule "old" when osVersion < "13" then warn
+                    facts: osVersion = 12
+                    when: osVersion 12 < "13"
                   error in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
+                    facts: threatLevel missing
+                    when: threatLevel missing > low → error
 
                 """, "\(r.stdout)")
     }

@@ -85,6 +85,6 @@ import Testing
         let text = DecisionText.render(d, program: p, device: "1", explain: true, showConfig: true)
         #expect(text.contains("config `Pilot` (a.warden:1)"), "\(text)")
         #expect(text.contains("config `Legacy` (b.warden:2)"), "\(text)")
-        #expect(text.contains("config \"Legacy\" (b.warden:2): "), "\(text)")
+        #expect(text.contains("vpn = 0                 ← config \"Legacy\" (b.warden:2)\n"), "\(text)")
     }
 }

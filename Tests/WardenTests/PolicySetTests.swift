@@ -55,8 +55,13 @@ import Testing
         let text = DecisionText.explanation(d, program: program, showConfig: true)
         #expect(
             text.contains(
-                "  set by: config \"Web\" (line 1): DefenderMAMConfigs, vpn; rule \"open\" (line 5): DefenderOpenNetworkDetection; the rest are schema defaults\n"
-            ), "\(text)")
+                """
+                  config: 3 keys set, 11 at their schema defaults
+                    DefenderMAMConfigs = 1            ← config "Web" (line 1)
+                    vpn = 0                           ← config "Web" (line 1)
+                    DefenderOpenNetworkDetection = 2  ← rule "open" (set, line 5)
+
+                """), "\(text)")
     }
 
     @Test func inASetTheOriginNamesTheFile() throws {

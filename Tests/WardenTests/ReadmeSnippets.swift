@@ -22,7 +22,17 @@ enum ReadmeSnippets {
     }
 
     /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).
-    static func snippet2(program: Program, inputs: [Input]) throws {
+    static func snippet2(program: Program) throws {
+        guard let old = Version("9.1") else { return }
+        let why = program.explain(program.input(["osVersion": .version(old)]))
+        for (rule, evidence) in zip(why.decision.fired, why.fired) {
+            print(rule.name, evidence.facts.map(\.text), evidence.conditions.map(\.text))
+        }
+        for block in why.skippedConfigs { print(block.name, block.reason) }
+    }
+
+    /// README.md's ```swift block number 3 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet3(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }
         var decision = Decision()
@@ -32,5 +42,5 @@ enum ReadmeSnippets {
         }
     }
 
-    static let count = 2
+    static let count = 3
 }

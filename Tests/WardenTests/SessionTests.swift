@@ -268,15 +268,35 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         ])
         #expect(
             r.out.contains("device session: blockAccess\n  fired \"hot\" → blockAccess: risk\n       1 | rule \"hot\""))
+        #expect(r.out.contains("    facts: threatLevel = high\n    when: threatLevel high > medium\n"))
         #expect(r.out.contains("  config: "))
         #expect(r.out.contains("vpn = 0"))
     }
 
     @Test func configShowsBlocksAndEffectiveConfiguration() {
         let r = runSession([":config", "config \"c\" {", "  DefenderMAMConfigs = 1", "  vpn = 0", "}", ":config"])
-        #expect(r.out.hasPrefix("no config blocks\neffective configuration on the session's facts:\n"))
+        #expect(
+            r.out.hasPrefix(
+                "no config blocks\neffective configuration on the session's facts:\n  config: no key set by a block or rule, 13 at their schema defaults\n"
+            ))
         #expect(r.out.contains("config \"c\" route managedApps\n  DefenderMAMConfigs = 1\n  vpn = 0\n"))
-        #expect(r.out.hasSuffix("DisableSignOut = 0\n"))
+        #expect(
+            r.out.hasSuffix(
+                "  config: 2 keys set, 12 at their schema defaults\n    DefenderMAMConfigs = 1  ← config \"c\" (line 1)\n    vpn = 0                 ← config \"c\" (line 1)\n"
+            ))
+    }
+
+    @Test func configSaysWhichBlocksDoNotApplyAndWhy() {
+        let r = runSession([
+            "config \"fin\" for groups [\"Finance\"] {", "  DefenderMAMConfigs = 1", "}",
+            "config \"corp\" route managedDevices {", "  DisableSignOut = 1", "}", ":set groups = [\"Sales\"]",
+            ":config", ":explain",
+        ])
+        let fin = "  not applied: config \"fin\" (line 1): for groups [\"Finance\"], but the device is in [\"Sales\"]\n"
+        let corp =
+            "  not applied: config \"corp\" (line 4): route managedDevices, but the device has no `management` (not known to be enrolled)\n"
+        #expect(r.out.components(separatedBy: fin).count == 3, "\(r.out)")
+        #expect(r.out.components(separatedBy: corp).count == 3, "\(r.out)")
     }
 
     @Test func loadAddsAFileAndShowsItsErrors() {

@@ -51,6 +51,7 @@ PUBLIC = {
     "WardenType", "EnumType", "Version", "Day", "MapValue", "EvalError",      # what values and fact types carry
     "JSONDevice", "FactsError",                                               # `Program.device(json:)`
     "DeviceBatch",                                                            # fleet evaluation (README)
+    "Explanation", "Evidence", "SkippedConfig",                               # `Program.explain(_:)`
 }
 
 DECL = re.compile(

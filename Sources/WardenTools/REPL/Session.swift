@@ -146,10 +146,11 @@ public struct Session {
         ("set", "FACT = VALUE", "set a fact of the session's device (checked against the schema)"),
         ("unset", "FACT", "remove a fact"),
         ("facts", "", "show the facts set"),
-        ("eval", "", "evaluate the session's rules on its facts, with the explanation and configuration"),
+        ("eval", "", "evaluate the session's rules on its facts, with the evidence and configuration"),
+        ("explain", "", "the same as :eval"),
         ("load", "FILE", "add a policy file to the session's policy set"),
         ("rules", "", "list the session's rules"),
-        ("config", "", "show the config blocks and the effective configuration"),
+        ("config", "", "the config blocks, the effective configuration and the blocks that do not apply"),
         ("schema", "[NAME]", "the built-in schema, or one fact, key or enum"),
         ("type", "EXPR", "the type of an expression, without evaluating it"),
         ("reset", "", "forget every statement and fact"),
@@ -566,9 +567,9 @@ public struct Session {
         case "facts": return factsText()
         case "unset": return unset(argument)
         case "set": return set(argument, column: argumentColumn, line: text)
-        case "eval":
-            let d = program.evaluate(input())
-            return .out(DecisionText.render(d, program: program, device: "session", explain: true, showConfig: true))
+        case "eval", "explain":
+            let x = program.explain(input())
+            return .out(DecisionText.render(x, program: program, device: "session", showConfig: true))
         case "rules": return rulesText()
         case "config": return configText()
         case "schema":
@@ -711,10 +712,9 @@ public struct Session {
                 out += "  \(k.name) = \(k.displayText(s.value))\n"
             }
         }
-        let d = program.evaluate(input())
+        let x = program.explain(input())
         out += "effective configuration on the session's facts:\n"
-        if d.config.isEmpty { out += "  (none)\n" }
-        for e in d.config { out += "  \(e.key) = \(e.jsonText)\n" }
+        out += DecisionText.configuration(x)
         return .out(out)
     }
 }

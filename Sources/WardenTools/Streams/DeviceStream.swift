@@ -86,6 +86,9 @@ public struct DecisionWriter {
     /// Whether each line also says where its configuration values came from (`eval --format json
     /// --explain`): `"configFrom":{"vpn":"config \"Web\" (line 3)",...}`, keys not at their default.
     public var explainConfig = false
+    /// Whether `"config"` lists every key (`eval --config full`); by default it lists only the keys
+    /// a config block or a rule's `set` gave a value (the others have their schema default).
+    public var fullConfig = false
 
     /// Creates a writer with an empty buffer.
     public init() {}
@@ -98,7 +101,13 @@ public struct DecisionWriter {
     public mutating func reset() { w.reset() }
 
     /// Appends one decision line (with a trailing newline).
-    public mutating func write(_ d: Decision, id: String?) {
+    public mutating func write(_ d: Decision, id: String?) { write(d, id: id, explanation: nil) }
+
+    /// Appends one decision line with its evidence (`eval --format json --explain`): each fired
+    /// rule and rule error gets `"evidence"`, and the line gets `"configSkipped"`.
+    public mutating func write(_ x: Explanation, id: String?) { write(x.decision, id: id, explanation: x) }
+
+    mutating func write(_ d: Decision, id: String?, explanation x: Explanation?) {
         w.raw("{")
         if let id {
             w.raw("\"id\":")
@@ -122,6 +131,7 @@ public struct DecisionWriter {
                 w.raw(",\"file\":")
                 w.string(file)
             }
+            if let x, i < x.fired.count { writeEvidence(x.fired[i]) }
             w.raw("}")
         }
         w.raw("],\"errors\":[")
@@ -141,6 +151,7 @@ public struct DecisionWriter {
                 }
                 w.raw(",\"action\":")
                 w.string(action.rawValue)
+                if let x, i < x.errors.count, let ev = x.errors[i] { writeEvidence(ev) }
                 w.raw("}")
             case .fact(let name, let message):
                 w.raw("{\"fact\":")
@@ -156,8 +167,11 @@ public struct DecisionWriter {
             w.string(m)
         }
         w.raw("],\"config\":{")
-        for (i, c) in d.config.enumerated() {
-            if i > 0 { w.raw(",") }
+        var firstKey = true
+        for c in d.config {
+            if !fullConfig, case .schemaDefault = c.origin { continue }
+            if !firstKey { w.raw(",") }
+            firstKey = false
             w.string(c.key)
             w.raw(":")
             w.raw(text: c.jsonText)
@@ -175,7 +189,79 @@ public struct DecisionWriter {
             }
             w.raw("}")
         }
+        if let x {
+            w.raw(",\"configSkipped\":[")
+            for (i, c) in x.skippedConfigs.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.raw("{\"config\":")
+                w.string(c.name)
+                w.raw(",\"line\":")
+                w.int(Int64(c.line))
+                if let file = c.file {
+                    w.raw(",\"file\":")
+                    w.string(file)
+                }
+                w.raw(",\"reason\":")
+                w.string(c.reason)
+                w.raw("}")
+            }
+            w.raw("]")
+        }
         w.raw("}\n")
+    }
+
+    /// `,"evidence":{"lines":[17,18],"facts":[...],"conditions":[...],"complete":true}`.
+    mutating func writeEvidence(_ ev: Evidence) {
+        w.raw(",\"evidence\":{\"lines\":[")
+        w.int(Int64(ev.firstLine))
+        w.raw(",")
+        w.int(Int64(ev.lastLine))
+        w.raw("],\"facts\":[")
+        for (i, f) in ev.facts.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"fact\":")
+            w.string(f.name)
+            if let v = f.value {
+                w.raw(",\"value\":")
+                w.string(v)
+            } else if let m = f.malformation {
+                w.raw(",\"malformed\":")
+                w.string(m)
+            } else {
+                w.raw(",\"missing\":true")
+            }
+            w.raw("}")
+        }
+        w.raw("],\"conditions\":[")
+        for (i, c) in ev.conditions.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"text\":")
+            w.string(c.text)
+            w.raw(",\"source\":")
+            w.string(c.source)
+            w.raw(",\"left\":")
+            w.string(c.left)
+            if let op = c.op, let right = c.right {
+                w.raw(",\"op\":")
+                w.string(op)
+                w.raw(",\"right\":")
+                w.string(right)
+            }
+            w.raw(",\"result\":")
+            switch c.result {
+            case true?: w.raw("true")
+            case false?: w.raw("false")
+            case nil: w.null()
+            }
+            if let e = c.error {
+                w.raw(",\"error\":")
+                w.string(e)
+            }
+            w.raw("}")
+        }
+        w.raw("],\"complete\":")
+        w.raw(ev.isComplete ? "true" : "false")
+        w.raw("}")
     }
 
     /// Appends the line for input that is not a device: `{"line":N,"error":"...","action":"..."}`.

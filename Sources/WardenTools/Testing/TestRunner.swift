@@ -23,6 +23,9 @@ public struct TestResult: Sendable {
     public let mismatches: [String]
     /// The test's file, when the policy is a set of several files.
     public var file: String? = nil
+    /// For a test whose decision did not match or had errors, the decision with its evidence (what
+    /// `warden test` prints under a failure).
+    public var explanation: Explanation? = nil
 
     /// Whether the decision matched. Under `strict`, errors in the decision fail the test too.
     public func passed(strict: Bool = false) -> Bool {
@@ -95,10 +98,13 @@ extension Program {
                 )
             }
         }
-        return TestResult(
+        var result = TestResult(
             name: test.name, line: test.line, expected: test.expect, expectedFired: test.fired,
             expectedConfig: expectedConfig, decision: decision, mismatches: mismatches,
             file: source.files.count > 1 ? source.fileName(at: test.span.start) : nil)
+        // Evidence only where someone will read it: a mismatch or errors.
+        if !mismatches.isEmpty || !decision.errors.isEmpty { result.explanation = explain(input, decision: decision) }
+        return result
     }
 
     static func list(_ names: [String]) -> String {
@@ -125,7 +131,9 @@ public enum TestText {
             out += "  the decision has errors (--strict)\n"
         }
         out += "  decision: \(r.decision.action.rawValue)\n"
-        out += DecisionText.explanation(r.decision, program: program, showConfig: !r.expectedConfig.isEmpty)
+        out += DecisionText.explanation(
+            r.decision, evidence: r.explanation, program: program, showConfig: !r.expectedConfig.isEmpty,
+            fullConfig: false)
         return out
     }
 
