@@ -20,6 +20,7 @@ struct WardenCommand: ParsableCommand {
         subcommands: [
             CheckCommand.self, EvalCommand.self, ExprCommand.self, TestCommand.self, FmtCommand.self,
             REPLCommand.self, SchemaCommand.self, BenchCommand.self, VersionCommand.self,
+            AnalyzeCommand.self, DiffCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.
