@@ -89,6 +89,8 @@ package struct PolicyAnalyzer {
         for r in context.rules where !never.contains(r.index) {
             if let f = shadow(r, never: never) { report.findings.append(f) }
         }
+        // Rule findings in source order (a rule has at most one), then the set's.
+        report.findings.sort { ($0.rule ?? 0) < ($1.rule ?? 0) }
         report.findings += unreachableActions(&report)
         report.findings += defaultConfig()
         report.findings += unusedLets()

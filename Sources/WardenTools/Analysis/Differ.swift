@@ -154,7 +154,10 @@ package struct PolicyDiffer {
         for key in orderOfKeys {
             guard let (a, b, cells) = groups[key] else { continue }
             let top = max(a, b)
+            // `constraints`: the unchanged rules stay below `top` (the class's condition);
+            // `quiet`: they decide nothing above allow (preferred for the example device).
             var constraints: [WitnessSearch.Constraint] = []
+            var quiet: [WitnessSearch.Constraint] = []
             var unchangedExact = true
             var unless = false
             for ri in unchanged {
@@ -166,6 +169,10 @@ package struct PolicyDiffer {
                     constraints.append(.init(rule: ri, allowed: allowed))
                     if !r.isExact { unchangedExact = false }
                 }
+                var q = RuleOutcome.no.bit
+                if r.action == .allow { q |= RuleOutcome.fire.bit }
+                if r.onError == .allow { q |= RuleOutcome.error.bit }
+                if q != 0b111 { quiet.append(.init(rule: ri, allowed: q)) }
             }
             var kept: [[Int]] = []
             var example: [Int: Int]?
@@ -179,6 +186,17 @@ package struct PolicyDiffer {
                 }
                 var preset: [Int: Int] = [:]
                 for (i, slot) in slots.enumerated() { preset[slot] = c.dropFirst(i).first ?? 0 }
+                if example == nil {
+                    var calm = WitnessSearch(contexts: [old], budget: min(budget, 20_000))
+                    let found = calm.find(preset: preset, quiet)
+                    budget -= min(budget, 20_000) - max(calm.budget, 0)
+                    if case .found(let device) = found, let (x, y) = verify(device) {
+                        example = device
+                        exampleActions = (x, y)
+                        kept.append(c)
+                        continue
+                    }
+                }
                 var search = WitnessSearch(contexts: [old], budget: min(budget, 50_000))
                 let result = search.find(preset: preset, constraints)
                 budget -= min(budget, 50_000) - max(search.budget, 0)
