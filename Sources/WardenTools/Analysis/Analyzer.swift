@@ -91,7 +91,7 @@ package struct PolicyAnalyzer {
         }
         // Rule findings in source order (a rule has at most one), then the set's.
         report.findings.sort { ($0.rule ?? 0) < ($1.rule ?? 0) }
-        report.findings += unreachableActions(&report)
+        report.findings += unreachableActions(&report, never: never)
         report.findings += defaultConfig()
         report.findings += unusedLets()
         return report
@@ -244,7 +244,7 @@ package struct PolicyAnalyzer {
     // MARK: - The set
 
     /// The actions some rule or `onError` names (and `allow`) that no device's decision reaches.
-    func unreachableActions(_ report: inout AnalysisReport) -> [AnalysisFinding] {
+    func unreachableActions(_ report: inout AnalysisReport, never: Set<Int>) -> [AnalysisFinding] {
         var named: Set<Action> = [.allow]
         for r in context.rules {
             named.insert(r.action)
@@ -298,6 +298,11 @@ package struct PolicyAnalyzer {
                     why = "every device gets a stronger action: some rule above allow fires or errs on every cell"
                 } else if !context.rules.contains(where: { $0.action == a || $0.onError == a }) {
                     why = "no rule decides it"
+                } else if !context.rules.contains(where: { $0.onError == a }),
+                    case let deciding = context.rules.filter({ $0.action == a }),
+                    deciding.allSatisfy({ never.contains($0.index) })
+                {
+                    why = "the rules that decide it never fire: \(deciding.map { context.ruleName($0.index) }.joined(separator: ", "))"
                 } else {
                     why =
                         "whenever a rule decides \(a), a rule with a stronger action fires or errs too (searched every cell of the facts involved)"

@@ -36,6 +36,8 @@ package struct FactDomain: Sendable {
     /// Whether the cells exactly partition the domain for the comparisons recorded (false for a
     /// fact of a type the analysis does not split, or a list with too many tested members).
     package var isExact: Bool
+    /// For a list of strings: the members tested with `in` (cell `k` holds those of bit set `k`).
+    package var members: [String] = []
 
     /// The index of the "missing" cell.
     package var missingIndex: Int { cells.count - 1 }
@@ -60,6 +62,51 @@ package struct DomainPartition: Sendable {
     /// The domain of a fact (an empty one for a slot not analysed).
     package func domain(_ slot: Int) -> FactDomain? { domains[slot] }
 
+    /// The cell of a fact's domain a device value falls in (nil: missing; nil result when the
+    /// slot is not analysed or the value has another type).
+    package func cellIndex(slot: Int, value: Value?) -> Int? {
+        guard let d = domains[slot] else { return nil }
+        guard let v = value else { return d.missingIndex }
+        let present = d.cells.dropLast()
+        switch (d.type, v) {
+        case (.bool, .bool(let b)): return b ? 0 : 1
+        case (.enumeration, .enumMember(_, let o)): return o >= 0 && o < present.count ? o : nil
+        case (.list(.string), .list(let items)):
+            var mask = 0
+            for (i, m) in d.members.enumerated()
+            where items.contains(where: { if case .string(let x) = $0 { x == m } else { false } }) {
+                mask |= 1 << i
+            }
+            return mask < present.count ? mask : nil
+        case (.string, .string(let str)):
+            for (i, c) in present.enumerated() where c.point != nil {
+                if case .string(let x)? = c.value, x == str { return i }
+            }
+            return present.count - 1
+        case (.int, .int), (.version, .version), (.date, .date):
+            // Cells ascend: the first whose representative is not below `v`, by the points.
+            for (i, c) in present.enumerated() {
+                guard let cv = c.value else { continue }
+                if c.point != nil {
+                    if Self.order(v, cv) == 0 { return i }
+                    if Self.order(v, cv) < 0 { return i > 0 && present.dropFirst(i - 1).first?.point == nil ? i - 1 : i }
+                }
+            }
+            return present.count - 1
+        default: return present.isEmpty ? nil : 0
+        }
+    }
+
+    /// -1, 0, 1 for two ints, versions or dates.
+    static func order(_ a: Value, _ b: Value) -> Int {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): x < y ? -1 : (x == y ? 0 : 1)
+        case (.version(let x), .version(let y)): x < y ? -1 : (x == y ? 0 : 1)
+        case (.date(let x), .date(let y)): x < y ? -1 : (x == y ? 0 : 1)
+        default: 0
+        }
+    }
+
     static func missing(_ name: String) -> FactCell {
         FactCell(value: nil, condition: "!has(\(name))")
     }
@@ -68,6 +115,7 @@ package struct DomainPartition: Sendable {
         let n = fact.name
         var cells: [FactCell] = []
         var exact = true
+        var members: [String] = []
         switch fact.type {
         case .bool:
             cells = [
@@ -153,6 +201,7 @@ package struct DomainPartition: Sendable {
                 exact = false
                 cs = Array(cs.prefix(maxListMembers))
             }
+            members = cs
             let total = 1 << cs.count
             for mask in 0..<total {
                 var members: [Value] = []
@@ -167,7 +216,7 @@ package struct DomainPartition: Sendable {
                 }
                 cells.append(
                     FactCell(
-                        value: .list(members), point: String(mask),
+                        value: .list(members),
                         condition: parts.isEmpty ? "has(\(n))" : parts.joined(separator: " && ")))
             }
         default:
@@ -177,7 +226,7 @@ package struct DomainPartition: Sendable {
             }
         }
         cells.append(missing(n))
-        return FactDomain(slot: slot, name: n, type: fact.type, cells: cells, isExact: exact)
+        return FactDomain(slot: slot, name: n, type: fact.type, cells: cells, isExact: exact, members: members)
     }
 
     static func defaultValue(_ t: WardenType) -> Value? {

@@ -147,7 +147,9 @@ package struct ExprClassifier {
         case .call(let name, let target, let args, _):
             var all: [Shape] = []
             if let t = target { all.append(shape(t, &info)) }
-            for a in args { all.append(shape(a, &info)) }
+            // A macro's first argument binds its variable: not an expression.
+            let isMacro = target != nil && Self.macros.contains(name) && args.first.map(Self.isIdent) == true
+            for a in isMacro ? Array(args.dropFirst()) : args { all.append(shape(a, &info)) }
             if all.allSatisfy({ $0 == .constant }) { return .constant }
             switch name {
             case "matches": info.note("the regex `matches`")
@@ -197,6 +199,13 @@ package struct ExprClassifier {
         case .conditional(let c, let a, let b):
             return logical([shape(c, &info), shape(a, &info), shape(b, &info)], &info)
         }
+    }
+
+    static let macros: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+
+    static func isIdent(_ e: Expr) -> Bool {
+        if case .ident = e.kind { return true }
+        return false
     }
 
     func logical(_ shapes: [Shape], _ info: inout ExprFacts) -> Shape {
