@@ -25,6 +25,9 @@ package struct AnalyzedRule: Sendable {
     package var onError: Action
     /// Whether its answers are exact (its constructs and its facts' domains are).
     package var isExact: Bool
+    /// The number of cells of each of its facts, and the index of each one's "missing" cell.
+    package var radices: [Int] = []
+    package var missing: [Int] = []
 }
 
 /// A product of fact domains, enumerated in mixed radix (the first slot varies slowest).
@@ -91,7 +94,9 @@ package struct AnalysisContext: Sendable {
             rules.append(
                 AnalyzedRule(
                     index: i, facts: f, slots: slots, action: r.action ?? .allow,
-                    onError: r.onError ?? program.policy.onError, isExact: f.isExact && domainsExact))
+                    onError: r.onError ?? program.policy.onError, isExact: f.isExact && domainsExact,
+                    radices: slots.map { max(domains.domain($0)?.cells.count ?? 1, 1) },
+                    missing: slots.map { domains.domain($0)?.missingIndex ?? 0 }))
         }
         self.rules = rules
         var vectors: [[RuleOutcome]?] = []
@@ -112,16 +117,15 @@ package struct AnalysisContext: Sendable {
     /// its vector when it has one, else evaluated.
     package func lookup(_ ri: Int, _ cellOf: [Int]) -> RuleOutcome {
         guard let r = rules.dropFirst(ri).first else { return .no }
-        if let vector = vectors.dropFirst(ri).first ?? nil {
+        if ri < vectors.count, let vector = vectors[ri] {
             var k = 0
-            for slot in r.slots {
-                let d = domains.domain(slot)
-                let radix = d?.cells.count ?? 1
+            for (i, slot) in r.slots.enumerated() {
+                let radix = r.radices[i]
                 var ci = slot >= 0 && slot < cellOf.count ? cellOf[slot] : -1
-                if ci < 0 || ci >= radix { ci = (d?.missingIndex ?? 0) }
-                k = k * max(radix, 1) + ci
+                if ci < 0 || ci >= radix { ci = r.missing[i] }
+                k = k * radix + ci
             }
-            return vector.dropFirst(k).first ?? .no
+            return k < vector.count ? vector[k] : .no
         }
         var facts = emptyFacts
         for slot in r.slots where slot >= 0 && slot < cellOf.count && slot < facts.count {

@@ -179,48 +179,67 @@ package struct PolicyAnalyzer {
             example: context.deviceJSON(cellMap(r.slots, ex)), notExact: notExact(r), rule: r.index)
     }
 
-    /// Whether `s` fires whenever `r` fires, over their joint cells; the first joint cell where
-    /// both fire as an example. Nil when the joint grid is over the limit.
-    func covers(_ s: AnalyzedRule, _ r: AnalyzedRule) -> (Bool, [Int: Int]?)? {
-        let union = Array(Set(r.slots).union(s.slots)).sorted()
-        let grid = CellGrid(slots: union, domains: context.domains, limit: context.cellLimit)
-        guard let n = grid.count else { return nil }
+    /// Whether `s` fires whenever `r` fires: over `r`'s firing cells, times the cells of the facts
+    /// only `s` reads. The first cell where both fire is the example. Nil when over the limit.
+    func covers(_ s: AnalyzedRule, _ r: AnalyzedRule, _ fires: [Int]) -> (Bool, [Int: Int]?)? {
+        let rSlots = Set(r.slots)
+        let extra = s.slots.filter { !rSlots.contains($0) }
+        let extraGrid = CellGrid(slots: extra, domains: context.domains, limit: context.cellLimit)
+        guard let m = extraGrid.count else { return nil }
+        let (total, over) = fires.count.multipliedReportingOverflow(by: m)
+        guard !over, total <= context.cellLimit * 4 else { return nil }
+        let grid = CellGrid(slots: r.slots, domains: context.domains, limit: context.cellLimit)
         var cellOf = [Int](repeating: -1, count: program.schema.facts.count)
         var example: [Int: Int]?
-        for k in 0..<n {
+        for k in fires {
             let cells = grid.cell(k)
-            for (i, slot) in union.enumerated() where slot >= 0 && slot < cellOf.count {
+            for (i, slot) in r.slots.enumerated() where slot >= 0 && slot < cellOf.count {
                 cellOf[slot] = cells.dropFirst(i).first ?? -1
             }
-            guard context.lookup(r.index, cellOf) == .fire else { continue }
-            guard context.lookup(s.index, cellOf) == .fire else { return (false, nil) }
-            if example == nil { example = cellMap(union, cells) }
+            for x in 0..<m {
+                let ex = extraGrid.cell(x)
+                for (i, slot) in extra.enumerated() where slot >= 0 && slot < cellOf.count {
+                    cellOf[slot] = ex.dropFirst(i).first ?? -1
+                }
+                guard context.lookup(s.index, cellOf) == .fire else { return (false, nil) }
+                if example == nil { example = cellMap(r.slots + extra, cells + ex) }
+            }
         }
         return (true, example)
     }
 
-    /// A quick test before `covers`: at `r`'s first firing cell (other facts missing), `s` fires.
-    func mayCover(_ s: AnalyzedRule, _ r: AnalyzedRule, _ firstFire: [Int]) -> Bool {
-        context.lookup(s.index, firstFire) == .fire
+    /// A quick test before `covers`: at a few of `r`'s firing cells (other facts missing), `s` fires.
+    func mayCover(_ s: AnalyzedRule, _ samples: [[Int]]) -> Bool {
+        samples.allSatisfy { context.lookup(s.index, $0) == .fire }
     }
 
     func shadow(_ r: AnalyzedRule, never: Set<Int>) -> AnalysisFinding? {
         let rules = program.policy.rules
-        guard let rr = rules.dropFirst(r.index).first, let vector = context.vectors.dropFirst(r.index).first ?? nil,
-            let k = vector.firstIndex(of: .fire)
+        guard let rr = rules.dropFirst(r.index).first, let vector = context.vectors.dropFirst(r.index).first ?? nil
         else { return nil }
+        let fires = vector.indices.filter { vector[$0] == .fire }
+        guard let firstK = fires.first, let lastK = fires.last else { return nil }
         let grid = CellGrid(slots: r.slots, domains: context.domains, limit: context.cellLimit)
-        var firstFire = [Int](repeating: -1, count: program.schema.facts.count)
-        for (slot, ci) in zip(r.slots, grid.cell(k)) where slot >= 0 && slot < firstFire.count { firstFire[slot] = ci }
+        var samples: [[Int]] = []
+        for k in Set([firstK, fires[fires.count / 2], lastK]).sorted() {
+            var cellOf = [Int](repeating: -1, count: program.schema.facts.count)
+            for (slot, ci) in zip(r.slots, grid.cell(k)) where slot >= 0 && slot < cellOf.count { cellOf[slot] = ci }
+            samples.append(cellOf)
+        }
+        // An exact shadowing rule is preferred; the first "may" one is kept in case there is none.
+        var fallback: AnalysisFinding?
         for s in context.rules where s.index != r.index && !never.contains(s.index) && s.action >= r.action {
+            if fallback != nil && !s.isExact { continue }
             guard let sr = rules.dropFirst(s.index).first else { continue }
             let sameSets = sr.sets.map { "\($0.key)=\($0.value)" } == rr.sets.map { "\($0.key)=\($0.value)" }
             // A rule whose `set`s differ changes the configuration: never redundant for that.
             guard rr.sets.isEmpty || sameSets else { continue }
-            guard mayCover(s, r, firstFire), let (covered, example) = covers(s, r), covered else { continue }
+            guard mayCover(s, samples), let (covered, example) = covers(s, r, fires), covered else { continue }
             let exact = r.isExact && s.isExact
             let duplicate: Bool
-            if s.action == r.action && sameSets, let (back, _) = covers(r, s), back {
+            if s.action == r.action && sameSets, let sv = context.vectors.dropFirst(s.index).first ?? nil,
+                let (back, _) = covers(r, s, sv.indices.filter { sv[$0] == .fire }), back
+            {
                 // Equivalent rules: the later is the duplicate of the earlier.
                 if s.index > r.index { continue }
                 duplicate = true
@@ -232,13 +251,15 @@ package struct PolicyAnalyzer {
                 duplicate
                 ? "\(exact ? "" : "may be a ")duplicate of \(other): it fires on the same devices with the same action"
                 : "\(exact ? "" : "may be ")shadowed by \(other): whenever it fires, \(context.ruleName(s.index)) fires too with \(s.action)\(s.action == r.action ? "" : ", above its \(r.action)")"
-            return AnalysisFinding(
+            let finding = AnalysisFinding(
                 kind: duplicate ? .duplicate : .shadowed, exact: exact, subject: context.ruleName(r.index),
                 location: context.location(r.index), message: message,
                 example: example.map { context.deviceJSON($0) },
                 notExact: notExact(r) + (s.isExact ? [] : notExact(s)), rule: r.index, other: s.index)
+            if exact || !r.isExact { return finding }
+            if fallback == nil { fallback = finding }
         }
-        return nil
+        return fallback
     }
 
     // MARK: - The set
