@@ -5,7 +5,8 @@ import WardenTools
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Find rules that never fire, always fire, are shadowed or duplicated, and dead parts of a policy set.",
+        abstract:
+            "Find rules that never fire, always fire, are shadowed or duplicated, and dead parts of a policy set.",
         discussion: """
             Each rule is evaluated on one representative device per cell of its facts: enums and \
             booleans enumerated, integers, versions and dates cut at the constants the rules compare \

@@ -197,7 +197,9 @@ import Testing
                     differ.old.domains.cellIndex(slot: slot, value: d[a.schema.facts[slot].name]) ?? -1
                 }
                 let covered = cellSets.contains { $0.contains(cell) }
-                #expect(covered, "\(d) changes \(decA.action) → \(decB.action) outside the classes:\n\(oldText)\n\(newText)")
+                #expect(
+                    covered, "\(d) changes \(decA.action) → \(decB.action) outside the classes:\n\(oldText)\n\(newText)"
+                )
             }
         }
         #expect(compiled >= 200)

@@ -6,7 +6,9 @@ import Warden
 
 /// How a rule's condition ends on one device.
 package enum RuleOutcome: UInt8, Sendable {
-    case no = 0, fire = 1, error = 2
+    case no = 0
+    case fire = 1
+    case error = 2
 
     var bit: UInt8 { 1 << rawValue }
 }
@@ -295,14 +297,15 @@ package struct WitnessSearch {
         var position: [Int: Int] = [:]
         for (i, s) in order.enumerated() { position[s] = i }
         // Each constraint is checked once, when its last variable is assigned (-1: at the start).
-        var checks = [[Constraint]](repeating: [], count: order.count + 1)
+        var placed: [(at: Int, constraint: Constraint)] = []
         for c in constraints {
             guard let ctx = contexts.dropFirst(c.context).first, let r = ctx.rules.dropFirst(c.rule).first else {
                 continue
             }
             let at = r.slots.compactMap { position[$0] }.max() ?? -1
-            if at + 1 >= 0 && at + 1 < checks.count { checks[at + 1].append(c) }
+            placed.append((at + 1, c))
         }
+        let checks = (0...order.count).map { k in placed.filter { $0.at == k }.map(\.constraint) }
         guard let first = contexts.first else { return .none }
         var cellOf = [Int](repeating: -1, count: first.program.schema.facts.count)
         for (slot, ci) in preset where slot >= 0 && slot < cellOf.count { cellOf[slot] = ci }

@@ -90,11 +90,15 @@ extension DiffReport {
         let configItems = config.map {
             "{\"key\":\(JSONWriter.quoted($0.key)),\"old\":\(JSONWriter.quoted($0.old)),\"new\":\(JSONWriter.quoted($0.new)),\"scopes\":\(strings($0.scopes))}"
         }
-        var out = "{\"removed\":\(strings(removed)),\"added\":\(strings(added)),\"classes\":[\(classItems.joined(separator: ","))],"
+        var out =
+            "{\"removed\":\(strings(removed)),\"added\":\(strings(added)),\"classes\":[\(classItems.joined(separator: ","))],"
         out += "\"configuration\":[\(configItems.joined(separator: ","))]"
         if let n = devicesRead {
-            let ds = deviceChanges.map { "{\"id\":\(JSONWriter.quoted($0.id)),\"from\":\"\($0.from)\",\"to\":\"\($0.to)\"}" }
-            out += ",\"devices\":{\"read\":\(n),\"changed\":\(deviceChanges.count),\"changes\":[\(ds.joined(separator: ","))]}"
+            let ds = deviceChanges.map {
+                "{\"id\":\(JSONWriter.quoted($0.id)),\"from\":\"\($0.from)\",\"to\":\"\($0.to)\"}"
+            }
+            out +=
+                ",\"devices\":{\"read\":\(n),\"changed\":\(deviceChanges.count),\"changes\":[\(ds.joined(separator: ","))]}"
         }
         out += ",\"unanswered\":\(strings(unanswered))}\n"
         return out

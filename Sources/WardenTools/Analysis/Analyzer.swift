@@ -137,7 +137,8 @@ package struct PolicyAnalyzer {
             ? "`\(conditionText(r.index))` reads no fact and is not true"
             : "`\(conditionText(r.index))` is false or errs on each of the \(n) cell\(n == 1 ? "" : "s") of \(cellsText(r.slots))"
         return AnalysisFinding(
-            kind: .neverFires, exact: r.isExact, subject: context.ruleName(r.index), location: context.location(r.index),
+            kind: .neverFires, exact: r.isExact, subject: context.ruleName(r.index),
+            location: context.location(r.index),
             message: r.isExact ? "never fires" : "may never fire (no representative device fires it)",
             proof: proof, notExact: notExact(r), rule: r.index)
     }
@@ -174,7 +175,8 @@ package struct PolicyAnalyzer {
             ? ""
             : " on every device that gives \(names.map { "`\($0)`" }.joined(separator: ", "))"
         return AnalysisFinding(
-            kind: .alwaysFires, exact: r.isExact, subject: context.ruleName(r.index), location: context.location(r.index),
+            kind: .alwaysFires, exact: r.isExact, subject: context.ruleName(r.index),
+            location: context.location(r.index),
             message: (r.isExact ? "always fires" : "may always fire (every representative device fires it)") + when,
             example: context.deviceJSON(cellMap(r.slots, ex)), notExact: notExact(r), rule: r.index)
     }
@@ -323,7 +325,8 @@ package struct PolicyAnalyzer {
                     case let deciding = context.rules.filter({ $0.action == a }),
                     deciding.allSatisfy({ never.contains($0.index) })
                 {
-                    why = "the rules that decide it never fire: \(deciding.map { context.ruleName($0.index) }.joined(separator: ", "))"
+                    why =
+                        "the rules that decide it never fire: \(deciding.map { context.ruleName($0.index) }.joined(separator: ", "))"
                 } else {
                     why =
                         "whenever a rule decides \(a), a rule with a stronger action fires or errs too (searched every cell of the facts involved)"
@@ -384,7 +387,8 @@ package struct PolicyAnalyzer {
             out.append(
                 AnalysisFinding(
                     kind: .unusedLet, exact: true, subject: "let \(l.name)", location: "\(file)\(loc.line)",
-                    message: "is never used by a rule", proof: "no rule condition reads it, directly or through a `let`"))
+                    message: "is never used by a rule", proof: "no rule condition reads it, directly or through a `let`"
+                ))
         }
         return out
     }

@@ -217,7 +217,8 @@ package struct PolicyDiffer {
             }
             guard !kept.isEmpty else { continue }
             if incomplete {
-                report.unanswered.append("the example search for \(a) → \(b) ran over its budget: some cells kept unchecked")
+                report.unanswered.append(
+                    "the example search for \(a) → \(b) ran over its budget: some cells kept unchecked")
             }
             report.classes.append(
                 DiffClass(
@@ -360,7 +361,8 @@ struct CanonicalPrinter {
                 return t
             case .hostFunction(let i):
                 if case .call(_, let target, let args, _) = e.kind {
-                    return "h\(i)(\((target.map { [$0] } ?? []) .map { text($0) }.joined(separator: ","))|\(args.map { text($0) }.joined(separator: ",")))"
+                    return
+                        "h\(i)(\((target.map { [$0] } ?? []) .map { text($0) }.joined(separator: ","))|\(args.map { text($0) }.joined(separator: ",")))"
                 }
                 return "h\(i)"
             }

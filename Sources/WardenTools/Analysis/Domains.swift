@@ -89,7 +89,9 @@ package struct DomainPartition: Sendable {
                 guard let cv = c.value else { continue }
                 if c.point != nil {
                     if Self.order(v, cv) == 0 { return i }
-                    if Self.order(v, cv) < 0 { return i > 0 && present.dropFirst(i - 1).first?.point == nil ? i - 1 : i }
+                    if Self.order(v, cv) < 0 {
+                        return i > 0 && present.dropFirst(i - 1).first?.point == nil ? i - 1 : i
+                    }
                 }
             }
             return present.count - 1

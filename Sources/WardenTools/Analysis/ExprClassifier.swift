@@ -181,7 +181,8 @@ package struct ExprClassifier {
             case .constant: return .constant
             case .cell: return .cell
             case .raw(let slot):
-                info.note(op == .negate ? "arithmetic on `\(factName(slot))`" : "`\(op.rawValue)` of `\(factName(slot))`")
+                info.note(
+                    op == .negate ? "arithmetic on `\(factName(slot))`" : "`\(op.rawValue)` of `\(factName(slot))`")
                 return .inexact
             case .inexact: return .inexact
             }

@@ -83,7 +83,8 @@ enum Terms {
             var runs: [(Int, Int)] = []
             for i in rest {
                 if let last = runs.last, last.1 + 1 == i {
-                    runs[runs.count - 1].1 = i
+                    runs.removeLast()
+                    runs.append((last.0, i))
                 } else {
                     runs.append((i, i))
                 }
