@@ -85,3 +85,16 @@ import Testing
         #expect(usage.status == 2)
     }
 }
+
+/// The README's `analyze` and `diff --facts` examples are what the commands print.
+@Suite struct AnalyzeDiffReadmeTests {
+    @Test(arguments: [
+        "warden analyze Tests/WardenTests/Fixtures/analysis/shadowed.warden",
+        "warden diff samples/outlook-conditional-launch.warden samples/next/outlook-conditional-launch.warden --facts samples/devices.jsonl",
+    ])
+    func readmeShowsTheRealOutput(_ command: String) throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let r = try CLI.run(command.split(separator: " ").dropFirst().map(String.init))
+        #expect(readme.contains("$ \(command)\n\(r.stdout)```"), "\(r.stdout)")
+    }
+}

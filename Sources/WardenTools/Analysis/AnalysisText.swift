@@ -55,7 +55,10 @@ extension DiffReport {
         }
         for c in classes {
             var head = "\(c.from) → \(c.to)"
-            if let u = c.unlessAtLeast { head += " (unless an unchanged rule decides \(u) or more)" }
+            if c.lowerMayRise {
+                head += " (\(min(c.from, c.to)) or more where other rules decide more, below \(max(c.from, c.to)))"
+            }
+            if let u = c.unlessAtLeast { head += " (unless another rule decides \(u) or more)" }
             if !c.exact { head += " (not exact: may include devices that do not change)" }
             out += head + "\n"
             for (i, t) in c.terms.enumerated() { out += (i == 0 ? "  when " : "    || ") + t + "\n" }
@@ -85,7 +88,8 @@ extension DiffReport {
             classItems.append(
                 "{\"from\":\"\(c.from)\",\"to\":\"\(c.to)\",\"when\":\(strings(c.terms)),\"example\":\(c.example ?? "null"),"
                     + "\"exampleDecisions\":\(c.exampleFrom.map { x in c.exampleTo.map { "[\"\(x)\",\"\($0)\"]" } ?? "null" } ?? "null"),"
-                    + "\"unlessAtLeast\":\(c.unlessAtLeast.map { "\"\($0)\"" } ?? "null"),\"exact\":\(c.exact)}")
+                    + "\"unlessAtLeast\":\(c.unlessAtLeast.map { "\"\($0)\"" } ?? "null"),\"lowerMayRise\":\(c.lowerMayRise),\"exact\":\(c.exact)}"
+            )
         }
         let configItems = config.map {
             "{\"key\":\(JSONWriter.quoted($0.key)),\"old\":\(JSONWriter.quoted($0.old)),\"new\":\(JSONWriter.quoted($0.new)),\"scopes\":\(strings($0.scopes))}"

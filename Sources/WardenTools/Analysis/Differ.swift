@@ -12,9 +12,11 @@ package struct DiffClass: Sendable {
     /// The action the changed rules decide in the old and in the new policy.
     package var from: Action
     package var to: Action
+    /// The facts the class is described over (slots).
+    package var slots: [Int]
     /// The readable conditions (a device in any of them is in the class).
     package var terms: [String]
-    /// The class's cells: a cell index per changed fact (`DiffReport.slots`).
+    /// The class's cells: a cell index per fact of `slots`.
     package var cells: [[Int]]
     /// A device of the class (facts JSON) and its real decisions in both policies.
     package var example: String?
@@ -22,6 +24,9 @@ package struct DiffClass: Sendable {
     package var exampleTo: Action?
     /// Set when unchanged rules can decide this much or more (the class then excludes those devices).
     package var unlessAtLeast: Action?
+    /// Set when other rules can make the weaker side stronger (up to below `max(from, to)`): the
+    /// device still changes, from or to what they decide.
+    package var lowerMayRise: Bool = false
     /// False when a rule involved has a construct the analysis cannot split.
     package var exact: Bool
 }
@@ -84,9 +89,14 @@ package struct PolicyDiffer {
         for (i, k) in ko.enumerated() { pool[k, default: []].append(i) }
         var added: [Int] = []
         var unchanged: [Int] = []
+        let oldNames = old.program.policy.rules.map(\.name)
+        let newNames = new.program.policy.rules.map(\.name)
         for (j, k) in kn.enumerated() {
-            if var list = pool[k], let i = list.first {
-                list.removeFirst()
+            // The same condition, action and sets: the rule of the same name if there is one.
+            if var list = pool[k], !list.isEmpty {
+                let name = newNames.dropFirst(j).first
+                let at = list.firstIndex { oldNames.dropFirst($0).first == name } ?? 0
+                let i = list.remove(at: at)
                 pool[k] = list
                 unchanged.append(i)
             } else {
@@ -111,6 +121,45 @@ package struct PolicyDiffer {
         return a
     }
 
+    /// A side's rule: 0 the old policy, 1 the new one.
+    struct SideRule: Hashable {
+        var side: Int
+        var index: Int
+    }
+
+    func analyzed(_ r: SideRule) -> AnalyzedRule? {
+        (r.side == 0 ? old : new).rules.dropFirst(r.index).first
+    }
+
+    /// The changed rules grouped by shared facts (a device's change is decided within one group).
+    func components(_ changed: [SideRule]) -> [[SideRule]] {
+        var parent = Array(changed.indices)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while let p = parent.dropFirst(i).first, p != i { i = p }
+            return i
+        }
+        var bySlot: [Int: Int] = [:]
+        for (i, r) in changed.enumerated() {
+            for slot in analyzed(r)?.slots ?? [] {
+                if let j = bySlot[slot] {
+                    let (a, b) = (root(i), root(j))
+                    if a != b, a < parent.count { parent[a] = b }
+                } else {
+                    bySlot[slot] = i
+                }
+            }
+        }
+        var groups: [Int: [SideRule]] = [:]
+        var order: [Int] = []
+        for (i, r) in changed.enumerated() {
+            let k = root(i)
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(r)
+        }
+        return order.compactMap { groups[$0] }
+    }
+
     package func run() -> DiffReport {
         var report = DiffReport()
         let (removed, added, unchanged) = match()
@@ -119,19 +168,38 @@ package struct PolicyDiffer {
         var slotSet = Set<Int>()
         for ri in removed { slotSet.formUnion(old.rules.dropFirst(ri).first?.slots ?? []) }
         for ri in added { slotSet.formUnion(new.rules.dropFirst(ri).first?.slots ?? []) }
-        let slots = slotSet.sorted()
-        report.slots = slots
+        report.slots = slotSet.sorted()
         report.config = configChanges(removed: removed, added: added)
         guard !removed.isEmpty || !added.isEmpty else { return report }
+        let changed = removed.map { SideRule(side: 0, index: $0) } + added.map { SideRule(side: 1, index: $0) }
+        var budget = searchBudget
+        for component in components(changed) {
+            let others = changed.filter { !component.contains($0) }
+            report.classes += classes(
+                component, others: others, unchanged: unchanged, budget: &budget, unanswered: &report.unanswered)
+        }
+        return report
+    }
+
+    /// The classes of one group of changed rules: its cells where old and new decide differently,
+    /// kept when a device of the cell can change (the other rules staying low enough).
+    func classes(
+        _ component: [SideRule], others: [SideRule], unchanged: [Int], budget: inout Int, unanswered: inout [String]
+    ) -> [DiffClass] {
+        var slotSet = Set<Int>()
+        for r in component { slotSet.formUnion(analyzed(r)?.slots ?? []) }
+        let slots = slotSet.sorted()
+        let removed = component.filter { $0.side == 0 }.map(\.index)
+        let added = component.filter { $0.side == 1 }.map(\.index)
         let grid = CellGrid(slots: slots, domains: old.domains, limit: old.cellLimit)
         guard let n = grid.count else {
-            report.unanswered.append(
-                "the changed rules read \(slots.count) facts with more than \(old.cellLimit) cells: not enumerated")
-            return report
+            let names = component.map { ($0.side == 0 ? old : new).ruleName($0.index) }
+            unanswered.append(
+                "the changed rules \(names.joined(separator: ", ")) read \(slots.count) facts with more than \(old.cellLimit) cells: not enumerated"
+            )
+            return []
         }
-        let changedExact =
-            removed.allSatisfy { old.rules.dropFirst($0).first?.isExact ?? false }
-            && added.allSatisfy { new.rules.dropFirst($0).first?.isExact ?? false }
+        let changedExact = component.allSatisfy { analyzed($0)?.isExact ?? false }
         var groups: [String: (Action, Action, [[Int]])] = [:]
         var orderOfKeys: [String] = []
         var cellOf = [Int](repeating: -1, count: old.program.schema.facts.count)
@@ -150,29 +218,47 @@ package struct PolicyDiffer {
             }
             groups[key]?.2.append(cells)
         }
-        var budget = searchBudget
+        var out: [DiffClass] = []
         for key in orderOfKeys {
             guard let (a, b, cells) = groups[key] else { continue }
             let top = max(a, b)
-            // `constraints`: the unchanged rules stay below `top` (the class's condition);
-            // `quiet`: they decide nothing above allow (preferred for the example device).
+            // The class: unchanged rules decide below `top`; the other changed rules below `top`
+            // on the side that does not reach it and at most `top` on the side that does.
+            // `quiet`: they all decide nothing above allow (preferred for the example device).
             var constraints: [WitnessSearch.Constraint] = []
             var quiet: [WitnessSearch.Constraint] = []
-            var unchangedExact = true
+            var othersExact = true
             var unless = false
-            for ri in unchanged {
-                guard let r = old.rules.dropFirst(ri).first else { continue }
+            let low = min(a, b)
+            var raisable = false
+            func limit(_ r: AnalyzedRule, context: Int, atMost: Bool) {
+                if (r.action > low && r.action < top) || (r.onError > low && r.onError < top) { raisable = true }
                 var allowed = RuleOutcome.no.bit
-                if r.action < top { allowed |= RuleOutcome.fire.bit } else { unless = true }
-                if r.onError < top { allowed |= RuleOutcome.error.bit } else { unless = true }
+                if r.action < top || (atMost && r.action == top) {
+                    allowed |= RuleOutcome.fire.bit
+                } else {
+                    unless = true
+                }
+                if r.onError < top || (atMost && r.onError == top) {
+                    allowed |= RuleOutcome.error.bit
+                } else {
+                    unless = true
+                }
                 if allowed != 0b111 {
-                    constraints.append(.init(rule: ri, allowed: allowed))
-                    if !r.isExact { unchangedExact = false }
+                    constraints.append(.init(rule: r.index, allowed: allowed, context: context))
+                    if !r.isExact { othersExact = false }
                 }
                 var q = RuleOutcome.no.bit
                 if r.action == .allow { q |= RuleOutcome.fire.bit }
                 if r.onError == .allow { q |= RuleOutcome.error.bit }
-                if q != 0b111 { quiet.append(.init(rule: ri, allowed: q)) }
+                if q != 0b111 { quiet.append(.init(rule: r.index, allowed: q, context: context)) }
+            }
+            for ri in unchanged {
+                if let r = old.rules.dropFirst(ri).first { limit(r, context: 0, atMost: false) }
+            }
+            for o in others {
+                guard let r = analyzed(o) else { continue }
+                limit(r, context: o.side, atMost: (o.side == 0) == (a > b))
             }
             var kept: [[Int]] = []
             var example: [Int: Int]?
@@ -187,7 +273,7 @@ package struct PolicyDiffer {
                 var preset: [Int: Int] = [:]
                 for (i, slot) in slots.enumerated() { preset[slot] = c.dropFirst(i).first ?? 0 }
                 if example == nil {
-                    var calm = WitnessSearch(contexts: [old], budget: min(budget, 20_000))
+                    var calm = WitnessSearch(contexts: [old, new], budget: min(budget, 20_000))
                     let found = calm.find(preset: preset, quiet)
                     budget -= min(budget, 20_000) - max(calm.budget, 0)
                     if case .found(let device) = found, let (x, y) = verify(device) {
@@ -197,7 +283,7 @@ package struct PolicyDiffer {
                         continue
                     }
                 }
-                var search = WitnessSearch(contexts: [old], budget: min(budget, 50_000))
+                var search = WitnessSearch(contexts: [old, new], budget: min(budget, 50_000))
                 let result = search.find(preset: preset, constraints)
                 budget -= min(budget, 50_000) - max(search.budget, 0)
                 switch result {
@@ -211,23 +297,23 @@ package struct PolicyDiffer {
                     kept.append(c)
                     incomplete = true
                 case .none:
-                    // No device of this cell keeps the unchanged rules below `top`: drop it when exact.
-                    if !unchangedExact { kept.append(c) }
+                    // No device of this cell keeps the other rules low enough: drop it when exact.
+                    if !othersExact { kept.append(c) }
                 }
             }
             guard !kept.isEmpty else { continue }
             if incomplete {
-                report.unanswered.append(
-                    "the example search for \(a) → \(b) ran over its budget: some cells kept unchecked")
+                unanswered.append("the example search for \(a) → \(b) ran over its budget: some cells kept unchecked")
             }
-            report.classes.append(
+            out.append(
                 DiffClass(
-                    from: a, to: b, terms: Terms.render(kept, slots: slots, domains: old.domains, max: maxTerms),
+                    from: a, to: b, slots: slots,
+                    terms: Terms.render(kept, slots: slots, domains: old.domains, max: maxTerms),
                     cells: kept, example: example.map { old.deviceJSON($0) }, exampleFrom: exampleActions?.0,
-                    exampleTo: exampleActions?.1, unlessAtLeast: unless ? top : nil,
-                    exact: changedExact && unchangedExact))
+                    exampleTo: exampleActions?.1, unlessAtLeast: unless ? top : nil, lowerMayRise: raisable,
+                    exact: changedExact && othersExact))
         }
-        return report
+        return out
     }
 
     /// Both policies' real decisions on a device, when they differ.
