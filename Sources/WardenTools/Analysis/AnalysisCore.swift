@@ -84,7 +84,12 @@ package struct AnalysisContext: Sendable {
     package let vectors: [[RuleOutcome]?]
 
     /// Classifies a program's rules; `domains` may be shared with another program (diff).
-    package init(program: Program, domains: DomainPartition, classified: [ExprFacts], cellLimit: Int = 1 << 16) {
+    /// With `fullVectors`, only those rules get outcome vectors up to `cellLimit`; the others only
+    /// when their grid has at most 1,024 cells (the rest are evaluated when looked up).
+    package init(
+        program: Program, domains: DomainPartition, classified: [ExprFacts], cellLimit: Int = 1 << 16,
+        fullVectors: Set<Int>? = nil
+    ) {
         self.program = program
         self.domains = domains
         self.cellLimit = cellLimit
@@ -103,7 +108,14 @@ package struct AnalysisContext: Sendable {
         self.rules = rules
         var vectors: [[RuleOutcome]?] = []
         let ctx = AnalysisContext(program: program, domains: domains, rules: rules, cellLimit: cellLimit)
-        for i in rules.indices { vectors.append(ctx.outcomes(i)) }
+        for i in rules.indices {
+            if let full = fullVectors, !full.contains(i) {
+                let grid = CellGrid(slots: rules[i].slots, domains: domains, limit: 1024)
+                vectors.append(grid.count == nil ? nil : ctx.outcomes(i))
+            } else {
+                vectors.append(ctx.outcomes(i))
+            }
+        }
         self.vectors = vectors
     }
 
@@ -277,6 +289,8 @@ package struct WitnessSearch {
     let contexts: [AnalysisContext]
     /// Evaluations left.
     package var budget: Int
+    /// The last search plan: for these preset facts and constraints.
+    var plan: (keys: [Int], signature: [[Int]], order: [Int], checks: [[Constraint]])?
 
     package init(contexts: [AnalysisContext], budget: Int) {
         self.contexts = contexts
@@ -285,6 +299,32 @@ package struct WitnessSearch {
 
     /// Finds a device with `preset` cells that meets every constraint.
     package mutating func find(preset: [Int: Int], _ constraints: [Constraint]) -> Result {
+        let keys = preset.keys.sorted()
+        let signature = constraints.map { [$0.rule, $0.context, Int($0.allowed)] }
+        let order: [Int]
+        let checks: [[Constraint]]
+        if let p = plan, p.keys == keys, p.signature == signature {
+            (order, checks) = (p.order, p.checks)
+        } else {
+            (order, checks) = prepare(preset, constraints)
+            plan = (keys, signature, order, checks)
+        }
+        guard let first = contexts.first else { return .none }
+        var cellOf = [Int](repeating: -1, count: first.program.schema.facts.count)
+        for (slot, ci) in preset where slot >= 0 && slot < cellOf.count { cellOf[slot] = ci }
+        guard meets(checks.first ?? [], cellOf) else { return budget < 0 ? .unknown : .none }
+        var exhausted = false
+        if search(0, order, checks, &cellOf, &exhausted) {
+            var out = preset
+            for slot in order where slot >= 0 && slot < cellOf.count && cellOf[slot] >= 0 { out[slot] = cellOf[slot] }
+            return .found(out)
+        }
+        return exhausted ? .unknown : .none
+    }
+
+    /// The variables in search order and the constraints checked after each (the plan depends
+    /// only on which facts are preset and on the constraints, so cells of one grid share it).
+    func prepare(_ preset: [Int: Int], _ constraints: [Constraint]) -> ([Int], [[Constraint]]) {
         // Variables: the constrained rules' facts not preset, the most shared first.
         var uses: [Int: Int] = [:]
         for c in constraints {
@@ -297,26 +337,17 @@ package struct WitnessSearch {
         var position: [Int: Int] = [:]
         for (i, s) in order.enumerated() { position[s] = i }
         // Each constraint is checked once, when its last variable is assigned (-1: at the start).
-        var placed: [(at: Int, constraint: Constraint)] = []
+        var checks = [[Constraint]](repeating: [], count: order.count + 1)
+        var placed: [Int: [Constraint]] = [:]
         for c in constraints {
             guard let ctx = contexts.dropFirst(c.context).first, let r = ctx.rules.dropFirst(c.rule).first else {
                 continue
             }
             let at = r.slots.compactMap { position[$0] }.max() ?? -1
-            placed.append((at + 1, c))
+            placed[at + 1, default: []].append(c)
         }
-        let checks = (0...order.count).map { k in placed.filter { $0.at == k }.map(\.constraint) }
-        guard let first = contexts.first else { return .none }
-        var cellOf = [Int](repeating: -1, count: first.program.schema.facts.count)
-        for (slot, ci) in preset where slot >= 0 && slot < cellOf.count { cellOf[slot] = ci }
-        guard meets(checks.first ?? [], cellOf) else { return budget < 0 ? .unknown : .none }
-        var exhausted = false
-        if search(0, order, checks, &cellOf, &exhausted) {
-            var out = preset
-            for slot in order where slot >= 0 && slot < cellOf.count && cellOf[slot] >= 0 { out[slot] = cellOf[slot] }
-            return .found(out)
-        }
-        return exhausted ? .unknown : .none
+        checks = checks.indices.map { placed[$0] ?? [] }
+        return (order, checks)
     }
 
     mutating func meets(_ cs: [Constraint], _ cellOf: [Int]) -> Bool {

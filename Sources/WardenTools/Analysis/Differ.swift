@@ -77,20 +77,29 @@ package struct PolicyDiffer {
         let co = AnalysisContext.classify(old)
         let cn = AnalysisContext.classify(new)
         let domains = AnalysisContext.partition([(old, co), (new, cn)])
-        self.old = AnalysisContext(program: old, domains: domains, classified: co, cellLimit: cellLimit)
-        self.new = AnalysisContext(program: new, domains: domains, classified: cn, cellLimit: cellLimit)
+        let (removed, added, _) = PolicyDiffer.match(old, new)
+        self.old = AnalysisContext(
+            program: old, domains: domains, classified: co, cellLimit: cellLimit, fullVectors: Set(removed))
+        self.new = AnalysisContext(
+            program: new, domains: domains, classified: cn, cellLimit: cellLimit, fullVectors: Set(added))
     }
 
     /// The rules of each side with no equal rule on the other (indices), and the matched old rules.
     package func match() -> (removed: [Int], added: [Int], unchanged: [Int]) {
-        let ko = RuleKeys(old.program).keys
-        let kn = RuleKeys(new.program).keys
+        PolicyDiffer.match(old.program, new.program)
+    }
+
+    static func match(_ oldProgram: Program, _ newProgram: Program) -> (
+        removed: [Int], added: [Int], unchanged: [Int]
+    ) {
+        let ko = RuleKeys(oldProgram).keys
+        let kn = RuleKeys(newProgram).keys
         var pool: [String: [Int]] = [:]
         for (i, k) in ko.enumerated() { pool[k, default: []].append(i) }
         var added: [Int] = []
         var unchanged: [Int] = []
-        let oldNames = old.program.policy.rules.map(\.name)
-        let newNames = new.program.policy.rules.map(\.name)
+        let oldNames = oldProgram.policy.rules.map(\.name)
+        let newNames = newProgram.policy.rules.map(\.name)
         for (j, k) in kn.enumerated() {
             // The same condition, action and sets: the rule of the same name if there is one.
             if var list = pool[k], !list.isEmpty {
@@ -260,6 +269,8 @@ package struct PolicyDiffer {
                 guard let r = analyzed(o) else { continue }
                 limit(r, context: o.side, atMost: (o.side == 0) == (a > b))
             }
+            var calm = WitnessSearch(contexts: [old, new], budget: 0)
+            var search = WitnessSearch(contexts: [old, new], budget: 0)
             var kept: [[Int]] = []
             var example: [Int: Int]?
             var exampleActions: (Action, Action)?
@@ -273,7 +284,7 @@ package struct PolicyDiffer {
                 var preset: [Int: Int] = [:]
                 for (i, slot) in slots.enumerated() { preset[slot] = c.dropFirst(i).first ?? 0 }
                 if example == nil {
-                    var calm = WitnessSearch(contexts: [old, new], budget: min(budget, 20_000))
+                    calm.budget = min(budget, 20_000)
                     let found = calm.find(preset: preset, quiet)
                     budget -= min(budget, 20_000) - max(calm.budget, 0)
                     if case .found(let device) = found, let (x, y) = verify(device) {
@@ -283,7 +294,7 @@ package struct PolicyDiffer {
                         continue
                     }
                 }
-                var search = WitnessSearch(contexts: [old, new], budget: min(budget, 50_000))
+                search.budget = min(budget, 50_000)
                 let result = search.find(preset: preset, constraints)
                 budget -= min(budget, 50_000) - max(search.budget, 0)
                 switch result {
