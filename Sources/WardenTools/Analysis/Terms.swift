@@ -102,6 +102,25 @@ enum Terms {
             let excluded = constants.filter { !chosen.contains($0) }
             if excluded.count == 1, let only = excluded.first { return "\(n) != \(only)" }
             return "!(\(n) in [\(excluded.joined(separator: ", "))])"
+        case .list(.string):
+            // Members in every chosen subset, members in none; the rest free.
+            var parts: [String] = []
+            var fixed = 0
+            for (i, m) in d.members.enumerated() {
+                let bit = 1 << i
+                if rest.allSatisfy({ $0 & bit != 0 }) {
+                    parts.append("\(ValuePrinter.quote(m)) in \(n)")
+                    fixed += 1
+                } else if rest.allSatisfy({ $0 & bit == 0 }) {
+                    parts.append("!(\(ValuePrinter.quote(m)) in \(n))")
+                    fixed += 1
+                }
+            }
+            let free = d.members.count - fixed
+            if free >= 0 && free < 31 && rest.count == 1 << free {
+                return parts.isEmpty ? "has(\(n))" : parts.joined(separator: " && ")
+            }
+            return "(" + rest.compactMap { cells.dropFirst($0).first?.condition }.joined(separator: " || ") + ")"
         default:
             return "(" + rest.compactMap { cells.dropFirst($0).first?.condition }.joined(separator: " || ") + ")"
         }
