@@ -28,7 +28,7 @@ struct WardenCommand: ParsableCommand {
         subcommands: [
             CheckCommand.self, EvalCommand.self, ExprCommand.self, TestCommand.self, FmtCommand.self,
             REPLCommand.self, SchemaCommand.self, BenchCommand.self, VersionCommand.self,
-            ExportCommand.self, ImportCommand.self, MatrixCommand.self,
+            AnalyzeCommand.self, DiffCommand.self, MatrixCommand.self, ExportCommand.self, ImportCommand.self,
         ])
 
     /// Runs the command; usage errors exit 2 (CLI.md), not argument-parser's default 64.

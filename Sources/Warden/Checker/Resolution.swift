@@ -1,7 +1,7 @@
 // The checker's answers about names, consumed by the evaluator (side tables keyed by Expr.id).
 
 /// What a name, a selection or a call resolved to.
-enum Resolution: Sendable {
+package enum Resolution: Sendable {
     /// A fact, by its slot in the schema's fact table (`Schema.facts[slot]`).
     case fact(Int)
     /// A `let` constant, by its index in `CheckedPolicy.lets`.
@@ -21,11 +21,11 @@ enum Resolution: Sendable {
 /// Side tables produced by the checker.
 package struct Resolutions: Sendable {
     /// Keyed by `Expr.id` of ident, select, call or literal nodes.
-    var byID: [Int: Resolution] = [:]
+    package var byID: [Int: Resolution] = [:]
     /// The static type of every checked expression node (typed mode only).
     var types: [Int: WardenType] = [:]
 
-    subscript(id: Int) -> Resolution? {
+    package subscript(id: Int) -> Resolution? {
         get { byID[id] }
         set { byID[id] = newValue }
     }

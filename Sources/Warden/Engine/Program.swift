@@ -400,7 +400,7 @@ public struct Program: Sendable {
         Program.configuration(policy, schema, input, setters: setters, warnings: &warnings)
     }
 
-    static func configuration(
+    package static func configuration(
         _ policy: CheckedPolicy, _ schema: Schema, _ input: Input, setters: [(rule: Int, setting: KeySetting)],
         warnings: inout [String]
     ) -> [ConfigEntry] {
