@@ -95,7 +95,7 @@ package enum FastWords {
     }
 
     /// The word of a scalar value for an encoding; nil when it does not fit.
-    static func scalar(_ v: Value, _ enc: FastEncoding) -> Int64? {
+    package static func scalar(_ v: Value, _ enc: FastEncoding) -> Int64? {
         switch (enc, v) {
         case (.bool, .bool(let b)): return b ? 1 : 0
         case (.int, .int(let i)): return i
@@ -228,6 +228,35 @@ package struct FastFacts: @unchecked Sendable {
         guard count >= 0, count < poolCount else { return }
         makeUnique()
         buffer.header.poolCount = count
+    }
+
+    /// Replaces a whole device's state in one step, for a reader that converted all its facts
+    /// (the streaming facts reader): `values[s]` for every slot `s` in `touched` (the slots written
+    /// by this device or the previous one; below 64), the `present` and `fast` bits (nothing
+    /// malformed), the slot words and the list pool. One uniqueness check for the whole device
+    /// instead of one per fact.
+    package mutating func assign(
+        values: UnsafeBufferPointer<Value?>, touched: UInt64, present: UInt64, fast: UInt64,
+        words: UnsafeBufferPointer<Int64>, pool: UnsafeBufferPointer<Int64>
+    ) {
+        makeUnique(extra: max(0, pool.count - poolCount))
+        buffer.withUnsafeMutablePointers { h, p in
+            let wc = h.pointee.wordCount
+            h.pointee.present = present
+            h.pointee.fast = fast
+            h.pointee.malformed = 0
+            h.pointee.facts.withUnsafeMutableBufferPointer { f in
+                var t = touched
+                while t != 0 {
+                    let s = t.trailingZeroBitCount
+                    t &= t &- 1
+                    if s < f.count && s < values.count { f[s] = values[s] }
+                }
+            }
+            if let src = words.baseAddress { p.update(from: src, count: min(wc, words.count)) }
+            if let src = pool.baseAddress { (p + wc).update(from: src, count: pool.count) }
+            h.pointee.poolCount = pool.count
+        }
     }
 
     /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).
