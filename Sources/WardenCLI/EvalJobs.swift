@@ -64,6 +64,8 @@ enum EvalJobs {
                 switch format {
                 case .json: writer.writeInvalid(line: n, message: e.message, action: program.onError)
                 case .text:
+                    part.bytes.append(contentsOf: writer.bytes)
+                    writer.reset()
                     part.bytes.append(contentsOf: "line \(n): \(program.onError.rawValue) (error: \(e.message))\n".utf8)
                 }
             case .device(let d):
@@ -75,6 +77,7 @@ enum EvalJobs {
                 program.evaluate(d.input, into: &decision)
                 switch format {
                 case .json: writer.write(decision, id: d.idJSON)
+                case .text where !explain: writer.writeText(decision, id: d.idJSON, line: n)
                 case .text:
                     part.bytes.append(
                         contentsOf: DecisionText.render(

@@ -145,7 +145,7 @@ package struct FastFacts: @unchecked Sendable {
         }
     }
 
-    var slotCount: Int { buffer.header.slotCount }
+    package var slotCount: Int { buffer.header.slotCount }
 
     var present: UInt64 { buffer.header.present }
     var fastBits: UInt64 { buffer.header.fast }
@@ -231,12 +231,13 @@ package struct FastFacts: @unchecked Sendable {
     }
 
     /// Replaces a whole device's state in one step, for a reader that converted all its facts
-    /// (the streaming facts reader): `values[s]` for every slot `s` in `touched` (the slots written
-    /// by this device or the previous one; below 64), the `present` and `fast` bits (nothing
-    /// malformed), the slot words and the list pool. One uniqueness check for the whole device
-    /// instead of one per fact.
+    /// (the streaming facts reader): the value of every slot `s` in `touched` (the slots written
+    /// by this device or the previous one; below 64) is swapped with `values[s]` (so the caller
+    /// gets the old values back, to release when it likes, and no value is retained twice), the
+    /// `present` and `fast` bits (nothing malformed), the slot words and the list pool. One
+    /// uniqueness check for the whole device instead of one per fact.
     package mutating func assign(
-        values: UnsafeBufferPointer<Value?>, touched: UInt64, present: UInt64, fast: UInt64,
+        values: UnsafeMutableBufferPointer<Value?>, touched: UInt64, present: UInt64, fast: UInt64,
         words: UnsafeBufferPointer<Int64>, pool: UnsafeBufferPointer<Int64>
     ) {
         makeUnique(extra: max(0, pool.count - poolCount))
@@ -250,7 +251,7 @@ package struct FastFacts: @unchecked Sendable {
                 while t != 0 {
                     let s = t.trailingZeroBitCount
                     t &= t &- 1
-                    if s < f.count && s < values.count { f[s] = values[s] }
+                    if s < f.count && s < values.count { swap(&f[s], &values[s]) }
                 }
             }
             if let src = words.baseAddress { p.update(from: src, count: min(wc, words.count)) }

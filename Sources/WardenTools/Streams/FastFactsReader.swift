@@ -127,6 +127,12 @@ struct FastLineReader {
     var defaultWords: [Int64?] = []
     /// Slots written into the device by the previous line (to clear those this line does not give).
     var written: UInt64 = 0
+    /// Slots of `values` that may hold a value (to release before the next line).
+    var dirty: UInt64 = 0
+    /// Slot words per device (`min(slots, 64)`).
+    let wordCount: Int
+    /// `order`'s mark for the `id` key.
+    static let idKey = -2
     /// The slot of the k-th key of the previous line: tried first for the k-th key of this one.
     var order: [Int] = []
     /// This line's values, words and list pool, by slot (slots below 64: the fast path's).
@@ -141,6 +147,7 @@ struct FastLineReader {
         self.program = program
         let encodings = program.schema.fastEncodings
         self.encodings = encodings
+        self.wordCount = min(encodings.count, FastEncoding.maxSlots)
         var names: [Int64: [(slot: Int, bytes: [UInt8])]] = [:]
         var nameBytes: [UInt8] = []
         var nameStart: [Int] = []
@@ -185,24 +192,24 @@ struct FastLineReader {
         if !d.input.unknownNames.isEmpty { d.input.unknownNames.removeAll(keepingCapacity: true) }
         d.idJSON = nil
         guard !highDefault else { return false }
-        guard d.input.facts.count == encodings.count,
-            d.input.fast.wordCount == min(encodings.count, FastEncoding.maxSlots)
-        else {
+        guard d.input.fast.slotCount == encodings.count, d.input.fast.wordCount == wordCount else {
             d = JSONDevice(input: Input(slots: encodings.count), idJSON: nil)
             written = ~0
             return read(bytes, into: &d)
         }
-        // This line's slots start empty (the previous line's values are released here).
-        var clear = present
+        // This line's slots start empty (the values the last device gave back are released here).
+        var clear = dirty
         while clear != 0 {
             values[clear.trailingZeroBitCount] = nil
             clear &= clear &- 1
         }
+        dirty = 0
         present = 0
         fastBits = 0
         pool.removeAll(keepingCapacity: true)
         var p = FastJSONCursor(bytes)
         guard parseObject(&p, &d.idJSON) else {
+            dirty = present
             d.idJSON = nil
             return false
         }
@@ -216,14 +223,16 @@ struct FastLineReader {
                 fastBits |= bit
             }
         }
-        values.withUnsafeBufferPointer { v in
+        let touched = written | present
+        values.withUnsafeMutableBufferPointer { v in
             words.withUnsafeBufferPointer { w in
                 pool.withUnsafeBufferPointer { pl in
                     d.input.fast.assign(
-                        values: v, touched: written | present, present: present, fast: fastBits, words: w, pool: pl)
+                        values: v, touched: touched, present: present, fast: fastBits, words: w, pool: pl)
                 }
             }
         }
+        dirty = touched  // the device's old values, swapped out
         written = present
         d.input.fastValid = true
         return true
@@ -238,18 +247,37 @@ struct FastLineReader {
         if !p.take(0x7D) {
             while true {
                 p.skipWhitespace()
-                guard let key = p.plainString() else { return false }
+                // The key the previous line had here, compared in place; else scanned and looked up.
+                var slot = k < order.count ? order[k] : -1
+                if slot == FastLineReader.idKey {
+                    if !FastLineReader.idBytes.withUnsafeBufferPointer({ p.takeQuoted($0, 0, 2) }) { slot = -1 }
+                } else if slot >= 0 && slot + 1 < nameStart.count {
+                    let from = nameStart[slot]
+                    let to = nameStart[slot + 1]
+                    if !nameBytes.withUnsafeBufferPointer({ p.takeQuoted($0, from, to) }) { slot = -1 }
+                } else {
+                    slot = -1
+                }
+                if slot == -1 {
+                    guard let key = p.plainString() else { return false }
+                    if key.count == 2 && key[0] == 0x69 && key[1] == 0x64 {  // "id"
+                        slot = FastLineReader.idKey
+                    } else {
+                        guard let s = self.slot(of: key) else { return false }
+                        slot = s
+                    }
+                    remember(slot, at: k)
+                }
                 p.skipWhitespace()
                 guard p.take(0x3A) else { return false }  // :
                 p.skipWhitespace()
-                if key.count == 2 && key[0] == 0x69 && key[1] == 0x64 {  // "id"
+                if slot == FastLineReader.idKey {
                     guard !sawID, let text = p.idText() else { return false }
                     sawID = true
                     id = text
                 } else {
-                    guard let slot = slot(of: key, at: k), slot < FastEncoding.maxSlots,
-                        present >> UInt64(slot) & 1 == 0, slot < encodings.count, let enc = encodings[slot],
-                        value(&p, slot, enc)
+                    guard slot >= 0, slot < FastEncoding.maxSlots, present >> UInt64(slot) & 1 == 0,
+                        slot < encodings.count, let enc = encodings[slot], value(&p, slot, enc)
                     else { return false }
                 }
                 k += 1
@@ -263,30 +291,22 @@ struct FastLineReader {
         return p.atEnd
     }
 
-    /// The slot of a key: the slot the previous line had at this position when the bytes match,
-    /// else by hash (and remembered for the next line).
-    mutating func slot(of key: UnsafeBufferPointer<UInt8>, at k: Int) -> Int? {
+    static let idBytes: [UInt8] = [0x69, 0x64]
+
+    /// Remembers the k-th key's slot for the next line (the first 256 keys).
+    mutating func remember(_ slot: Int, at k: Int) {
         if k < order.count {
-            let s = order[k]
-            if s >= 0, s + 1 < nameStart.count {
-                let start = nameStart[s]
-                let end = nameStart[s + 1]
-                if end - start == key.count
-                    && nameBytes.withUnsafeBufferPointer({ FastJSONCursor.equal(key, $0, at: start) })
-                {
-                    return s
-                }
-            }
+            order[k] = slot
+        } else if k < 256 {
+            while order.count < k { order.append(-1) }
+            order.append(slot)
         }
+    }
+
+    /// The slot of a key, by hash and bytes.
+    func slot(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let candidates = names[FastWords.string(key)] else { return nil }
-        for c in candidates where c.bytes.elementsEqual(key) {
-            if k < order.count {
-                order[k] = c.slot
-            } else if k == order.count && k < 256 {
-                order.append(c.slot)
-            }
-            return c.slot
-        }
+        for c in candidates where c.bytes.elementsEqual(key) { return c.slot }
         return nil
     }
 
@@ -300,6 +320,21 @@ struct FastLineReader {
             words[slot] = word
             fastBits |= bit
         }
+    }
+
+    /// Stores a cached scalar value (copied straight from the cache: one retain at most).
+    @inline(__always)
+    mutating func storeCached(_ slot: Int, _ ix: Int) -> Bool {
+        guard ix >= 0, ix < cache.entries.count, ix < cache.values.count else { return false }
+        let bit: UInt64 = 1 << UInt64(slot)
+        values[slot] = cache.values[ix]
+        present |= bit
+        let e = cache.entries[ix]
+        if e.fast {
+            words[slot] = e.word
+            fastBits |= bit
+        }
+        return true
     }
 
     /// One fact value of the slot's own type, stored in this line's slots.
@@ -350,12 +385,11 @@ struct FastLineReader {
             store(slot, v, Int64(offset) << 32 | Int64(items.count), fast: true)
             return true
         case .string, .enumeration, .version, .date:
-            guard let s = p.plainString() else { return false }
-            let hash = ValueCache.hash(s)
+            guard let scanned = p.plainStringHashed() else { return false }
+            let s = scanned.0
+            let hash = scanned.1
             if let e = cache.find(slot, s, hash) {
-                let (v, word, fast, _, _) = cache.entry(e)
-                store(slot, v, word, fast: fast)
-                return true
+                return storeCached(slot, e)
             }
             guard let converted = convert(s, enc) else { return false }
             let word = converted.1
@@ -418,18 +452,31 @@ struct ValueCache {
         counts = Array(repeating: 0, count: max(0, slots))
     }
 
-    /// A hash of the bytes, eight at a time.
+    static let seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// Mixes eight bytes (little-endian) into a hash.
+    @inline(__always)
+    static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+        let x = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+        return x ^ (x >> 32)
+    }
+
+    /// The hash of `n` bytes from the words mixed so far and the last partial word.
+    @inline(__always)
+    static func finish(_ h: UInt64, _ part: UInt64, _ n: Int) -> UInt64 {
+        let x = (h ^ part ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)) &* 0xC4CE_B9FE_1A85_EC53
+        return x ^ (x >> 29)
+    }
+
+    /// The hash of the bytes, as `FastJSONCursor.plainStringHashed` computes it while scanning.
     static func hash(_ s: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: s.count)
-        guard let base = s.baseAddress else { return h }
+        var h = seed
+        guard let base = s.baseAddress else { return finish(h, 0, 0) }
         let raw = UnsafeRawPointer(base)
         let n = s.count
         var k = 0
         while n - k >= 8 {
-            h =
-                (h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-                &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
+            h = mix(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
             k += 8
         }
         var w: UInt64 = 0
@@ -439,8 +486,7 @@ struct ValueCache {
             shift += 8
             k += 1
         }
-        h = (h ^ w) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 29)
+        return finish(h, w, n)
     }
 
     /// The entry of these exact bytes in the slot's table, if any.
@@ -556,6 +602,69 @@ struct FastJSONCursor {
             k += 1
         }
         return true
+    }
+
+    /// Takes `"NAME"` where NAME is `bytes[from ..< to]` (printable ASCII without a quote or a
+    /// backslash: a fact name), as `plainString` would have read it; false (unmoved) otherwise.
+    @inline(__always)
+    mutating func takeQuoted(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        let n = to - from
+        guard n >= 0, from >= 0, to <= bytes.count, i >= 0, n <= b.count - i - 2, b[i] == 0x22, b[i + 1 + n] == 0x22,
+            FastJSONCursor.equal(UnsafeBufferPointer(rebasing: bytes[from..<to]), b, at: i + 1)
+        else { return false }
+        i += n + 2
+        return true
+    }
+
+    /// `plainString`, with a hash of the bytes computed while scanning them eight at a time (the
+    /// same hash whichever way the bytes were scanned: `ValueCache.hash`).
+    mutating func plainStringHashed() -> (UnsafeBufferPointer<UInt8>, UInt64)? {
+        guard i < b.count, b[i] == 0x22, let base = b.baseAddress else { return nil }
+        let start = i + 1
+        var j = start
+        var h = ValueCache.seed
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while b.count - j >= 8 {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            let quote = w ^ 0x2222_2222_2222_2222
+            let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            let del = w ^ 0x7F7F_7F7F_7F7F_7F7F
+            // The lowest flagged byte is the first special one (a borrow only flags bytes above it).
+            let special =
+                (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((del &- ones) & ~del)
+                    | ((w &- 0x2020_2020_2020_2020) & ~w) | w) & 0x8080_8080_8080_8080
+            if special == 0 {
+                h = ValueCache.mix(h, w)
+                j += 8
+                continue
+            }
+            let t = special.trailingZeroBitCount >> 3
+            guard b[j + t] == 0x22 else { return nil }
+            let part = t == 0 ? 0 : w & ((1 << (8 * UInt64(t))) &- 1)
+            i = j + t + 1
+            return (UnsafeBufferPointer(rebasing: b[start..<(j + t)]), ValueCache.finish(h, part, j + t - start))
+        }
+        // Fewer than eight bytes left in the line: byte by byte, into the same words.
+        var part: UInt64 = 0
+        var shift: UInt64 = 0
+        while j < b.count {
+            let c = b[j]
+            if c == 0x22 {
+                i = j + 1
+                return (UnsafeBufferPointer(rebasing: b[start..<j]), ValueCache.finish(h, part, j - start))
+            }
+            guard c >= 0x20 && c < 0x7F && c != 0x5C else { return nil }
+            part |= UInt64(c) << shift
+            shift += 8
+            if shift == 64 {
+                h = ValueCache.mix(h, part)
+                part = 0
+                shift = 0
+            }
+            j += 1
+        }
+        return nil
     }
 
     /// A list of plain strings (`[`, strings separated by commas, `]`, with whitespace), as its
