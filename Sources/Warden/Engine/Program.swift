@@ -251,7 +251,7 @@ public struct Program: Sendable {
         _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
         _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
     ) -> Bool {
-        if run.hasState || compiled.mayFallBack(ri) {
+        if run.hasState || (compiled.hasFallbacks && compiled.mayFallBack(ri)) {
             return decideRuleWithState(ri, root, &run, &decision, &setters, limits)
         }
         run.steps = 0

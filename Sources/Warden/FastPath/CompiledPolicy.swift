@@ -108,6 +108,8 @@ final class CompiledPolicy: @unchecked Sendable {
     /// Whether each rule's condition (by rule index) has a fallback node: only such a rule can
     /// create or change the reference evaluator's state (`CompiledRun.state`).
     let ruleMayFallBack: [Bool]
+    /// Whether any rule has a fallback node (if not, no rule needs `mayFallBack`).
+    let hasFallbacks: Bool
 
     init(
         nodes: [CNode], kids: [Int32], consts: [Int64], constLong: [Int32], roots: [Int32], longStrings: [[UInt8]],
@@ -127,6 +129,7 @@ final class CompiledPolicy: @unchecked Sendable {
         self.fallbacks = fallbacks
         self.slotCount = slotCount
         let reach = CompiledPolicy.fallbackReach(nodes: nodes, kids: kids)
+        self.hasFallbacks = !fallbacks.isEmpty
         self.ruleMayFallBack = roots.map { r in Int(r) >= 0 && Int(r) < reach.count ? reach[Int(r)] : true }
     }
 
