@@ -61,6 +61,9 @@ def t(f):
     w = txt.split("Elapsed (wall clock) time (h:mm:ss or m:ss): ")[1].split()[0].split(":")
     secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
     return secs, rss
+def cpu(f):
+    txt = open(f).read()
+    return float(txt.split("User time (seconds): ")[1].split()[0]) + float(txt.split("System time (seconds): ")[1].split()[0])
 we, wr = t(work + "/we.time"); wt, _ = t(work + "/wt.time"); we2, _ = t(work + "/we2.time"); se, sr = t(work + "/se.time")
 wf, _ = t(work + "/wf.time")
 if wb["decisions_sha256"] != ref_sha:
@@ -68,6 +71,9 @@ if wb["decisions_sha256"] != ref_sha:
 print(json.dumps({"warden_ns": wb["ns_per_decision"], "single_ns": wb["single_ns_per_decision"],
                   "packed_ns": sb["swift-packed"], "struct_ns": sb["swift-struct"], "luajit_ns": float(lj),
                   "ingest_mbs": wb["ingest_mb_per_s"], "output_mbs": wb["output_mb_per_s"],
+                  "ingest_cpu_mbs": wb["ingest_cpu_mb_per_s"], "output_cpu_mbs": wb["output_cpu_mb_per_s"],
+                  "reader_mbs": wb["reader_mb_per_s"], "reader_cpu_mbs": wb["reader_cpu_mb_per_s"],
+                  "warden_cpu_s": cpu(work + "/we.time"), "warden_text_cpu_s": cpu(work + "/wt.time"),
                   "warden_s": we, "warden_text_s": wt, "warden_j2_s": we2, "swift_s": se, "warden_kb": wr, "swift_kb": sr,
                   "in_bytes": os.path.getsize(work + "/devices.jsonl"), "out_bytes": os.path.getsize(work + "/out.jsonl"),
                   "warden_full_s": wf, "out_full_bytes": os.path.getsize(work + "/outfull.jsonl"),
@@ -101,13 +107,15 @@ if not math.isnan(lj):
     print("| batch loop vs LuaJIT (one hand-written function), ns/decision | %.1f | %.1f (luajit) | %.2fx |" % (w, lj, w / lj))
 else:
     print("| batch loop vs LuaJIT | %.1f | (luajit not installed) | |" % w)
-print("| ingest (read + convert JSON Lines), MB/s | %.0f | | |" % med("ingest_mbs"))
-print("| output (JSON lines into memory), MB/s | %.0f | | |" % med("output_mbs"))
+print("| streaming reader (read + convert JSON Lines, as eval does), MB/s wall (MB/s of CPU time) | %.0f (%.0f) | | |" % (med("reader_mbs"), med("reader_cpu_mbs")))
+print("| ingest into a batch (read + convert + keep every device), MB/s wall (CPU) | %.0f (%.0f) | | |" % (med("ingest_mbs"), med("ingest_cpu_mbs")))
+print("| output (JSON lines into memory), MB/s wall (CPU) | %.0f (%.0f) | | |" % (med("output_mbs"), med("output_cpu_mbs")))
 print("| whole process, eval --format json, s (input MB/s, output MB/s) | %.2f (%.0f, %.0f) | %.2f (swift e2e) | %.2fx |" % (
     med("warden_s"), med("in_bytes") / 1e6 / med("warden_s"), med("out_bytes") / 1e6 / med("warden_s"), med("swift_s"), med("warden_s") / med("swift_s")))
 print("| whole process, eval --format json --config full (every key), s (output MB) | %.2f (%.1f) | %.2f (%.1f MB, keys set only) | %.2fx |" % (
     med("warden_full_s"), med("out_full_bytes") / 1e6, med("warden_s"), med("out_bytes") / 1e6, med("warden_full_s") / med("warden_s")))
 print("| whole process, eval --format text, s (input MB/s) | %.2f (%.0f) | | |" % (med("warden_text_s"), med("in_bytes") / 1e6 / med("warden_text_s")))
+print("| whole process CPU time (user + sys), eval --format json / text, s | %.2f / %.2f | | |" % (med("warden_cpu_s"), med("warden_text_cpu_s")))
 print("| whole process, eval --format json --jobs 2, s | %.2f | %.2f (--jobs 1) | %.2fx speed-up |" % (med("warden_j2_s"), med("warden_s"), med("warden_s") / med("warden_j2_s")))
 print("| peak memory (eval --format json), MiB | %.1f | %.1f (swift e2e) | |" % (med("warden_kb") / 1024, med("swift_kb") / 1024))
 print("| compile cl10.warden, ms | %.3f | | |" % med("compile_ms"))

@@ -139,6 +139,7 @@ struct EvalCommand: ParsableCommand {
             case .device(let d):
                 for name in d.input.unknownNames where !unknownCapped && unknownReported.insert(name).inserted {
                     // A device with 100,000 unknown keys must not print (and look up) 100,000 warnings.
+                    printer.flushWriter()  // decisions before the warning, as on a terminal
                     if unknownReported.count > 20 {
                         unknownCapped = true
                         Output.error("warning: \(facts):\(n): more unknown facts; not reported")
@@ -256,6 +257,9 @@ struct DecisionPrinter {
         case .json:
             writer.write(d, id: id)
             if writer.count >= 1 << 16 { flushWriter() }
+        case .text where !explain && !Output.outputStyle.enabled:
+            writer.writeText(d, id: id, line: line)
+            if writer.count >= 1 << 16 { flushWriter() }
         case .text:
             Output.write(
                 Output.outputStyle.decisionText(
@@ -270,6 +274,7 @@ struct DecisionPrinter {
             writer.writeInvalid(line: line, message: message, action: program.onError)
             if writer.count >= 1 << 16 { flushWriter() }
         case .text:
+            flushWriter()
             Output.line(
                 Output.outputStyle.decisionText("line \(line): \(program.onError.rawValue) (error: \(message))"))
         }

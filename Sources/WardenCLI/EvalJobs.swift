@@ -69,6 +69,8 @@ enum EvalJobs {
                 switch format {
                 case .json: writer.writeInvalid(line: n, message: e.message, action: program.onError)
                 case .text:
+                    part.bytes.append(contentsOf: writer.bytes)
+                    writer.reset()
                     part.bytes.append(
                         contentsOf: style.decisionText("line \(n): \(program.onError.rawValue) (error: \(e.message))\n")
                             .utf8)
@@ -86,6 +88,7 @@ enum EvalJobs {
                 switch format {
                 case .json:
                     if let x { writer.write(x, id: d.idJSON) } else { writer.write(decision, id: d.idJSON) }
+                case .text where !explain && !style.enabled: writer.writeText(decision, id: d.idJSON, line: n)
                 case .text:
                     let device = d.idJSON ?? "line \(n)"
                     let text =

@@ -220,47 +220,7 @@ public struct Program: Sendable {
         run.decisionSteps = 0
         compiled.roots.withUnsafeBufferPointer { roots in
             for ri in roots.indices {
-                let saved = run.hasState ? run.state : nil  // nil unless a fallback ran: no copy in the common case
-                run.steps = 0
-                let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
-                if outcome == .yes || outcome == .no {
-                    // Over the rule's budget by this path's count: the reference decides, from the
-                    // start (its `let` cache may hold what this path inlined, and so cost less).
-                    if run.steps > limits.maxSteps {
-                        redo = true
-                        break
-                    }
-                    let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
-                    run.decisionSteps = o ? Int.max : d
-                    if run.decisionSteps > limits.maxDecisionSteps
-                        || (run.hasState && (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes)
-                    {
-                        redo = true
-                        break
-                    }
-                    if outcome == .yes { fire(ri, &decision, &setters) }
-                    continue
-                }
-                if outcome == .abort {
-                    // A limit in a fallback: the reference decides, from the start (see below).
-                    redo = true
-                    break
-                }
-                // The reference evaluator decides this rule, with the decision's shared state as it
-                // was before the rule (what the attempt cached would make the rule cheaper here).
-                var state = saved ?? EvalState(input: run.input.pointee, limits: limits)
-                run.state = nil
-                state.steps = 0
-                state.decisionSteps = run.decisionSteps
-                let hitLimit = referenceRule(ri, &state, &decision, &setters)
-                run.decisionSteps = state.decisionSteps
-                // A limit here may be this path's doing (fewer cached lets): the reference decides.
-                let over =
-                    hitLimit || state.decisionSteps > limits.maxDecisionSteps
-                    || state.decisionBytes > limits.maxDecisionBytes
-                run.state = state
-                run.hasState = true
-                if over {
+                if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
                     redo = true
                     break
                 }
@@ -280,6 +240,84 @@ public struct Program: Sendable {
             decision.config = effectiveConfiguration(
                 run.input.pointee, setters: setters, warnings: &decision.warnings)
         }
+    }
+
+    /// Decides rule `ri` (root node `root`) on the compiled path; true when the reference must
+    /// decide the whole decision again (a budget reached, a limit in a fallback). The common case (no
+    /// fallback in the rule, none run earlier in the decision) touches no `EvalState`: the reference
+    /// evaluator's state is created, copied and freed only on the out-of-line paths below.
+    @inline(__always)
+    func decideRule(
+        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
+    ) -> Bool {
+        if run.hasState || (compiled.hasFallbacks && compiled.mayFallBack(ri)) {
+            return decideRuleWithState(ri, root, &run, &decision, &setters, limits)
+        }
+        run.steps = 0
+        let outcome = compiled.evalRoot(root, &run, evaluator, limits)
+        if outcome == .yes || outcome == .no {
+            // Over the rule's budget by this path's count: the reference decides, from the start
+            // (its `let` cache may hold what this path inlined, and so cost less).
+            if run.steps > limits.maxSteps { return true }
+            let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
+            run.decisionSteps = o ? Int.max : d
+            if run.decisionSteps > limits.maxDecisionSteps { return true }
+            if outcome == .yes { fire(ri, &decision, &setters) }
+            return false
+        }
+        if outcome == .abort { return true }
+        return referenceAfterUnknown(ri, saved: nil, &run, &decision, &setters, limits)
+    }
+
+    /// `decideRule` for a rule that may run a fallback, or after one ran: the state the rule
+    /// starts from is kept, so that the reference decides an unknown rule from it.
+    @inline(never)
+    func decideRuleWithState(
+        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
+    ) -> Bool {
+        let saved = run.hasState ? run.state : nil  // nil unless a fallback ran
+        run.steps = 0
+        let outcome = compiled.evalRoot(root, &run, evaluator, limits)
+        if outcome == .yes || outcome == .no {
+            if run.steps > limits.maxSteps { return true }
+            let (d, o) = run.decisionSteps.addingReportingOverflow(run.steps)
+            run.decisionSteps = o ? Int.max : d
+            if run.decisionSteps > limits.maxDecisionSteps
+                || (run.hasState && (run.state?.decisionBytes ?? 0) > limits.maxDecisionBytes)
+            {
+                return true
+            }
+            if outcome == .yes { fire(ri, &decision, &setters) }
+            return false
+        }
+        // A limit in a fallback: the reference decides, from the start.
+        if outcome == .abort { return true }
+        return referenceAfterUnknown(ri, saved: saved, &run, &decision, &setters, limits)
+    }
+
+    /// The reference evaluator decides rule `ri`, with the decision's shared state as it was
+    /// before the rule (what the attempt cached would make the rule cheaper here). True when a
+    /// limit was reached, which may be this path's doing (fewer cached lets): the reference then
+    /// decides the whole decision.
+    @inline(never)
+    func referenceAfterUnknown(
+        _ ri: Int, saved: EvalState?, _ run: inout CompiledRun, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
+    ) -> Bool {
+        var state = saved ?? EvalState(input: run.input.pointee, limits: limits)
+        run.state = nil
+        state.steps = 0
+        state.decisionSteps = run.decisionSteps
+        let hitLimit = referenceRule(ri, &state, &decision, &setters)
+        run.decisionSteps = state.decisionSteps
+        let over =
+            hitLimit || state.decisionSteps > limits.maxDecisionSteps
+            || state.decisionBytes > limits.maxDecisionBytes
+        run.state = state
+        run.hasState = true
+        return over
     }
 
     /// Whether two arrays are equal because they share storage (or are both empty).

@@ -105,6 +105,11 @@ final class CompiledPolicy: @unchecked Sendable {
     let fallbacks: [Expr]
     /// Slots read by the compiled nodes must be below this (the schema's fact count).
     let slotCount: Int
+    /// Whether each rule's condition (by rule index) has a fallback node: only such a rule can
+    /// create or change the reference evaluator's state (`CompiledRun.state`).
+    let ruleMayFallBack: [Bool]
+    /// Whether any rule has a fallback node (if not, no rule needs `mayFallBack`).
+    let hasFallbacks: Bool
 
     init(
         nodes: [CNode], kids: [Int32], consts: [Int64], constLong: [Int32], roots: [Int32], longStrings: [[UInt8]],
@@ -123,6 +128,39 @@ final class CompiledPolicy: @unchecked Sendable {
         self.longStrings = longStrings
         self.fallbacks = fallbacks
         self.slotCount = slotCount
+        let reach = CompiledPolicy.fallbackReach(nodes: nodes, kids: kids)
+        self.hasFallbacks = !fallbacks.isEmpty
+        self.ruleMayFallBack = roots.map { r in Int(r) >= 0 && Int(r) < reach.count ? reach[Int(r)] : true }
+    }
+
+    /// Whether rule `ri`'s condition may run a fallback (true for an index out of range).
+    @inline(__always)
+    func mayFallBack(_ ri: Int) -> Bool {
+        ri >= 0 && ri < ruleMayFallBack.count ? ruleMayFallBack[ri] : true
+    }
+
+    /// Whether a fallback node is reachable from each node, in one pass in node order: the
+    /// compiler emits a node after its children, so a child's answer is known first (a child at or
+    /// after its parent, or out of range, counts as a fallback: the safe answer).
+    static func fallbackReach(nodes: [CNode], kids: [Int32]) -> [Bool] {
+        var reach = [Bool](repeating: true, count: nodes.count)
+        for i in nodes.indices {
+            func child(_ c: Int32) -> Bool {
+                let j = Int(c)
+                return j < 0 || j >= i || reach[j]
+            }
+            let n = nodes[i]
+            switch n.op {
+            case .fallback: reach[i] = true
+            case .not: reach[i] = child(n.a)
+            case .cond: reach[i] = child(n.a) || child(n.b) || child(n.c)
+            case .and, .or:
+                guard n.a >= 0, n.a <= n.b, Int(n.b) <= kids.count else { continue }
+                reach[i] = kids[Int(n.a)..<Int(n.b)].contains { child($0) }
+            case .constant, .factBool, .cmpConst, .cmpSlots, .inConsts, .listHasConst, .has: reach[i] = false
+            }
+        }
+        return reach
     }
 
     deinit {

@@ -95,7 +95,7 @@ package enum FastWords {
     }
 
     /// The word of a scalar value for an encoding; nil when it does not fit.
-    static func scalar(_ v: Value, _ enc: FastEncoding) -> Int64? {
+    package static func scalar(_ v: Value, _ enc: FastEncoding) -> Int64? {
         switch (enc, v) {
         case (.bool, .bool(let b)): return b ? 1 : 0
         case (.int, .int(let i)): return i
@@ -145,7 +145,7 @@ package struct FastFacts: @unchecked Sendable {
         }
     }
 
-    var slotCount: Int { buffer.header.slotCount }
+    package var slotCount: Int { buffer.header.slotCount }
 
     var present: UInt64 { buffer.header.present }
     var fastBits: UInt64 { buffer.header.fast }
@@ -228,6 +228,36 @@ package struct FastFacts: @unchecked Sendable {
         guard count >= 0, count < poolCount else { return }
         makeUnique()
         buffer.header.poolCount = count
+    }
+
+    /// Replaces a whole device's state in one step, for a reader that converted all its facts
+    /// (the streaming facts reader): the value of every slot `s` in `touched` (the slots written
+    /// by this device or the previous one; below 64) is swapped with `values[s]` (so the caller
+    /// gets the old values back, to release when it likes, and no value is retained twice), the
+    /// `present` and `fast` bits (nothing malformed), the slot words and the list pool. One
+    /// uniqueness check for the whole device instead of one per fact.
+    package mutating func assign(
+        values: UnsafeMutableBufferPointer<Value?>, touched: UInt64, present: UInt64, fast: UInt64,
+        words: UnsafeBufferPointer<Int64>, pool: UnsafeBufferPointer<Int64>
+    ) {
+        makeUnique(extra: max(0, pool.count - poolCount))
+        buffer.withUnsafeMutablePointers { h, p in
+            let wc = h.pointee.wordCount
+            h.pointee.present = present
+            h.pointee.fast = fast
+            h.pointee.malformed = 0
+            h.pointee.facts.withUnsafeMutableBufferPointer { f in
+                var t = touched
+                while t != 0 {
+                    let s = t.trailingZeroBitCount
+                    t &= t &- 1
+                    if s < f.count && s < values.count { swap(&f[s], &values[s]) }
+                }
+            }
+            if let src = words.baseAddress { p.update(from: src, count: min(wc, words.count)) }
+            if let src = pool.baseAddress { (p + wc).update(from: src, count: pool.count) }
+            h.pointee.poolCount = pool.count
+        }
     }
 
     /// Encodes one slot from its value (`encoding` nil: the slot is never read fast).

@@ -100,6 +100,15 @@ public struct DecisionWriter {
     /// Empties the buffer (after the host has written it out).
     public mutating func reset() { w.reset() }
 
+    /// Each fired rule's JSON object, rendered once: by source line (below `fragmentLines`), the
+    /// rule and its bytes (`{"rule":..,"action":..,"message":..,"line":..}`).
+    var fragments: [[(rule: FiredRule, bytes: [UInt8])]] = []
+    static let fragmentLines = 1 << 16
+    /// The last configuration written and its JSON text (a policy without config blocks or `set`s
+    /// gives every decision the same array: rendered once).
+    var lastConfig: [ConfigEntry] = []
+    var lastConfigBytes: [UInt8] = Array("{}".utf8)
+
     /// Appends one decision line (with a trailing newline).
     public mutating func write(_ d: Decision, id: String?) { write(d, id: id, explanation: nil) }
 
@@ -115,24 +124,29 @@ public struct DecisionWriter {
             w.raw(",")
         }
         w.raw("\"action\":")
-        w.string(d.action.rawValue)
+        w.raw(DecisionWriter.quotedAction(d.action))
         w.raw(",\"fired\":[")
         for (i, f) in d.fired.enumerated() {
             if i > 0 { w.raw(",") }
-            w.raw("{\"rule\":")
-            w.string(f.name)
-            w.raw(",\"action\":")
-            w.string(f.action.rawValue)
-            w.raw(",\"message\":")
-            if let m = f.message { w.string(m) } else { w.null() }
-            w.raw(",\"line\":")
-            w.int(Int64(f.line))
-            if let file = f.file {
-                w.raw(",\"file\":")
-                w.string(file)
+            if let x, i < x.fired.count {
+                // With evidence the object is not the shared fragment: written in full.
+                w.raw("{\"rule\":")
+                w.string(f.name)
+                w.raw(",\"action\":")
+                w.string(f.action.rawValue)
+                w.raw(",\"message\":")
+                if let m = f.message { w.string(m) } else { w.null() }
+                w.raw(",\"line\":")
+                w.int(Int64(f.line))
+                if let file = f.file {
+                    w.raw(",\"file\":")
+                    w.string(file)
+                }
+                writeEvidence(x.fired[i])
+                w.raw("}")
+            } else {
+                firedRule(f)
             }
-            if let x, i < x.fired.count { writeEvidence(x.fired[i]) }
-            w.raw("}")
         }
         w.raw("],\"errors\":[")
         for (i, e) in d.errors.enumerated() {
@@ -166,17 +180,8 @@ public struct DecisionWriter {
             if i > 0 { w.raw(",") }
             w.string(m)
         }
-        w.raw("],\"config\":{")
-        var firstKey = true
-        for c in d.config {
-            if !fullConfig, case .schemaDefault = c.origin { continue }
-            if !firstKey { w.raw(",") }
-            firstKey = false
-            w.string(c.key)
-            w.raw(":")
-            w.raw(text: c.jsonText)
-        }
-        w.raw("}")
+        w.raw("],\"config\":")
+        config(d.config)
         if explainConfig {
             w.raw(",\"configFrom\":{")
             var first = true
@@ -262,6 +267,92 @@ public struct DecisionWriter {
         w.raw("],\"complete\":")
         w.raw(ev.isComplete ? "true" : "false")
         w.raw("}")
+    }
+
+    /// `"allow"`, `"warn"`, ... with their quotes.
+    static func quotedAction(_ a: Action) -> StaticString {
+        switch a {
+        case .allow: "\"allow\""
+        case .warn: "\"warn\""
+        case .blockAccess: "\"blockAccess\""
+        case .wipeData: "\"wipeData\""
+        }
+    }
+
+    /// A fired rule's object, from the fragments rendered before when the same rule fired before.
+    mutating func firedRule(_ f: FiredRule) {
+        let line = f.line
+        if line >= 0 && line < fragments.count {
+            for entry in fragments[line] where entry.rule == f {
+                w.bytes.append(contentsOf: entry.bytes)
+                return
+            }
+        }
+        let start = w.bytes.count
+        w.raw("{\"rule\":")
+        w.string(f.name)
+        w.raw(",\"action\":")
+        w.raw(DecisionWriter.quotedAction(f.action))
+        w.raw(",\"message\":")
+        if let m = f.message { w.string(m) } else { w.null() }
+        w.raw(",\"line\":")
+        w.int(Int64(line))
+        if let file = f.file {
+            w.raw(",\"file\":")
+            w.string(file)
+        }
+        w.raw("}")
+        // Remembered for the next decisions (a few rules per line at most: the memory stays bounded).
+        guard line >= 0 && line < DecisionWriter.fragmentLines else { return }
+        if line >= fragments.count { fragments += Array(repeating: [], count: line + 1 - fragments.count) }
+        if fragments[line].count < 4 { fragments[line].append((f, Array(w.bytes[start...]))) }
+    }
+
+    /// The configuration object, from the last one's text when the array is the same storage
+    /// (an array this writer holds cannot change under it).
+    mutating func config(_ config: [ConfigEntry]) {
+        if DecisionWriter.sameStorage(config, lastConfig) {
+            w.bytes.append(contentsOf: lastConfigBytes)
+            return
+        }
+        let start = w.bytes.count
+        w.raw("{")
+        var firstKey = true
+        for c in config {
+            // Compact by default: only the keys a block or a rule set (`--config full`: every key).
+            if !fullConfig, case .schemaDefault = c.origin { continue }
+            if !firstKey { w.raw(",") }
+            firstKey = false
+            w.string(c.key)
+            w.raw(":")
+            w.raw(text: c.jsonText)
+        }
+        w.raw("}")
+        lastConfig = config
+        lastConfigBytes = Array(w.bytes[start...])
+    }
+
+    /// Whether two arrays are one storage (or both empty).
+    static func sameStorage(_ a: [ConfigEntry], _ b: [ConfigEntry]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
+
+    /// Appends the line `warden eval --format text` prints for a decision without `--explain`:
+    /// `device ID: ACTION` (`device line N: ACTION` for a device without an `id`), as
+    /// `DecisionText.render(_:program:device:explain:false:showConfig:)` writes it.
+    public mutating func writeText(_ d: Decision, id: String?, line: Int) {
+        w.raw("device ")
+        if let id {
+            w.raw(text: id)
+        } else {
+            w.raw("line ")
+            w.int(Int64(line))
+        }
+        w.raw(": ")
+        w.raw(text: d.action.rawValue)
+        w.raw("\n")
     }
 
     /// Appends the line for input that is not a device: `{"line":N,"error":"...","action":"..."}`.
