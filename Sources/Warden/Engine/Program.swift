@@ -94,6 +94,8 @@ public struct Program: Sendable {
     package let evaluator: Evaluator
     /// The rule conditions compiled over typed fact slots (Compiler.swift).
     let compiled: CompiledPolicy
+    /// The rules a decision evaluates, for big policies (RuleIndex.swift); nil: every rule.
+    let ruleIndex: RuleIndex?
     /// Each slot's typed encoding.
     let encodings: [FastEncoding?]
     /// A fired-rule entry per rule, built once.
@@ -122,6 +124,7 @@ public struct Program: Sendable {
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
         self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
+        self.ruleIndex = RuleIndex.build(compiled, encodings: encodings, maxSteps: engine.limits.evalLimits.maxSteps)
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
@@ -217,9 +220,11 @@ public struct Program: Sendable {
         // by the reference, from the state as it was before the rule; and a decision whose count
         // reaches a decision budget is decided again, wholly, by the reference.
         var redo = false
-        run.decisionSteps = 0
-        compiled.roots.withUnsafeBufferPointer { roots in
-            for ri in roots.indices {
+        // With a rule index, only the candidates are evaluated; the skipped rules' static cost is
+        // charged up front, so the decision budget is hit no later than the reference's (RuleIndex.swift).
+        withCandidates(run) { roots, rules, skippedCost in
+            run.decisionSteps = skippedCost
+            while let ri = rules.nextRule() {
                 let saved = run.hasState ? run.state : nil  // nil unless a fallback ran: no copy in the common case
                 run.steps = 0
                 let outcome = compiled.evalRoot(roots[ri], &run, evaluator, limits)
@@ -265,6 +270,7 @@ public struct Program: Sendable {
                     break
                 }
             }
+            if run.decisionSteps > limits.maxDecisionSteps { redo = true }
         }
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.
