@@ -207,6 +207,10 @@ public struct Program: Sendable {
     /// Reads `run.input` only when a rule, a fact error or a non-constant configuration needs it.
     @inline(__always)
     func decide(_ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
+        if let index = ruleIndex, run.candidates == nil {
+            decideIndexed(index, &run, factErrors: factErrors, into: &decision)  // sets run.candidates
+            return
+        }
         decision.action = .allow
         if !decision.fired.isEmpty { decision.fired.removeAll(keepingCapacity: true) }
         if !decision.errors.isEmpty { decision.errors.removeAll(keepingCapacity: true) }
@@ -220,10 +224,12 @@ public struct Program: Sendable {
         // by the reference, from the state as it was before the rule; and a decision whose count
         // reaches a decision budget is decided again, wholly, by the reference.
         var redo = false
-        // With a rule index, only the candidates are evaluated; the skipped rules' static cost is
+        run.decisionSteps = 0
+        // With a rule index, only the candidates are evaluated, and the skipped rules' static cost is
         // charged up front, so the decision budget is hit no later than the reference's (RuleIndex.swift).
-        withCandidates(run) { roots, rules, skippedCost in
-            run.decisionSteps = skippedCost
+        var rules = RuleCursor(count: compiled.roots.count, bits: run.candidates)
+        if let bits = run.candidates, let index = ruleIndex { run.decisionSteps = index.select(run, into: bits) }
+        compiled.roots.withUnsafeBufferPointer { roots in
             while let ri = rules.nextRule() {
                 let saved = run.hasState ? run.state : nil  // nil unless a fallback ran: no copy in the common case
                 run.steps = 0
@@ -270,7 +276,7 @@ public struct Program: Sendable {
                     break
                 }
             }
-            if run.decisionSteps > limits.maxDecisionSteps { redo = true }
+            if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         }
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.

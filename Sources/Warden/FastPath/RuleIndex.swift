@@ -218,23 +218,14 @@ struct RuleCursor {
 }
 
 extension Program {
-    /// Runs `body` over the rule roots and the rules to evaluate for the device in `run` (in rule
-    /// order), with the static cost of the skipped ones (0 without an index).
-    @inline(__always)
-    func withCandidates(
-        _ run: CompiledRun, _ body: (UnsafeBufferPointer<Int32>, inout RuleCursor, Int) -> Void
-    ) {
-        compiled.roots.withUnsafeBufferPointer { roots in
-            guard let index = ruleIndex, index.ruleCount == roots.count else {
-                var all = RuleCursor(count: roots.count, bits: nil)
-                body(roots, &all, 0)
-                return
-            }
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
-                let skipped = index.select(run, into: bits)
-                var cursor = RuleCursor(count: roots.count, bits: bits)
-                body(roots, &cursor, skipped)
-            }
+    /// `decide` with a candidate set on the stack (`run.candidates`); kept out of line so that the
+    /// loop over every rule of a small policy pays nothing for the index.
+    @inline(never)
+    func decideIndexed(_ index: RuleIndex, _ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+            run.candidates = bits
+            decide(&run, factErrors: factErrors, into: &decision)
+            run.candidates = nil
         }
     }
 }
@@ -254,7 +245,13 @@ extension Program {
                 let run = CompiledRun(
                     present: header.pointee.present, fast: header.pointee.fast, malformed: header.pointee.malformed,
                     words: words, pool: pool, input: p, state: nil)
-                withCandidates(run) { _, rules, _ in
+                guard let index = ruleIndex else {
+                    out = Array(compiled.roots.indices)
+                    return
+                }
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+                    _ = index.select(run, into: bits)
+                    var rules = RuleCursor(count: compiled.roots.count, bits: bits)
                     while let r = rules.nextRule() { out.append(r) }
                 }
             }

@@ -35,7 +35,7 @@ extension RuleIndex {
                 }
             }
         }
-        for (s, b) in rangeBounds { rangeBounds[s] = b.sorted() }
+        for (s, b) in rangeBounds { rangeBounds[s] = Set(b).sorted() }  // distinct bounds: the estimate's scale
 
         // Pass 2: the most selective key of each rule.
         var always = [UInt64](repeating: 0, count: (ruleCount + 63) / 64)
@@ -159,7 +159,7 @@ extension RuleIndex {
                 let admitted = upper ? min(n, max(0, bound + 1)) : min(n, max(0, n - bound))
                 return n > 0 ? Double(admitted) / Double(n) : 1
             }
-            // The share of the policy's own bounds on the slot that the interval contains.
+            // The share of the policy's own distinct bounds on the slot that the interval contains.
             let all = rangeBounds[slot] ?? []
             var lo = 0
             var hi = all.count
