@@ -227,8 +227,8 @@ public struct Program: Sendable {
         run.decisionSteps = 0
         // With a rule index, only the candidates are evaluated, and the skipped rules' static cost is
         // charged up front, so the decision budget is hit no later than the reference's (RuleIndex.swift).
-        var rules = RuleCursor(count: compiled.roots.count, bits: run.candidates)
         if let bits = run.candidates, let index = ruleIndex { run.decisionSteps = index.select(run, into: bits) }
+        var rules = RuleCursor(count: compiled.roots.count, bits: run.candidates)  // after `select` filled the bits
         compiled.roots.withUnsafeBufferPointer { roots in
             while let ri = rules.nextRule() {
                 let saved = run.hasState ? run.state : nil  // nil unless a fallback ran: no copy in the common case

@@ -93,7 +93,7 @@ final class RuleIndex: @unchecked Sendable {
         self.cost = cost
         var total = 0
         for c in cost {
-            let (s, o) = total.addingReportingOverflow(Int(c))
+            let (s, o) = total.addingReportingOverflow(Int(truncatingIfNeeded: c))
             total = o ? Int.max : s
         }
         self.totalCost = total
@@ -109,7 +109,8 @@ final class RuleIndex: @unchecked Sendable {
 
     @inline(__always)
     static func hash(_ slot: Int32, _ key: Int64) -> Int {
-        var h = UInt64(bitPattern: key) ^ (UInt64(UInt32(bitPattern: slot)) &* 0x9E37_79B9_7F4A_7C15)
+        let s = UInt64(truncatingIfNeeded: UInt32(bitPattern: slot))
+        var h = UInt64(bitPattern: key) ^ (s &* 0x9E37_79B9_7F4A_7C15)
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 29
@@ -125,7 +126,10 @@ final class RuleIndex: @unchecked Sendable {
         while probes < table.count {
             let e = table[i]
             if e.slot < 0 { return 0..<0 }
-            if e.slot == slot && e.key == key { return Int(e.start)..<Int(e.end) }
+            if e.slot == slot && e.key == key {
+                let start = Int(truncatingIfNeeded: e.start)
+                return start..<max(start, Int(truncatingIfNeeded: e.end))
+            }
             i = (i + 1) & tableMask
             probes += 1
         }
@@ -152,15 +156,20 @@ final class RuleIndex: @unchecked Sendable {
         for w in 0..<wordCount { bits[w] = always[w] }
         var candidateCost = 0
         @inline(__always) func add(_ r: Int32) {
-            let i = Int(r)
+            let i = Int(truncatingIfNeeded: r)
             guard i >= 0, i < ruleCount else { return }
-            bits[i >> 6] |= 1 << UInt64(i & 63)
-            candidateCost &+= Int(cost[i])
+            bits[i >> 6] |= 1 << UInt64(truncatingIfNeeded: i & 63)
+            candidateCost &+= Int(truncatingIfNeeded: cost[i])
         }
         for s in slots {
-            let slot = Int(s.slot)
-            guard slot >= 0, slot < min(64, run.words.count), run.fast >> UInt64(slot) & 1 != 0 else {
-                for j in Int(s.allStart)..<Int(s.allEnd) { add(slotRules[j]) }
+            let slot = Int(truncatingIfNeeded: s.slot)
+            guard slot >= 0, slot < min(64, run.words.count), run.fast >> UInt64(truncatingIfNeeded: slot) & 1 != 0
+            else {
+                var j = Int(truncatingIfNeeded: s.allStart)
+                while j < Int(truncatingIfNeeded: s.allEnd) {
+                    add(slotRules[j])
+                    j += 1
+                }
                 continue
             }
             let word = run.words[slot]
@@ -170,13 +179,23 @@ final class RuleIndex: @unchecked Sendable {
             let key = s.unsigned ? word ^ Int64.min : word
             if s.upperStart < s.upperEnd {
                 // x <= bound holds for the bounds not below the word.
-                let from = firstAbove(key, Int(s.upperStart), Int(s.upperEnd), orEqual: true)
-                for j in from..<Int(s.upperEnd) { add(rangeRules[j]) }
+                let from = firstAbove(
+                    key, Int(truncatingIfNeeded: s.upperStart), Int(truncatingIfNeeded: s.upperEnd), orEqual: true)
+                var j = from
+                while j < Int(truncatingIfNeeded: s.upperEnd) {
+                    add(rangeRules[j])
+                    j += 1
+                }
             }
             if s.lowerStart < s.lowerEnd {
                 // x >= bound holds for the bounds not above the word.
-                let to = firstAbove(key, Int(s.lowerStart), Int(s.lowerEnd), orEqual: false)
-                for j in Int(s.lowerStart)..<to { add(rangeRules[j]) }
+                let to = firstAbove(
+                    key, Int(truncatingIfNeeded: s.lowerStart), Int(truncatingIfNeeded: s.lowerEnd), orEqual: false)
+                var j = Int(truncatingIfNeeded: s.lowerStart)
+                while j < to {
+                    add(rangeRules[j])
+                    j += 1
+                }
             }
         }
         let skipped = totalCost &- candidateCost

@@ -38,7 +38,7 @@ extension RuleIndex {
         for (s, b) in rangeBounds { rangeBounds[s] = Set(b).sorted() }  // distinct bounds: the estimate's scale
 
         // Pass 2: the most selective key of each rule.
-        var always = [UInt64](repeating: 0, count: (ruleCount + 63) / 64)
+        var always = [UInt64](repeating: 0, count: ruleCount / 64 &+ 1)
         var hashed: [(slot: Int32, word: Int64, rule: Int32)] = []
         var ranged: [(slot: Int32, upper: Bool, bound: Int64, rule: Int32)] = []
         var bySlot: [Int32: [Int32]] = [:]
@@ -54,7 +54,7 @@ extension RuleIndex {
                 }
             }
             guard let key = best else {
-                always[r >> 6] |= 1 << UInt64(r & 63)
+                always[r >> 6] |= 1 << UInt64(truncatingIfNeeded: r & 63)
                 costs[r] = 0
                 continue
             }
@@ -136,7 +136,7 @@ extension RuleIndex {
     }
 
     static func isUnsigned(_ slot: Int32, _ encodings: [FastEncoding?]) -> Bool {
-        let i = Int(slot)
+        let i = Int(truncatingIfNeeded: slot)
         guard i >= 0, i < encodings.count else { return false }
         return encodings[i] == .version
     }
@@ -153,10 +153,11 @@ extension RuleIndex {
             return min(1, Double(Set(words).count) / distinct)
         case .range(let slot, let upper, let bound):
             guard let bound else { return 0 }
-            let i = Int(slot)
+            let i = Int(truncatingIfNeeded: slot)
             if i >= 0, i < encodings.count, case .enumeration(let e)? = encodings[i] {
-                let n = Int64(e.members.count)
-                let admitted = upper ? min(n, max(0, bound + 1)) : min(n, max(0, n - bound))
+                let n = Int64(truncatingIfNeeded: e.members.count)
+                let ordinal = min(max(bound, -1), n)  // an enum bound is an ordinal; clamped, no overflow below
+                let admitted = upper ? min(n, max(0, ordinal &+ 1)) : min(n, max(0, n &- ordinal))
                 return n > 0 ? Double(admitted) / Double(n) : 1
             }
             // The share of the policy's own distinct bounds on the slot that the interval contains.
@@ -180,11 +181,11 @@ extension RuleIndex {
         var stack: [Int32] = [root]
         var visited = 0
         while let i = stack.popLast() {
-            let j = Int(i)
+            let j = Int(truncatingIfNeeded: i)
             visited += 1
             guard j >= 0, j < c.nodes.count, visited <= c.nodes.count else { return nil }
             let n = c.nodes[j]
-            let (s, o) = total.addingReportingOverflow(Int(n.cost))
+            let (s, o) = total.addingReportingOverflow(Int(truncatingIfNeeded: n.cost))
             guard !o else { return nil }
             total = s
             switch n.op {
@@ -193,8 +194,8 @@ extension RuleIndex {
             case .not:
                 stack.append(n.a)
             case .and, .or:
-                guard n.a >= 0, n.a <= n.b, Int(n.b) <= c.kids.count else { return nil }
-                for k in Int(n.a)..<Int(n.b) { stack.append(c.kids[k]) }
+                guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return nil }
+                for k in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) { stack.append(c.kids[k]) }
             case .cond:
                 stack += [n.a, n.b, n.c]
             case .constant, .factBool, .cmpConst, .cmpSlots, .inConsts, .has:
@@ -210,24 +211,26 @@ extension RuleIndex {
         var stack: [Int32] = [root]
         var visited = 0
         while let i = stack.popLast() {
-            let j = Int(i)
+            let j = Int(truncatingIfNeeded: i)
             visited += 1
             guard j >= 0, j < c.nodes.count, visited <= c.nodes.count else { return [] }
             let n = c.nodes[j]
-            let slotOK = n.slot >= 0 && Int(n.slot) < min(FastEncoding.maxSlots, encodings.count)
+            let slotOK = n.slot >= 0 && Int(truncatingIfNeeded: n.slot) < min(FastEncoding.maxSlots, encodings.count)
             switch n.op {
             case .and:
-                guard n.a >= 0, n.a <= n.b, Int(n.b) <= c.kids.count else { return [] }
-                for k in Int(n.a)..<Int(n.b) { stack.append(c.kids[k]) }
+                guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return [] }
+                for k in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) { stack.append(c.kids[k]) }
             case .constant where n.k == 0:
                 keys.append(.never)
             case .factBool where slotOK:
                 keys.append(.hash(slot: n.slot, words: [1]))
             case .not:
-                let a = Int(n.a)
+                let a = Int(truncatingIfNeeded: n.a)
                 guard a >= 0, a < c.nodes.count else { continue }
                 let x = c.nodes[a]
-                if x.op == .factBool, x.slot >= 0, Int(x.slot) < min(FastEncoding.maxSlots, encodings.count) {
+                if x.op == .factBool, x.slot >= 0,
+                    Int(truncatingIfNeeded: x.slot) < min(FastEncoding.maxSlots, encodings.count)
+                {
                     keys.append(.hash(slot: x.slot, words: [0]))
                 }
             case .cmpConst where slotOK:
@@ -238,8 +241,11 @@ extension RuleIndex {
                     keys.append(rangeKey(n, unsigned: n.cmp & CCmp.unsignedFlag != 0))
                 }
             case .inConsts where slotOK:
-                guard n.a >= 0, n.a <= n.b, Int(n.b) <= c.consts.count else { continue }
-                keys.append(.hash(slot: n.slot, words: Array(c.consts[Int(n.a)..<Int(n.b)])))
+                guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.consts.count else { continue }
+                keys.append(
+                    .hash(
+                        slot: n.slot,
+                        words: Array(c.consts[Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)])))
             default:
                 break
             }
@@ -252,9 +258,9 @@ extension RuleIndex {
         let k = unsigned ? n.k ^ Int64.min : n.k
         switch n.cmp & 0x0F {
         case CCmp.le: return .range(slot: n.slot, upper: true, bound: k)
-        case CCmp.lt: return .range(slot: n.slot, upper: true, bound: k == Int64.min ? nil : k - 1)
+        case CCmp.lt: return .range(slot: n.slot, upper: true, bound: k == Int64.min ? nil : k &- 1)
         case CCmp.ge: return .range(slot: n.slot, upper: false, bound: k)
-        default: return .range(slot: n.slot, upper: false, bound: k == Int64.max ? nil : k + 1)  // gt
+        default: return .range(slot: n.slot, upper: false, bound: k == Int64.max ? nil : k &+ 1)  // gt
         }
     }
 }
