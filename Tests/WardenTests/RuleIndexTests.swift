@@ -86,10 +86,14 @@ import Testing
         let devices = (0..<150).map { _ in RuleIndexTests.device(&rng) }
         let text = RuleIndexTests.policy(&rng, rules: 120)
         // Budgets around what a decision costs: the skipped rules' cost decides which side of them it falls.
-        for decisionSteps in [2_000_000, 5, 40, 200, 400, 700, 1_000, 1_500] {
+        for (decisionSteps, decisionBytes) in [
+            (2_000_000, 64 << 20), (5, 64 << 20), (40, 64 << 20), (200, 64 << 20), (400, 64 << 20),
+            (700, 64 << 20), (1_000, 64 << 20), (1_500, 64 << 20), (2_000_000, 100), (400, 1_000),
+        ] {
             var limits = Limits()
             limits.maxSteps = maxSteps
             limits.maxDecisionSteps = decisionSteps
+            limits.maxDecisionBytes = decisionBytes
             let program = try Engine(limits: limits).compile(text)
             for line in devices {
                 if let d = CompiledEquivalenceTests.difference(program, line) {
