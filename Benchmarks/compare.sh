@@ -142,3 +142,36 @@ if [ "${SCALING:-1}" != 0 ]; then
       | python3 -c 'import json,sys; o=json.load(sys.stdin); n=int(sys.argv[1]); print("| %d rules | %.1f | %.0f | %.1f |" % (n, o["compile_ms"], o["ns_per_decision"], o["ns_per_decision"]/n))' "$n"
   done
 fi
+
+# The rule index (RuleIndex.swift): the sparse and dense families of Benchmarks/gen_scaling.py.
+# Instructions per decision from callgrind over the first CG_SCALING_DEVICES devices (repeatable).
+if [ "${SCALING:-1}" != 0 ]; then
+  echo
+  echo "| family | rules | compile ms | ns/decision | fired rules/device | ns per fired rule | instructions/decision |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  python3 "$REPO/Benchmarks/gen_scaling.py" devices 2000 "$WORK/scaling-devices.jsonl"
+  CG_S=${CG_SCALING_DEVICES:-100}
+  head -n "$CG_S" "$WORK/scaling-devices.jsonl" > "$WORK/scaling-cg-devices.jsonl"
+  for family in sparse dense; do
+    for n in 1000 10000; do
+      P="$WORK/$family-$n.warden"
+      python3 "$REPO/Benchmarks/gen_scaling.py" "$family" "$n" "$P"
+      "$WARDEN" bench "$P" --facts "$WORK/scaling-devices.jsonl" --format json --samples 3 --min-sample-ms 50 > "$WORK/scaling-bench.json"
+      "$WARDEN" eval "$P" --facts "$WORK/scaling-devices.jsonl" --format json > "$WORK/scaling-out.jsonl" || true
+      IRS=nan
+      if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
+        IRS=$(Benchmarks/callgrind-batch.sh "$WARDEN" "$P" "$WORK/scaling-cg-devices.jsonl" "$WORK")
+      fi
+      python3 - "$family" "$n" "$WORK/scaling-bench.json" "$WORK/scaling-out.jsonl" "$IRS" "$CG_S" <<'PY'
+import json, sys
+family, n, bench, out, irs, cg = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+o = json.load(open(bench))
+lines = [json.loads(l) for l in open(out)]
+fired = sum(len(d.get("fired", [])) for d in lines) / max(1, len(lines))
+ns = o["ns_per_decision"]
+ir = "%.0f" % (float(irs) / (2 * cg)) if irs != "nan" else "-"
+print("| %s | %d | %.1f | %.0f | %.2f | %.0f | %s |" % (family, n, o["compile_ms"], ns, fired, ns / max(fired, 1e-9), ir))
+PY
+    done
+  done
+fi

@@ -94,6 +94,8 @@ public struct Program: Sendable {
     package let evaluator: Evaluator
     /// The rule conditions compiled over typed fact slots (Compiler.swift).
     let compiled: CompiledPolicy
+    /// The rules a decision evaluates, for big policies (RuleIndex.swift); nil: every rule.
+    let ruleIndex: RuleIndex?
     /// Each slot's typed encoding.
     let encodings: [FastEncoding?]
     /// A fired-rule entry per rule, built once.
@@ -122,6 +124,7 @@ public struct Program: Sendable {
             hostFunctions: engine.functions.map(\.implementation), celMode: false)
         self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
+        self.ruleIndex = RuleIndex.build(compiled, encodings: encodings, maxSteps: engine.limits.evalLimits.maxSteps)
         self.firedTemplates = policy.rules.map {
             FiredRule(name: $0.name, action: $0.action ?? .allow, message: $0.message, line: $0.line, file: $0.file)
         }
@@ -204,6 +207,10 @@ public struct Program: Sendable {
     /// Reads `run.input` only when a rule, a fact error or a non-constant configuration needs it.
     @inline(__always)
     func decide(_ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
+        if let index = ruleIndex, run.candidates == nil {
+            decideIndexed(index, &run, factErrors: factErrors, into: &decision)  // sets run.candidates
+            return
+        }
         decision.action = .allow
         if !decision.fired.isEmpty { decision.fired.removeAll(keepingCapacity: true) }
         if !decision.errors.isEmpty { decision.errors.removeAll(keepingCapacity: true) }
@@ -218,13 +225,18 @@ public struct Program: Sendable {
         // reaches a decision budget is decided again, wholly, by the reference.
         var redo = false
         run.decisionSteps = 0
+        // With a rule index, only the candidates are evaluated, and the skipped rules' static cost is
+        // charged up front, so the decision budget is hit no later than the reference's (RuleIndex.swift).
+        if let bits = run.candidates, let index = ruleIndex { run.decisionSteps = index.select(run, into: bits) }
+        var rules = RuleCursor(count: compiled.roots.count, bits: run.candidates)  // after `select` filled the bits
         compiled.roots.withUnsafeBufferPointer { roots in
-            for ri in roots.indices {
+            while let ri = rules.nextRule() {
                 if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
                     redo = true
                     break
                 }
             }
+            if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         }
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.

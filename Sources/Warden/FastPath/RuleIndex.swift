@@ -1,0 +1,280 @@
+// Rule selection for big policies: which rules a decision evaluates. Without an index every rule
+// written is evaluated for every device; with it, a decision evaluates only the rules that can
+// fire for the device (its candidates) and skips the rest, which are provably false.
+//
+// At compile time each rule's top-level conjunction (`a and b and ...`, nested `and`s flattened,
+// over the compiled nodes, so inlined `let`s count) is analysed. Each conjunct that is a test of one
+// fact slot against constants is a *key*:
+//
+//   slot == k, slot in [k1, k2, ...], bool fact, not bool fact    hash keys (slot, word)
+//   slot < k, <=, >, >= on an ordered encoding                    an interval: x <= hi or x >= lo
+//
+// One key per rule is chosen, the most selective by an estimate (a hash key's share of the values
+// the policy tests on that slot; an interval's share of the policy's bounds on that slot, or of an
+// enum's members). A decision's candidates are then: the rules without a key (always), the rules
+// whose hash key equals the device's word, the rules whose interval contains it (a suffix of the
+// rules sorted by upper bound, a prefix of those sorted by lower bound: two binary searches), and
+// every rule keyed on a slot the device does not have as a fast word (missing, malformed, not
+// encodable): those rules are evaluated, so their errors are the reference's.
+//
+// Why a skipped rule changes nothing: it is keyed on a fast slot whose word fails the key, so the
+// compiled conjunct answers `no`, and a compiled `and` with a `no` child answers `no` whatever its
+// other children answer (a rule with a fallback subtree, the only source of `abort`, is never
+// keyed). A `no` of the compiled path is the reference's `false`, so the rule neither fires nor
+// errs. What it would have cost is charged: the rule's static cost (the sum of its nodes' costs,
+// at least what the compiled path, and so the reference, charges for it; only rules whose nodes
+// have fixed costs are keyed) is added to the decision's step count before the first rule, so the
+// decision budget (`maxDecisionSteps`) is hit no later than the reference's; and a rule whose
+// static cost exceeds `maxSteps` is never keyed. Rule order, the most severe action and `onError`
+// are untouched: candidates are evaluated in rule order by the ordinary loop.
+//
+// Small policies (fewer than `minRules` rules) get no index: for them the loop over all rules is
+// cheaper than selecting.
+
+/// The rules to evaluate for a device (see the file comment). Immutable after `init`.
+final class RuleIndex: @unchecked Sendable {
+    // @unchecked: every stored property is a `let`, and the buffers are written only in `build`.
+
+    /// Policies with fewer rules are not indexed.
+    static let minRules = 64
+
+    /// A slot with keyed rules.
+    struct SlotKeys {
+        var slot: Int32
+        /// Versions compare unsigned: their words are mapped to signed order (`x ^ Int64.min`).
+        var unsigned: Bool
+        /// Whether some rule has a hash key on this slot.
+        var hashed: Bool
+        /// `rangeRules`/`bounds` range of the rules `x <= bound`, sorted by bound.
+        var upperStart: Int32
+        var upperEnd: Int32
+        /// `rangeRules`/`bounds` range of the rules `x >= bound`, sorted by bound.
+        var lowerStart: Int32
+        var lowerEnd: Int32
+        /// `slotRules` range of every rule keyed on this slot (the candidates when it is not fast).
+        var allStart: Int32
+        var allEnd: Int32
+    }
+
+    /// A hash table entry: the rules keyed by `slot == key` are `hashRules[start..<end]`.
+    struct Entry {
+        var key: Int64 = 0
+        var slot: Int32 = -1
+        var start: Int32 = 0
+        var end: Int32 = 0
+    }
+
+    let ruleCount: Int
+    /// Words of a candidate bit set (`ruleCount` bits).
+    let wordCount: Int
+    /// The rules without a key (always candidates), as a bit set.
+    let always: [UInt64]
+    /// Each rule's static cost when it is keyed (0 for the others).
+    let cost: [Int32]
+    /// The sum of `cost`.
+    let totalCost: Int
+    let slots: [SlotKeys]
+    let table: [Entry]
+    let tableMask: Int
+    let hashRules: [Int32]
+    let rangeRules: [Int32]
+    let bounds: [Int64]
+    let slotRules: [Int32]
+    /// Number of keyed rules (for tests and the bench).
+    let keyedCount: Int
+
+    init(
+        ruleCount: Int, always: [UInt64], cost: [Int32], slots: [SlotKeys], table: [Entry], hashRules: [Int32],
+        rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int
+    ) {
+        self.ruleCount = ruleCount
+        self.wordCount = always.count
+        self.always = always
+        self.cost = cost
+        var total = 0
+        for c in cost {
+            let (s, o) = total.addingReportingOverflow(Int(truncatingIfNeeded: c))
+            total = o ? Int.max : s
+        }
+        self.totalCost = total
+        self.slots = slots
+        self.table = table
+        self.tableMask = max(0, table.count - 1)
+        self.hashRules = hashRules
+        self.rangeRules = rangeRules
+        self.bounds = bounds
+        self.slotRules = slotRules
+        self.keyedCount = keyedCount
+    }
+
+    @inline(__always)
+    static func hash(_ slot: Int32, _ key: Int64) -> Int {
+        let s = UInt64(truncatingIfNeeded: UInt32(bitPattern: slot))
+        var h = UInt64(bitPattern: key) ^ (s &* 0x9E37_79B9_7F4A_7C15)
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        return Int(truncatingIfNeeded: h & 0x7FFF_FFFF_FFFF_FFFF)
+    }
+
+    /// The rules keyed by `slot == key`, as a range of `hashRules` (empty when none).
+    @inline(__always)
+    func lookup(_ slot: Int32, _ key: Int64) -> Range<Int> {
+        guard !table.isEmpty else { return 0..<0 }
+        var i = RuleIndex.hash(slot, key) & tableMask
+        var probes = 0
+        while probes < table.count {
+            let e = table[i]
+            if e.slot < 0 { return 0..<0 }
+            if e.slot == slot && e.key == key {
+                let start = Int(truncatingIfNeeded: e.start)
+                return start..<max(start, Int(truncatingIfNeeded: e.end))
+            }
+            i = (i + 1) & tableMask
+            probes += 1
+        }
+        return 0..<0
+    }
+
+    /// The first index in `bounds[start..<end]` whose bound is greater than `key` (`orEqual`: not less).
+    @inline(__always)
+    func firstAbove(_ key: Int64, _ start: Int, _ end: Int, orEqual: Bool) -> Int {
+        var lo = start
+        var hi = end
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            let b = bounds[mid]
+            if orEqual ? b < key : b <= key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Fills `bits` (`wordCount` words) with the device's candidates and returns the static cost of
+    /// the keyed rules that are not candidates (charged to the decision; see the file comment).
+    func select(_ run: CompiledRun, into bits: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        guard bits.count >= wordCount else { return 0 }
+        for w in 0..<wordCount { bits[w] = always[w] }
+        var candidateCost = 0
+        @inline(__always) func add(_ r: Int32) {
+            let i = Int(truncatingIfNeeded: r)
+            guard i >= 0, i < ruleCount else { return }
+            bits[i >> 6] |= 1 << UInt64(truncatingIfNeeded: i & 63)
+            candidateCost &+= Int(truncatingIfNeeded: cost[i])
+        }
+        for s in slots {
+            let slot = Int(truncatingIfNeeded: s.slot)
+            guard slot >= 0, slot < min(64, run.words.count), run.fast >> UInt64(truncatingIfNeeded: slot) & 1 != 0
+            else {
+                var j = Int(truncatingIfNeeded: s.allStart)
+                while j < Int(truncatingIfNeeded: s.allEnd) {
+                    add(slotRules[j])
+                    j += 1
+                }
+                continue
+            }
+            let word = run.words[slot]
+            if s.hashed {
+                for j in lookup(s.slot, word) { add(hashRules[j]) }
+            }
+            let key = s.unsigned ? word ^ Int64.min : word
+            if s.upperStart < s.upperEnd {
+                // x <= bound holds for the bounds not below the word.
+                let from = firstAbove(
+                    key, Int(truncatingIfNeeded: s.upperStart), Int(truncatingIfNeeded: s.upperEnd), orEqual: true)
+                var j = from
+                while j < Int(truncatingIfNeeded: s.upperEnd) {
+                    add(rangeRules[j])
+                    j += 1
+                }
+            }
+            if s.lowerStart < s.lowerEnd {
+                // x >= bound holds for the bounds not above the word.
+                let to = firstAbove(
+                    key, Int(truncatingIfNeeded: s.lowerStart), Int(truncatingIfNeeded: s.lowerEnd), orEqual: false)
+                var j = Int(truncatingIfNeeded: s.lowerStart)
+                while j < to {
+                    add(rangeRules[j])
+                    j += 1
+                }
+            }
+        }
+        let skipped = totalCost &- candidateCost
+        return max(0, skipped)
+    }
+}
+
+/// The rules a decision evaluates, in rule order: all of them, or the set bits of a candidate set.
+struct RuleCursor {
+    let count: Int
+    let bits: UnsafeMutableBufferPointer<UInt64>?
+    var next = 0
+    var wordIndex = 0
+    var word: UInt64 = 0
+
+    init(count: Int, bits: UnsafeMutableBufferPointer<UInt64>?) {
+        self.count = count
+        self.bits = bits
+        if let bits, !bits.isEmpty { word = bits[0] }
+    }
+
+    /// The next rule to evaluate, or nil at the end.
+    @inline(__always)
+    mutating func nextRule() -> Int? {
+        guard let bits else {
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+        while word == 0 {
+            wordIndex += 1
+            guard wordIndex < bits.count else { return nil }
+            word = bits[wordIndex]
+        }
+        let r = wordIndex << 6 | word.trailingZeroBitCount
+        word &= word &- 1
+        return r < count ? r : nil
+    }
+}
+
+extension Program {
+    /// `decide` with a candidate set on the stack (`run.candidates`); kept out of line so that the
+    /// loop over every rule of a small policy pays nothing for the index.
+    @inline(never)
+    func decideIndexed(_ index: RuleIndex, _ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+            run.candidates = bits
+            decide(&run, factErrors: factErrors, into: &decision)
+            run.candidates = nil
+        }
+    }
+}
+
+extension Program {
+    /// Whether the program has a rule index (policies of at least `RuleIndex.minRules` rules with a keyed rule).
+    var hasRuleIndex: Bool { ruleIndex != nil }
+
+    /// The rules a decision for `input` evaluates, in rule order (every rule without an index).
+    func candidateRules(_ input: Input) -> [Int] {
+        var encoded = input
+        if !encoded.fastValid { encoded.encodeAll(encodings) }
+        guard encoded.fast.slotCount == compiled.slotCount else { return Array(compiled.roots.indices) }
+        var out: [Int] = []
+        withUnsafePointer(to: encoded) { p in
+            p.pointee.fast.withWords { header, words, pool in
+                let run = CompiledRun(
+                    present: header.pointee.present, fast: header.pointee.fast, malformed: header.pointee.malformed,
+                    words: words, pool: pool, input: p, state: nil)
+                guard let index = ruleIndex else {
+                    out = Array(compiled.roots.indices)
+                    return
+                }
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+                    _ = index.select(run, into: bits)
+                    var rules = RuleCursor(count: compiled.roots.count, bits: bits)
+                    while let r = rules.nextRule() { out.append(r) }
+                }
+            }
+        }
+        return out
+    }
+}
