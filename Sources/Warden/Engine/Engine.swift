@@ -101,7 +101,7 @@ public struct Engine: Sendable {
         if source.bytes.count > limits.maxSourceBytes {
             throw CompileError(
                 diagnostics: [
-                    .error(
+                    .error(.sourceTooLarge,
                         "source is \(source.bytes.count) bytes, over the limit of \(limits.maxSourceBytes)",
                         .at(0))
                 ], source: source)
@@ -147,7 +147,7 @@ public struct Engine: Sendable {
             kept.append(x)
         }
         let more = errors.count - limits.maxDiagnostics
-        kept.append(.error("\(more) more error\(more == 1 ? "" : "s") not shown", last.span))
+        kept.append(.error(.tooManyDiagnostics, "\(more) more error\(more == 1 ? "" : "s") not shown", last.span))
         return kept
     }
 }

@@ -119,7 +119,7 @@ public struct Program: Sendable {
         self.warnings = warnings
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
-            hostFunctions: engine.functions.map(\.implementation), celMode: false)
+            hostFunctions: engine.functions.map(\.checkedImplementation), celMode: false)
         self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
         self.firedTemplates = policy.rules.map {
@@ -318,13 +318,13 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(
                     name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                    action: rule.onError ?? policy.onError))
+                    action: rule.onError ?? policy.onError, kind: .noSuchOverload))
             if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         case .failure(let err):
             decision.errors.append(
                 .rule(
                     name: rule.name, message: message(for: err, in: rule), line: rule.line,
-                    action: rule.onError ?? policy.onError))
+                    action: rule.onError ?? policy.onError, kind: err.kind))
             if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
             return err.kind == .limitExceeded
         }
@@ -443,22 +443,5 @@ public struct Program: Sendable {
             out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v), origin: origins[i]))
         }
         return out
-    }
-}
-
-extension Value {
-    /// Whether the value has the given static type (lists element by element).
-    package func conforms(to t: WardenType) -> Bool {
-        switch (self, t) {
-        case (_, .dyn): return true
-        case (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes),
-            (.null, .null), (.type, .type), (.version, .version), (.date, .date):
-            return true
-        case (.enumMember(let e, _), .enumeration(let f)): return e == f
-        case (.list(let items), .list(let el)): return items.allSatisfy { $0.conforms(to: el) }
-        case (.map(let m), .map(let k, let v)):
-            return m.keys.allSatisfy { $0.conforms(to: k) } && m.values.allSatisfy { $0.conforms(to: v) }
-        default: return false
-        }
     }
 }

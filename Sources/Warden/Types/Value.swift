@@ -92,6 +92,8 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
         /// An argument out of a function's domain; an evaluation limit (``Limits``) hit; an unknown
         /// variable or field; a failure reported by a host function.
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
+        /// A host function returned a value that is not of its declared result type.
+        case hostResultType
     }
     /// What kind of failure.
     public var kind: Kind
@@ -99,13 +101,20 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The node that failed.
     public var span: SourceSpan?
+    /// What the error is about (the fact, the key, the function, the limit), where known.
+    public var data: ErrorData
 
-    /// Creates an error of a kind, with its message and optionally the node that failed.
-    public init(_ kind: Kind, _ message: String, span: SourceSpan? = nil) {
+    /// Creates an error of a kind, with its message, optionally the node that failed and what it
+    /// is about.
+    public init(_ kind: Kind, _ message: String, span: SourceSpan? = nil, data: ErrorData = .none) {
         self.kind = kind
         self.message = message
         self.span = span
+        self.data = data
     }
+
+    /// The stable code of the error's kind (`W0901`...).
+    public var code: ErrorCode { ErrorCode(kind) }
 
     /// The message.
     public var description: String { message }

@@ -25,11 +25,12 @@ public enum DecisionText {
         }
         for e in d.errors {
             switch e {
-            case .rule(let name, let message, let line, let action):
-                out += "  error in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
+            case .rule(let name, let message, let line, let action, let kind):
+                out +=
+                    "  error[\(ErrorCode(kind).rawValue)] in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
                 out += sourceLine(program, line, file: program.file(ofRule: name))
             case .fact(_, let message):
-                out += "  fact error: \(message)\n"
+                out += "  fact error[\(e.code.rawValue)]: \(message)\n"
             }
         }
         for w in d.warnings { out += "  warning: \(w)\n" }
