@@ -32,9 +32,10 @@ import Testing
         } catch {
             let d = error.diagnostics.first
             #expect(d?.severity == .error)
+            #expect(d?.code == .unknownFact)
             #expect(d?.fixIt == "threatLevel")
             #expect(d.map { error.source.location(of: $0.span.start) } == SourceLocation(line: 1, column: 6))
-            #expect(error.rendered().hasPrefix("x.warden:1:6: error: unknown fact `threatLevl`"))
+            #expect(error.rendered().hasPrefix("x.warden:1:6: error[W0301]: unknown fact `threatLevl`"))
         }
     }
 

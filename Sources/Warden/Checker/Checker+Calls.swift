@@ -15,7 +15,9 @@ extension Checker {
         let all = (target.map { [$0] } ?? []) + args
         func arity(_ n: Int) -> Bool {
             if all.count == n { return true }
-            error(.wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)", e.span)
+            error(
+                .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
+                e.span)
             for a in args { _ = check(a) }
             return false
         }
@@ -36,7 +38,8 @@ extension Checker {
             // `tags.contains("BYOD")`: membership in a list is `in`.
             if name == "contains", target != nil, case .list(let el) = a, b == .string || b == el {
                 let fix = "\(source.text(all[1].span)) in \(source.text(all[0].span))"
-                error(.typeMismatch,
+                error(
+                    .typeMismatch,
                     "`contains` applies to `string`, not `\(a)`; to test membership, write `\(fix)`", e.span, fixIt: fix
                 )
                 return .bool
@@ -53,7 +56,9 @@ extension Checker {
         case "lower", "upper":
             guard arity(1) else { return .error }
             let t = check(all[0])
-            if !(t.isDynamic || t == .string) { error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", all[0].span) }
+            if !(t.isDynamic || t == .string) {
+                error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", all[0].span)
+            }
             return .string
         case "version", "date":
             guard arity(1) else { return .error }
@@ -73,7 +78,9 @@ extension Checker {
             guard arity(2) else { return .error }
             for a in all {
                 let t = check(a, expected: .date)
-                if !(t.isDynamic || t == .date) { error(.typeMismatch, "`daysBetween` takes dates, not `\(t)`", a.span) }
+                if !(t.isDynamic || t == .date) {
+                    error(.typeMismatch, "`daysBetween` takes dates, not `\(t)`", a.span)
+                }
             }
             return .int
         case "int", "uint", "double", "string", "bytes", "bool", "dyn", "type":
@@ -92,8 +99,10 @@ extension Checker {
             }
             for a in all { _ = check(a) }
             let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
-            error(.unknownFunction,
-                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug)
+            error(
+                .unknownFunction,
+                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug,
+                data: ErrorData(function: name))
             return .error
         }
     }
@@ -139,9 +148,11 @@ extension Checker {
                 return .bool
             }
             let sug = nearest(name, in: schema.facts.map(\.name))
-            error(.unknownFact,
+            error(
+                .unknownFact,
                 "`has` takes a fact or a field selection; `\(name)` is not a fact"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), arg.span, fixIt: sug)
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), arg.span, fixIt: sug,
+                data: ErrorData(fact: name))
             return .error
         case .select(let operand, _, let fieldSpan):
             let t = check(operand)
@@ -172,11 +183,16 @@ extension Checker {
         }
         let expectedArgs = name == "map" ? [2, 3] : [2]
         guard expectedArgs.contains(args.count) else {
-            error(.wrongArgumentCount, "`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
+            error(
+                .wrongArgumentCount,
+                "`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
             return .error
         }
         if scopes.count >= Limits.maxComprehensionNesting {
-            error(.nestingTooDeep, "comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))", nameSpan)
+            error(
+                .nestingTooDeep, "comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))",
+                nameSpan,
+                data: ErrorData(limit: Limits.maxComprehensionNesting))
             return .error
         }
         scopes.append((variable, vt))
@@ -184,7 +200,9 @@ extension Checker {
         resolutions.types[args[0].id] = vt
         func bool(_ x: Expr) {
             let t = check(x)
-            if !(t.isDynamic || t == .bool) { error(.typeMismatch, "the predicate of `\(name)` must be `bool`, not `\(t)`", x.span) }
+            if !(t.isDynamic || t == .bool) {
+                error(.typeMismatch, "the predicate of `\(name)` must be `bool`, not `\(t)`", x.span)
+            }
         }
         switch name {
         case "all", "exists", "exists_one":

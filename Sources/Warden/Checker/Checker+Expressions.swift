@@ -30,7 +30,9 @@ extension Checker {
                 }
                 return el
             case .map(let k, let v):
-                if !comparableForEquality(k, it) { error(.typeMismatch, "a key of `\(ot)` cannot be `\(it)`", index.span) }
+                if !comparableForEquality(k, it) {
+                    error(.typeMismatch, "a key of `\(ot)` cannot be `\(it)`", index.span)
+                }
                 return v
             case .dyn, .error: return .dyn
             default:
@@ -51,7 +53,10 @@ extension Checker {
                 let kt = check(entry.key)
                 switch kt {
                 case .int, .uint, .bool, .string, .dyn, .error: break
-                default: error(.typeMismatch, "a map key must be `int`, `uint`, `bool` or `string`, not `\(kt)`", entry.key.span)
+                default:
+                    error(
+                        .typeMismatch, "a map key must be `int`, `uint`, `bool` or `string`, not `\(kt)`",
+                        entry.key.span)
                 }
                 kts.append(kt)
                 vts.append(check(entry.value))
@@ -84,7 +89,9 @@ extension Checker {
             return .bool
         case .conditional(let c, let a, let b):
             let ct = check(c)
-            if !(ct.isDynamic || ct == .bool) { error(.typeMismatch, "the condition of `?:` must be `bool`, not `\(ct)`", c.span) }
+            if !(ct.isDynamic || ct == .bool) {
+                error(.typeMismatch, "the condition of `?:` must be `bool`, not `\(ct)`", c.span)
+            }
             // The branches' own fixed type wins over the context's (a mix is reported by `unify`).
             if let flow = hint(e) ?? expected {
                 let at = check(a, expected: flow)
@@ -138,7 +145,8 @@ extension Checker {
                 let span = i < exprs.count ? exprs[i].span : (exprs.last?.span ?? SourceSpan(start: 0, end: 0))
                 var notes: [Diagnostic.Note] = []
                 if f.index < exprs.count { notes.append(.init("this one is `\(f.type)`", span: exprs[f.index].span)) }
-                error(.cannotCompare,
+                error(
+                    .cannotCompare,
                     "\(what) `\(x.rawValue)` and `\(y.rawValue)`: members of different enums never compare",
                     span, notes: notes)
                 return .error
@@ -211,23 +219,29 @@ extension Checker {
                 return type
             }
             let sug = nearest(s, in: en.members)
-            error(.unknownEnumMember,
+            error(
+                .unknownEnumMember,
                 "`\"\(s)\"` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" })
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" },
+                data: ErrorData(member: s))
             return .error
         case .version:
             if let v = Version(s) {
                 resolutions[e.id] = .constant(.version(v))
                 return .version
             }
-            error(.invalidLiteral, "`\"\(s)\"` is not a version: expected digits separated by dots, such as \"13.0.2\"", e.span)
+            error(
+                .invalidLiteral, "`\"\(s)\"` is not a version: expected digits separated by dots, such as \"13.0.2\"",
+                e.span)
             return .error
         case .date:
             if let d = Day(s) {
                 resolutions[e.id] = .constant(.date(d))
                 return .date
             }
-            error(.invalidLiteral, "`\"\(s)\"` is not a date: expected a calendar date YYYY-MM-DD, such as \"2024-05-01\"", e.span)
+            error(
+                .invalidLiteral,
+                "`\"\(s)\"` is not a date: expected a calendar date YYYY-MM-DD, such as \"2024-05-01\"", e.span)
             return .error
         default:
             return nil
@@ -261,9 +275,11 @@ extension Checker {
                     chosen = en
                 } else {
                     let sug = nearest(name, in: en.members)
-                    error(.unknownEnumMember,
+                    error(
+                        .unknownEnumMember,
                         "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                            + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+                            + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug,
+                        data: ErrorData(member: name))
                     return .error
                 }
             }
@@ -285,14 +301,18 @@ extension Checker {
             // unless it is clearly a misspelt fact or `let`.
             let member = nearest(name, in: en.members)
             if member != nil || nearest(name, in: candidates) == nil {
-                error(.unknownEnumMember,
+                error(
+                    .unknownEnumMember,
                     "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                        + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member)
+                        + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member,
+                    data: ErrorData(member: name))
                 return .error
             }
         }
         let sug = nearest(name, in: candidates)
-        error(.unknownFact, "unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+        error(
+            .unknownFact, "unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug,
+            data: ErrorData(fact: name))
         return .error
     }
 
@@ -303,9 +323,11 @@ extension Checker {
                 return .enumeration(en)
             }
             let sug = nearest(field, in: en.members)
-            error(.unknownEnumMember,
+            error(
+                .unknownEnumMember,
                 "`\(field)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug)
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug,
+                data: ErrorData(member: field))
             return .error
         }
         let ot = check(operand)
@@ -401,7 +423,8 @@ extension Checker {
                 let owners = seen.map { n in
                     "`\(n)` is in \(Checker.enums(withMember: n).map(\.rawValue).joined(separator: ", "))"
                 }
-                error(.ambiguousMember,
+                error(
+                    .ambiguousMember,
                     "no one enum has all of \(seen.map { "`\($0)`" }.joined(separator: ", ")) (\(owners.joined(separator: "; "))): qualify a member, such as `\(Checker.enums(withMember: seen.last ?? "").first?.rawValue ?? "ThreatLevel").\(seen.last ?? "")`",
                     span)
                 check(l)
@@ -468,7 +491,9 @@ extension Checker {
                 default: break
                 }
             }
-            error(.cannotCompare, "cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`" + mismatchReason(lt, rt, span), span)
+            error(
+                .cannotCompare,
+                "cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`" + mismatchReason(lt, rt, span), span)
             return .bool
         case .in:
             switch rt {
@@ -477,7 +502,9 @@ extension Checker {
                     error(.cannotCompare, "cannot look for `\(lt)` in `\(rt)`" + mismatchReason(lt, el, span), span)
                 }
             case .map(let k, _):
-                if !comparableForEquality(lt, k) { error(.cannotCompare, "cannot look for `\(lt)` in the keys of `\(rt)`", span) }
+                if !comparableForEquality(lt, k) {
+                    error(.cannotCompare, "cannot look for `\(lt)` in the keys of `\(rt)`", span)
+                }
             case .dyn: break
             default:
                 error(.typeMismatch, "`in` needs a list or a map on its right, not `\(rt)`", span)
@@ -521,7 +548,8 @@ extension Checker {
             if case .fact(let slot)? = resolutions[other.id], slot >= 0, slot < schema.facts.count {
                 let name = schema.facts[slot].name
                 let test = op == .equal ? "!has(\(name))" : "has(\(name))"
-                error(.neverNull,
+                error(
+                    .neverNull,
                     "`\(name)` is never null: a fact that is not given is missing, and a `\(schema.facts[slot].type)` is never null; use `\(test)`",
                     span, fixIt: test)
                 return .bool

@@ -73,7 +73,8 @@ package final class Checker {
                 ordinal += 1
                 if let rule = checkRule(decl, ordinal: ordinal) {
                     if let previous = ruleNames[rule.name] {
-                        error(.duplicateName,
+                        error(
+                            .duplicateName,
                             "duplicate rule name `\(rule.name)`", decl.name?.span ?? decl.span,
                             notes: [.init("`\(rule.name)` is first declared here", span: previous)])
                     } else {
@@ -144,7 +145,8 @@ package final class Checker {
             case .set(let key, let value, _):
                 if let s = checkAssignment(key: key, value: value) {
                     if let prev = sets.first(where: { $0.key == s.key }) {
-                        error(.repeatedSetting,
+                        error(
+                            .repeatedSetting,
                             "`\(key.value)` is set twice in one rule", key.span,
                             notes: [.init("first set here", span: prev.span)])
                     } else {
@@ -163,12 +165,16 @@ package final class Checker {
     func checkAssignment(key: Located<String>, value: Expr) -> KeySetting? {
         guard let ki = schema.keyIndex(of: key.value) else {
             let s = nearest(key.value, in: schema.keys.map(\.name))
-            error(.unknownKey,
-                "unknown Defender key `\(key.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), key.span, fixIt: s)
+            error(
+                .unknownKey,
+                "unknown Defender key `\(key.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), key.span, fixIt: s,
+                data: ErrorData(key: key.value))
             return nil
         }
         guard let lit = constantLiteral(value) else {
-            error(.invalidConfigValue, "a configuration value must be a literal (a number, `true`/`false` or a string)", value.span)
+            error(
+                .invalidConfigValue, "a configuration value must be a literal (a number, `true`/`false` or a string)",
+                value.span)
             return nil
         }
         switch schema.keys[ki].normalize(lit) {
@@ -202,20 +208,24 @@ package final class Checker {
         let route = decl.route?.value ?? .managedApps
         for empty in decl.emptyLists {
             let what = empty.value == "apps" ? "app" : "group"
-            error(.emptyTarget,
+            error(
+                .emptyTarget,
                 "an empty list targets no \(what): config `\(decl.name.value)` would apply to no device; name the \(empty.value), or drop `\(empty.value) []` to target every \(what)",
                 empty.span)
         }
         for entry in decl.entries {
             guard let s = checkAssignment(key: entry.key, value: entry.value) else { continue }
             if let prev = settings.first(where: { $0.key == s.key }) {
-                error(.repeatedSetting,
+                error(
+                    .repeatedSetting,
                     "`\(entry.key.value)` is given twice in config `\(decl.name.value)`", entry.key.span,
                     notes: [.init("first given here", span: prev.span)])
                 continue
             }
             if route == .managedDevices && schema.keys[s.key].name == "DefenderMAMConfigs" {
-                error(.routeRequirement, "`DefenderMAMConfigs` must be absent on the managedDevices route", entry.key.span)
+                error(
+                    .routeRequirement, "`DefenderMAMConfigs` must be absent on the managedDevices route", entry.key.span
+                )
             }
             settings.append(s)
         }
@@ -231,9 +241,10 @@ package final class Checker {
         for g in decl.given {
             guard let slot = schema.slot(ofFact: g.fact.value) else {
                 let s = nearest(g.fact.value, in: schema.facts.map(\.name))
-                error(.unknownFact,
+                error(
+                    .unknownFact,
                     "unknown fact `\(g.fact.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), g.fact.span,
-                    fixIt: s)
+                    fixIt: s, data: ErrorData(fact: g.fact.value))
                 continue
             }
             if !seen.insert(g.fact.value).inserted {
@@ -247,7 +258,9 @@ package final class Checker {
             } else if !assignable(t, to: expected) {
                 error(.typeMismatch, "fact `\(g.fact.value)` is `\(expected)`, not `\(t)`", g.value.span)
             } else if let (bad, want, got) = givenMismatch(g.value, expected) {
-                error(.typeMismatch, "fact `\(g.fact.value)` is `\(expected)`: this element must be `\(want)`, not `\(got)`", bad.span)
+                error(
+                    .typeMismatch,
+                    "fact `\(g.fact.value)` is `\(expected)`: this element must be `\(want)`, not `\(got)`", bad.span)
             } else {
                 given.append(CheckedGiven(slot: slot, expr: g.value))
             }
@@ -255,8 +268,10 @@ package final class Checker {
         if let fired = decl.fired {
             for f in fired where !ruleNames.contains(f.value) {
                 let s = nearest(f.value, in: ruleNames)
-                error(.unknownRule,
-                    "no named rule `\(f.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), f.span, fixIt: s)
+                error(
+                    .unknownRule,
+                    "no named rule `\(f.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), f.span, fixIt: s,
+                    data: ErrorData(rule: f.value))
             }
         }
         var config: [KeySetting] = []

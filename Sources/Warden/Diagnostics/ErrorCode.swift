@@ -155,34 +155,72 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, Comparable {
 }
 
 /// What an error is about, where it is about something nameable: the fact, the key, the function,
-/// the enum member, the rule, the limit. Fields that do not apply are nil.
+/// the enum member, the rule, the limit. Fields that do not apply are nil. (One reference wide:
+/// the fields live in a shared immutable box, so diagnostics and errors stay small.)
 public struct ErrorData: Sendable, Hashable {
+    struct Fields: Sendable, Hashable {
+        var fact: String?
+        var key: String?
+        var function: String?
+        var member: String?
+        var rule: String?
+        var limit: Int?
+    }
+    final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+    private var box: Box?
+
+    var fields: Fields {
+        get { box?.fields ?? Fields() }
+        set { box = newValue == Fields() ? nil : Box(newValue) }
+    }
+
     /// The fact the error is about.
-    public var fact: String?
+    public var fact: String? {
+        get { fields.fact }
+        set { fields.fact = newValue }
+    }
     /// The configuration key.
-    public var key: String?
+    public var key: String? {
+        get { fields.key }
+        set { fields.key = newValue }
+    }
     /// The function.
-    public var function: String?
+    public var function: String? {
+        get { fields.function }
+        set { fields.function = newValue }
+    }
     /// The enum member (as written).
-    public var member: String?
+    public var member: String? {
+        get { fields.member }
+        set { fields.member = newValue }
+    }
     /// The rule.
-    public var rule: String?
+    public var rule: String? {
+        get { fields.rule }
+        set { fields.rule = newValue }
+    }
     /// The limit that was hit, in its unit (bytes, levels, steps, elements).
-    public var limit: Int?
+    public var limit: Int? {
+        get { fields.limit }
+        set { fields.limit = newValue }
+    }
 
     /// Creates the data; every field defaults to nil.
     public init(
         fact: String? = nil, key: String? = nil, function: String? = nil, member: String? = nil, rule: String? = nil,
         limit: Int? = nil
     ) {
-        self.fact = fact
-        self.key = key
-        self.function = function
-        self.member = member
-        self.rule = rule
-        self.limit = limit
+        fields = Fields(fact: fact, key: key, function: function, member: member, rule: rule, limit: limit)
     }
 
     /// No data.
     public static let none = ErrorData()
+
+    /// Equal when every field is.
+    public static func == (a: ErrorData, b: ErrorData) -> Bool { a.fields == b.fields }
+    /// Hashes the fields.
+    public func hash(into h: inout Hasher) { h.combine(fields) }
 }

@@ -101,9 +101,10 @@ public struct Engine: Sendable {
         if source.bytes.count > limits.maxSourceBytes {
             throw CompileError(
                 diagnostics: [
-                    .error(.sourceTooLarge,
+                    .error(
+                        .sourceTooLarge,
                         "source is \(source.bytes.count) bytes, over the limit of \(limits.maxSourceBytes)",
-                        .at(0))
+                        .at(0), data: ErrorData(limit: limits.maxSourceBytes))
                 ], source: source)
         }
         let parsed = Parser.parseFile(source, options: syntaxOptions)

@@ -71,7 +71,10 @@ extension Engine {
         if total > limits.maxSourceBytes {
             throw CompileError(
                 diagnostics: [
-                    .error(.sourceTooLarge, "the policy set is \(total) bytes, over the limit of \(limits.maxSourceBytes)", .at(0))
+                    .error(
+                        .sourceTooLarge, "the policy set is \(total) bytes, over the limit of \(limits.maxSourceBytes)",
+                        .at(0),
+                        data: ErrorData(limit: limits.maxSourceBytes))
                 ], source: SourceFile(name: sources.map(\.name).joined(separator: ", "), bytes: []))
         }
         let joined = SourceFile.joining(sources)
@@ -129,7 +132,8 @@ extension Engine {
                 if !rule.isNamed { rule.name = "\(seg.name):\(rule.name)" }
                 if rule.isNamed, let first = firstRule[rule.name], first.file != seg.name {
                     diagnostics.append(
-                        .error(.duplicateName,
+                        .error(
+                            .duplicateName,
                             "duplicate rule name `\(rule.name)`: rule names are unique across a policy set",
                             nameSpan(rule),
                             notes: [.init("`\(rule.name)` is first declared here, in \(first.file)", span: first.span)])

@@ -154,7 +154,8 @@ struct ParserCore {
         if t.kind == .eof && lexerIncomplete { return }
         diagnostics.append(
             Diagnostic(
-                .error, code, message, span: t.span, notes: notes, fixIt: fixIt, isIncomplete: t.kind == .eof, data: data))
+                .error, code, message, span: t.span, notes: notes, fixIt: fixIt, isIncomplete: t.kind == .eof,
+                data: data))
     }
 
     /// Reports "`message`, found X" at the current token and returns the abort to throw.
@@ -178,7 +179,9 @@ struct ParserCore {
     private mutating func enterNesting(_ token: Token, by count: Int = 1) throws {
         depth += count
         if depth > options.maxNesting {
-            report(.nestingTooDeep, "expression is nested too deeply (limit \(options.maxNesting))", at: token)
+            report(
+                .nestingTooDeep, "expression is nested too deeply (limit \(options.maxNesting))", at: token,
+                data: ErrorData(limit: options.maxNesting))
             throw ParseAbort()
         }
     }
@@ -194,11 +197,14 @@ struct ParserCore {
                 if check(.policy) {
                     let h = try parsePolicyHeader()
                     if let first = file.header {
-                        report(.misplacedHeader,
+                        report(
+                            .misplacedHeader,
                             "a file has only one `policy` header", at: tokens[start],
                             notes: [.init("the first `policy` header is here", span: first.span)])
                     } else if !file.statements.isEmpty {
-                        report(.misplacedHeader, "the `policy` header must come before every other statement", at: tokens[start])
+                        report(
+                            .misplacedHeader, "the `policy` header must come before every other statement",
+                            at: tokens[start])
                     } else {
                         file.header = h
                     }
@@ -325,7 +331,8 @@ struct ParserCore {
                     message = Located(value: s, span: advance().span)
                 }
                 if let firstSpan = severitySpan {
-                    report(.repeatedClause,
+                    report(
+                        .repeatedClause,
                         "a rule has at most one severity action", at: t,
                         notes: [.init("the first severity action is here", span: firstSpan)])
                 }
@@ -407,7 +414,8 @@ struct ParserCore {
             var message = "expected `{` to begin the configuration block"
             if peek.kind == .identifier, peek.name == "for", decl.apps != nil || decl.groups != nil {
                 // `for apps [...] for groups [...]`: one `for` names both.
-                report(.repeatedClause,
+                report(
+                    .repeatedClause,
                     "a configuration block has one `for`, which names both its apps and its groups: write `for apps [...] groups [...]`; drop this second `for`",
                     fixIt: "")
                 throw ParseAbort()
@@ -726,7 +734,8 @@ struct ParserCore {
     private mutating func pushPrefixNots(_ stack: inout [Pending], base: Int) throws {
         while let n = match(.not) {
             if let top = stack.last, top.level > Level.not {
-                report(.unsupportedSyntax,
+                report(
+                    .unsupportedSyntax,
                     "`not` applies to a whole comparison and cannot follow `\(source.text(top.opSpan))`; use `!` or parentheses",
                     at: n)
                 throw ParseAbort()
@@ -899,7 +908,7 @@ struct ParserCore {
         case .keyword(.not):
             throw fail("`not` cannot be used here; use `!` or parentheses")
         case .keyword(let kw):
-            report(.reservedName, "expected an expression, found the reserved word `\(kw.rawValue)`")
+            report(.unexpectedToken, "expected an expression, found the reserved word `\(kw.rawValue)`")
             throw ParseAbort()
         default:
             throw fail("expected an expression")
@@ -1014,7 +1023,8 @@ struct ParserCore {
     }
 
     private mutating func messageConstruction() -> ParseAbort {
-        report(.unsupportedSyntax, "message construction `Name{...}` is not supported; use a map literal `{key: value}`")
+        report(
+            .unsupportedSyntax, "message construction `Name{...}` is not supported; use a map literal `{key: value}`")
         return ParseAbort()
     }
 }

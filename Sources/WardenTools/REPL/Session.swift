@@ -606,7 +606,7 @@ public struct Session {
 
     func factSlot(_ name: String) -> Result<Int, Reply> {
         if let slot = engine.schema.slot(ofFact: name) { return .success(slot) }
-        var m = "error: unknown fact `\(name)`"
+        var m = "error[\(ErrorCode.unknownFact.rawValue)]: unknown fact `\(name)`"
         if let s = nearest(name, in: engine.schema.facts.map(\.name)) { m += "; did you mean `\(s)`?" }
         return .failure(.fail(m))
     }
