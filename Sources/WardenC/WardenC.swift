@@ -80,7 +80,8 @@ final class DiagnosticsBox: @unchecked Sendable {
             let line = Int32(clamping: loc.line)
             let column = Int32(clamping: loc.column)
             if i > 0 { json += "," }
-            json += "{\"severity\":\(jsonString(d.severity.rawValue)),\"code\":\(jsonString(d.code.rawValue)),\"message\":\(jsonString(d.message)),"
+            json +=
+                "{\"severity\":\(jsonString(d.severity.rawValue)),\"code\":\(jsonString(d.code.rawValue)),\"message\":\(jsonString(d.message)),"
             json += "\"line\":\(line),\"column\":\(column)}"
             sev.append(strings.add(d.severity.rawValue))
             code.append(strings.add(d.code.rawValue))

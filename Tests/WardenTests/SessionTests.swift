@@ -59,7 +59,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
 
     @Test func expressionErrorShowsCaretRelativeToEntry() {
         let r = runSession(["rule \"a\" when true then warn", "1 + \"a\"", "2"])
-        #expect(r.err.contains("<repl>:1:1: error[W0401]: `+` does not apply to `int` and `string`\n1 + \"a\"\n^~~~~~~\n"))
+        #expect(
+            r.err.contains("<repl>:1:1: error[W0401]: `+` does not apply to `int` and `string`\n1 + \"a\"\n^~~~~~~\n"))
         #expect(r.failed)
         #expect(r.out.hasSuffix("2 : int\n"))  // the session goes on
     }
@@ -157,12 +158,14 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         let r = runSession(["# fine", "# \u{202E} reordered", "1"])
         #expect(r.failed)
         #expect(
-            r.err.hasPrefix("<repl>:1:3: error[W0101]: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"), "\(r.err)")
+            r.err.hasPrefix("<repl>:1:3: error[W0101]: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"),
+            "\(r.err)")
         #expect(r.out == "1 : int\n")
         let load = runSession([":load p.warden"], files: ["p.warden": "// \u{2028}when rooted then allow\n"])
         #expect(load.failed)
         #expect(
-            load.err.contains("p.warden:1:4: error[W0101]: U+2028 LINE SEPARATOR is not allowed in a comment"), "\(load.err)")
+            load.err.contains("p.warden:1:4: error[W0101]: U+2028 LINE SEPARATOR is not allowed in a comment"),
+            "\(load.err)")
     }
 
     @Test func aCarriageReturnInsideAnEntryEndsALine() {
@@ -287,7 +290,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         let r = runSession(
             [":load good.warden", ":load bad.warden", ":load missing.warden", ":load", ":rules"], files: files)
         #expect(r.out.hasPrefix("loaded good.warden\npolicy \"g\" onError blockAccess\nrule \"r\" → warn\n"))
-        #expect(r.err.contains("bad.warden:2:15: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
+        #expect(
+            r.err.contains("bad.warden:2:15: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
         #expect(r.err.contains("error: cannot read `missing.warden`"))
         #expect(r.err.contains("`:load` needs a file name"))
         #expect(!r.out.contains("\"x\""))  // the bad file was rolled back as a whole

@@ -253,7 +253,8 @@ package struct Lexer {
             } else {
                 pos += 1
                 let op = c == UInt8(ascii: "&") ? "&&" : "||"
-                error(.unexpectedCharacter,
+                error(
+                    .unexpectedCharacter,
                     "unexpected character `\(Character(Unicode.Scalar(c)))`; did you mean `\(op)`?",
                     SourceSpan(start: start, end: pos))
                 add(.invalid, from: start)
@@ -262,7 +263,9 @@ package struct Lexer {
             if peek(1) == UInt8(ascii: "/") { scanComment() } else { single(.slash) }
         case UInt8(ascii: "#"):
             if options.celMode {
-                error(.hashComment, "`#` comments are not allowed in CEL; use `//`", SourceSpan(start: start, end: start + 1))
+                error(
+                    .hashComment, "`#` comments are not allowed in CEL; use `//`",
+                    SourceSpan(start: start, end: start + 1))
             }
             scanComment()
         case UInt8(ascii: "."):
@@ -417,7 +420,8 @@ package struct Lexer {
             pos += 1
         }
         guard pos < bytes.count && bytes[pos] == UInt8(ascii: "`") else {
-            error(.unterminatedLiteral,
+            error(
+                .unterminatedLiteral,
                 "unterminated backtick-quoted name", SourceSpan(start: start, end: pos),
                 incomplete: pos >= bytes.count)
             add(.invalid, from: start)
@@ -484,7 +488,8 @@ package struct Lexer {
                 let text = String(decoding: bytes[start..<pos], as: UTF8.self)
                 let d = Double(text) ?? .infinity
                 if !d.isFinite {
-                    error(.invalidNumber, "double literal `\(text)` is out of range", SourceSpan(start: start, end: pos))
+                    error(
+                        .invalidNumber, "double literal `\(text)` is out of range", SourceSpan(start: start, end: pos))
                 }
                 value = .double(d.isFinite ? d : 0)
             } else {
@@ -603,7 +608,8 @@ package struct Lexer {
             for k in 0..<count {
                 guard Lexer.isHexDigit(peek()) else {
                     let name = "\\" + String(Character(Unicode.Scalar(e)))
-                    error(.invalidEscape,
+                    error(
+                        .invalidEscape,
                         "`\(name)` must be followed by \(count) hexadecimal digits", SourceSpan(start: start, end: pos))
                     _ = k
                     return
@@ -614,7 +620,8 @@ package struct Lexer {
             appendCodePoint(v, raw: isBytes && count == 2, into: &buf, span: SourceSpan(start: start, end: pos))
         case UInt8(ascii: "0")...UInt8(ascii: "3"):
             guard (0x30...0x37).contains(peek()) && (0x30...0x37).contains(peek(1)) else {
-                error(.invalidEscape,
+                error(
+                    .invalidEscape,
                     "an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
                     SourceSpan(start: start, end: pos))
                 return
@@ -632,7 +639,9 @@ package struct Lexer {
             } else if e == 0x0D || e == 0x0A {
                 // A backslash at the end of a line: the line end is not part of the escape.
                 pos -= 1
-                error(.invalidEscape, "invalid escape sequence `\\` at the end of a line", SourceSpan(start: start, end: pos))
+                error(
+                    .invalidEscape, "invalid escape sequence `\\` at the end of a line",
+                    SourceSpan(start: start, end: pos))
                 return
             }
             let shown = source.text(SourceSpan(start: start, end: pos))

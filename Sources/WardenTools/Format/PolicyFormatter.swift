@@ -67,7 +67,8 @@ public enum PolicyFormatter {
             throw CompileError(
                 diagnostics: [
                     .error(
-                        .internalError, "internal formatter error: the layout would change the tokens; file left as is", .at(0))
+                        .internalError, "internal formatter error: the layout would change the tokens; file left as is",
+                        .at(0))
                 ],
                 source: source)
         }
