@@ -43,7 +43,7 @@ import Testing
         let program = try Engine().compile(Self.policy)
         let d = program.evaluate(
             program.input([
-                "threatLevel": .string("high"), "osVersion": .version(try #require(Version("14"))),
+                "threatLevel": .int(3), "osVersion": .version(try #require(Version("14"))),
                 "pinAttempts": .int(1),
             ]))
         #expect(d.errors.contains { if case .fact(let n, _) = $0 { n == "threatLevel" } else { false } })

@@ -147,7 +147,8 @@ public struct Program: Sendable {
     /// The schema facts are checked against.
     public var schema: Schema { engine.schema }
 
-    /// Builds an input from named values. Unknown names and badly typed values are recorded.
+    /// Builds an input from named values (an enum fact also takes its member's name as a string).
+    /// Unknown names and badly typed values are recorded; ``input(strict:)`` throws for them.
     public func input(_ facts: [String: Value]) -> Input {
         var input = Input(slots: schema.facts.count)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
@@ -155,13 +156,10 @@ public struct Program: Sendable {
                 input.unknownNames.append(name)
                 continue
             }
-            let type = schema.facts[slot].type
-            if value.conforms(to: type) {
-                input.facts[slot] = value
-            } else {
-                input.setMalformed(
-                    slot: slot, name: name,
-                    message: malformedFactMessage(name, "expected `\(type)`, got `\(value.type)`"))
+            switch schema.factValue(value, as: schema.facts[slot].type) {  // enum members by name too
+            case .success(let v): input.facts[slot] = v
+            case .failure(let e):
+                input.setMalformed(slot: slot, name: name, message: malformedFactMessage(name, e.message))
             }
         }
         input.encodeAll(encodings)
