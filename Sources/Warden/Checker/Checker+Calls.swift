@@ -1,7 +1,7 @@
 // Typing of function calls and macros (LANGUAGE.md §3's function list, plus host functions).
 
 extension Checker {
-    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+    static let macroNames: Set<String> = BuiltinTable.macroNames
 
     func checkCall(
         _ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan, expected: WardenType?
@@ -98,6 +98,15 @@ extension Checker {
                 return f.result
             }
             for a in all { _ = check(a) }
+            if let entry = BuiltinTable.entry(named: name), entry.form == .macro {
+                // `all(...)` without a receiver, or without a variable: the macro's form, not a typo.
+                let overload = entry.overloads.first ?? "list.\(name)(x, bool)"
+                var usage = String(overload.prefix { $0 != "-" })  // drop ` -> result`
+                while usage.last == " " { usage.removeLast() }
+                error(
+                    .wrongArgumentCount, "`\(name)` is a macro taking a variable and a body: write `\(usage)`", e.span)
+                return .error
+            }
             let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
             error(
                 .unknownFunction,

@@ -41,11 +41,7 @@ package final class Checker {
     func line(_ span: SourceSpan) -> Int { source.location(of: span.start).line }
 
     /// Built-in function names (for suggestions and `let` shadowing).
-    package static let builtinFunctions: [String] = [
-        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
-        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter", "version", "date", "lower", "upper",
-        "daysBetween",
-    ]
+    package static let builtinFunctions: [String] = BuiltinTable.names
 
     /// Every enum containing a member of this name, in resolution order.
     static func enums(withMember name: String) -> [EnumType] {

@@ -503,7 +503,7 @@ package struct Evaluator: Sendable {
 
     // MARK: - Calls
 
-    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+    static let macroNames: Set<String> = BuiltinTable.macroNames
 
     func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError)
         -> Value
@@ -602,11 +602,8 @@ package struct Evaluator: Sendable {
         }
     }
 
-    static let knownFunctions: Set<String> = [
-        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
-        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter",
-    ]
-    static let domainFunctions: Set<String> = ["version", "date", "lower", "upper", "daysBetween"]
+    static let knownFunctions: Set<String> = BuiltinTable.celNames
+    static let domainFunctions: Set<String> = BuiltinTable.domainNames
 
     /// Regex automaton steps per evaluation step.
     static let regexStepsPerStep = 4
