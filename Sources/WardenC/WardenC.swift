@@ -46,6 +46,7 @@ final class DecisionBox: @unchecked Sendable {
     let firedRules: [Int]
     let firedMessages: [Int]
     let errors: [Int]
+    let errorCodes: [Int]
     let id: Int
     init(_ d: Decision, idJSON: String? = nil) {
         action = d.action
@@ -54,6 +55,7 @@ final class DecisionBox: @unchecked Sendable {
         firedRules = d.fired.map { [strings] in strings.add($0.name) }
         firedMessages = d.fired.map { [strings] in strings.add($0.message) }
         errors = d.errors.map { [strings] in strings.add($0.message) }
+        errorCodes = d.errors.map { [strings] in strings.add($0.code.rawValue) }
     }
 }
 
@@ -62,12 +64,14 @@ final class DiagnosticsBox: @unchecked Sendable {
     let json: Int
     let text: Int
     let severities: [Int]
+    let codes: [Int]
     let messages: [Int]
     let lines: [Int32]
     let columns: [Int32]
     init(_ diagnostics: [Diagnostic], source: SourceFile) {
         var json = "["
         var sev: [Int] = []
+        var code: [Int] = []
         var msg: [Int] = []
         var ls: [Int32] = []
         var cs: [Int32] = []
@@ -76,9 +80,11 @@ final class DiagnosticsBox: @unchecked Sendable {
             let line = Int32(clamping: loc.line)
             let column = Int32(clamping: loc.column)
             if i > 0 { json += "," }
-            json += "{\"severity\":\(jsonString(d.severity.rawValue)),\"message\":\(jsonString(d.message)),"
+            json +=
+                "{\"severity\":\(jsonString(d.severity.rawValue)),\"code\":\(jsonString(d.code.rawValue)),\"message\":\(jsonString(d.message)),"
             json += "\"line\":\(line),\"column\":\(column)}"
             sev.append(strings.add(d.severity.rawValue))
+            code.append(strings.add(d.code.rawValue))
             msg.append(strings.add(d.message))
             ls.append(line)
             cs.append(column)
@@ -87,6 +93,7 @@ final class DiagnosticsBox: @unchecked Sendable {
         self.json = strings.add(json)
         self.text = strings.add(diagnostics.map { $0.rendered(in: source) }.joined())
         severities = sev
+        codes = code
         messages = msg
         lines = ls
         columns = cs
@@ -281,6 +288,12 @@ public func wardenDiagnosticSeverity(_ d: OpaquePointer?, _ i: Int) -> UnsafePoi
     return box.strings.get(box.severities[i])
 }
 
+@_cdecl("warden_diagnostic_code")
+public func wardenDiagnosticCode(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.codes.count else { return nil }
+    return box.strings.get(box.codes[i])
+}
+
 @_cdecl("warden_diagnostic_message")
 public func wardenDiagnosticMessage(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DiagnosticsBox.self), i >= 0, i < box.messages.count else { return nil }
@@ -423,6 +436,12 @@ public func wardenDecisionErrorCount(_ d: OpaquePointer?) -> Int {
 public func wardenDecisionError(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.errors.count else { return nil }
     return box.strings.get(box.errors[i])
+}
+
+@_cdecl("warden_decision_error_code")
+public func wardenDecisionErrorCode(_ d: OpaquePointer?, _ i: Int) -> UnsafePointer<CChar>? {
+    guard let box = lookup(d, as: DecisionBox.self), i >= 0, i < box.errorCodes.count else { return nil }
+    return box.strings.get(box.errorCodes[i])
 }
 
 @_cdecl("warden_decision_free")

@@ -67,6 +67,10 @@ static void test_compile_errors(void) {
     CHECK(d != NULL);
     CHECK(warden_diagnostics_count(d) >= 1);
     CHECK(strcmp(warden_diagnostic_severity(d, 0), "error") == 0);
+    CHECK(strcmp(warden_diagnostic_code(d, 0), "W0301") == 0); /* unknown fact */
+    CHECK(warden_diagnostic_code(d, 999) == NULL);
+    CHECK(strstr(warden_diagnostics_json(d), "\"code\":\"W0301\"") != NULL);
+    CHECK(strstr(warden_diagnostics_text(d), "error[W0301]: ") != NULL);
     CHECK(strstr(warden_diagnostic_message(d, 0), "nosuchFact") != NULL);
     CHECK(warden_diagnostic_line(d, 0) == 2);
     CHECK(warden_diagnostic_column(d, 0) > 0);
@@ -141,6 +145,8 @@ static void test_hostile(warden_program *program) {
     CHECK(warden_decision_error_count(dec) >= 1);
     CHECK(warden_decision_action(dec) != WARDEN_ALLOW);
     CHECK(warden_decision_error(dec, 1000) == NULL);
+    CHECK(strcmp(warden_decision_error_code(dec, 0), "W0902") == 0); /* malformed fact */
+    CHECK(warden_decision_error_code(dec, 1000) == NULL);
     warden_decision_free(dec);
     /* bad typed slots */
     warden_fact bad_kind = {.name = "rooted", .kind = 99};

@@ -205,7 +205,7 @@ import Testing
         #expect(fine.out.hasPrefix("{\"action\":\"warn\""))
         let nesting = try Self.run(["check", policy, "--max-nesting", "2"])
         #expect(nesting.status == 1)
-        #expect(nesting.stderr.contains("error: expression is nested too deeply (limit 2)"))
+        #expect(nesting.stderr.contains("error[W0702]: expression is nested too deeply (limit 2)"))
         let size = try Self.run(["check", policy, "--max-source-bytes", "10"])
         #expect(size.stderr.contains("over the limit of 10"))
         let strings = try Self.run(

@@ -14,8 +14,8 @@ import Testing
             let message = #"fact `defenderActive` is malformed: expected true or false, got string \"false\""#
             #expect(
                 r.stdout.hasPrefix(
-                    #"{"id":1,"action":"blockAccess","fired":[],"errors":[{"fact":"defenderActive","message":""#
-                        + message + #""},{"rule":"defender missing","message":""# + message
+                    #"{"id":1,"action":"blockAccess","fired":[],"errors":[{"fact":"defenderActive","code":"W0902","message":""#
+                        + message + #""},{"rule":"defender missing","code":"W0902","message":""# + message
                         + #"","line":1,"action":"blockAccess"}],"warnings":[],"#), "\(name): \(r.stdout)")
         }
     }
@@ -34,8 +34,8 @@ import Testing
                 r.stdout.hasPrefix(
                     """
                     device 1: wipeData
-                      fact error: fact `today` is malformed: "2024-00-10" is not a calendar date (YYYY-MM-DD)
-                      error in "rule#1" → wipeData (onError): fact `today` is malformed: "2024-00-10" is not a calendar date (YYYY-MM-DD)
+                      fact error[W0902]: fact `today` is malformed: "2024-00-10" is not a calendar date (YYYY-MM-DD)
+                      error[W0902] in "rule#1" → wipeData (onError): fact `today` is malformed: "2024-00-10" is not a calendar date (YYYY-MM-DD)
                     """), "\(name): \(r.stdout)")
             #expect(r.stdout.contains("device 2: allow"), "an absent today is filled: \(name)")
         }

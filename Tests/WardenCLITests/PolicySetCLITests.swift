@@ -27,9 +27,11 @@ import Testing
         let r = try CLI.run(["check", "\(dir)/teamA.warden", "\(dir)/teamB.warden"])
         #expect(r.status == 1)
         #expect(
-            r.stderr.contains("teamA.warden:3:3: error: conflict: `vpn` is 1 here but 0 in config `B`"), "\(r.stderr)")
+            r.stderr.contains("teamA.warden:3:3: error[W0503]: conflict: `vpn` is 1 here but 0 in config `B`"),
+            "\(r.stderr)")
         #expect(
-            r.stderr.contains("teamB.warden:3:3: error: conflict: `vpn` is 0 here but 1 in config `A`"), "\(r.stderr)")
+            r.stderr.contains("teamB.warden:3:3: error[W0503]: conflict: `vpn` is 0 here but 1 in config `A`"),
+            "\(r.stderr)")
         // Each file alone is fine.
         #expect(try CLI.run(["check", "\(dir)/teamA.warden"]).status == 0)
     }
@@ -48,8 +50,8 @@ import Testing
         #expect(plain.stdout.contains("ok (0 rules, 2 warnings)"), "\(plain.stdout)")
         #expect(
             plain.stderr.contains(
-                "pilot.warden:3:3: warning: possible conflict: a user in both \"Pilot\" and \"Legacy\""))
-        #expect(plain.stderr.contains("sub/legacy.warden:3:3: warning: possible conflict"))
+                "pilot.warden:3:3: warning[W0503]: possible conflict: a user in both \"Pilot\" and \"Legacy\""))
+        #expect(plain.stderr.contains("sub/legacy.warden:3:3: warning[W0503]: possible conflict"))
         #expect(try CLI.run(["check", "--strict", dir]).status == 1)
         // A device in both groups gets a decision warning naming the key and both blocks.
         let facts = try CLI.temp("both-groups.jsonl", "{\"id\": 1, \"groups\": [\"Pilot\", \"Legacy\"]}\n")
@@ -80,7 +82,7 @@ import Testing
             "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "{\"rule\":\"b\",\"message\":\"fact `threatLevel` is missing\",\"line\":1,\"file\":\"\(dir)/b.warden\",\"action\":\"blockAccess\"}"
+                "{\"rule\":\"b\",\"code\":\"W0901\",\"message\":\"fact `threatLevel` is missing\",\"line\":1,\"file\":\"\(dir)/b.warden\",\"action\":\"blockAccess\"}"
             ), "\(r.stdout)")
         let text = try CLI.run(["eval", dir, "--facts", facts, "--explain"])
         #expect(text.stdout.contains("\(dir)/a.warden:2 | rule \"a\" when rooted then wipeData"), "\(text.stdout)")
@@ -95,7 +97,7 @@ import Testing
             ])
         let r = try CLI.run(["check", dir])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("b.warden:2:6: error: duplicate rule name `same`"), "\(r.stderr)")
+        #expect(r.stderr.contains("b.warden:2:6: error[W0306]: duplicate rule name `same`"), "\(r.stderr)")
         #expect(r.stderr.contains("a.warden:1:6: note: `same` is first declared here"), "\(r.stderr)")
     }
 

@@ -24,11 +24,11 @@ import Testing
             r.stdout == """
                 PASS \(dir)/a.warden: old
                   the decision has errors (they fail the test under --strict):
-                  error in "hot" (\(dir)/b.warden:2) → blockAccess (onError): fact `threatLevel` is missing
+                  error[W0901] in "hot" (\(dir)/b.warden:2) → blockAccess (onError): fact `threatLevel` is missing
                 FAIL \(dir)/b.warden: calm
                   expected allow, got blockAccess
                   decision: blockAccess
-                  error in "hot" → blockAccess (onError): fact `threatLevel` is missing
+                  error[W0901] in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
                     facts: threatLevel missing
                     when: threatLevel missing > low → error
@@ -51,7 +51,7 @@ import Testing
                     \(dir)/a.warden:1 | rule "old" when osVersion < "13" then warn
                     facts: osVersion = 12
                     when: osVersion 12 < "13"
-                  error in "hot" → blockAccess (onError): fact `threatLevel` is missing
+                  error[W0901] in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     \(dir)/b.warden:2 | rule "hot" when threatLevel > low then blockAccess
                     facts: threatLevel missing
                     when: threatLevel missing > low → error

@@ -34,7 +34,7 @@ import Testing
         #expect(r.stdout == "42 : int\n")
         #expect(
             r.stderr.contains(
-                "<stdin>:1:1: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
+                "<stdin>:1:1: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
             ))
         #expect(r.stderr.contains("<stdin>:2: error: unknown command `:nope`"))
     }
@@ -82,7 +82,7 @@ import Testing
             r.stdout.contains(
                 "device session: warn\n  fired \"a\" → warn\n    \(a):3 | rule \"a\" when risky then warn\n"),
             "\(r.stdout)")
-        #expect(r.stderr.contains("<stdin>:4:6: error: duplicate rule name `a`"), "\(r.stderr)")  // the input's line 4
+        #expect(r.stderr.contains("<stdin>:4:6: error[W0306]: duplicate rule name `a`"), "\(r.stderr)")  // the input's line 4
         #expect(r.stderr.contains("\(a):3:6: note: `a` is first declared here"), "\(r.stderr)")
     }
 

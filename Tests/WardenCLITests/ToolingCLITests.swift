@@ -65,7 +65,8 @@ import Testing
         let lax = try CLI.run(["test", "--filter", "missing", path])
         #expect(lax.status == 0)
         #expect(
-            lax.stdout.contains("error in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
+            lax.stdout.contains(
+                "error[W0901] in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
         #expect(lax.stdout.hasSuffix("1 passed, 0 failed\n"))
     }
 
@@ -129,7 +130,7 @@ import Testing
         let r = try CLI.run(["fmt", "--write", path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("syntax.warden:1:"))
-        #expect(r.stderr.contains("error:"))
+        #expect(r.stderr.contains("error[W0201]:"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == broken)
     }
 

@@ -32,9 +32,10 @@ import Testing
         } catch {
             let d = error.diagnostics.first
             #expect(d?.severity == .error)
+            #expect(d?.code == .unknownFact)
             #expect(d?.fixIt == "threatLevel")
             #expect(d.map { error.source.location(of: $0.span.start) } == SourceLocation(line: 1, column: 6))
-            #expect(error.rendered().hasPrefix("x.warden:1:6: error: unknown fact `threatLevl`"))
+            #expect(error.rendered().hasPrefix("x.warden:1:6: error[W0301]: unknown fact `threatLevl`"))
         }
     }
 
@@ -42,7 +43,7 @@ import Testing
         let program = try Engine().compile(Self.policy)
         let d = program.evaluate(
             program.input([
-                "threatLevel": .string("high"), "osVersion": .version(try #require(Version("14"))),
+                "threatLevel": .int(3), "osVersion": .version(try #require(Version("14"))),
                 "pinAttempts": .int(1),
             ]))
         #expect(d.errors.contains { if case .fact(let n, _) = $0 { n == "threatLevel" } else { false } })

@@ -131,7 +131,7 @@ import Testing
     }
 
     static func ruleErrors(_ d: Decision) -> [(message: String, action: Action)] {
-        d.errors.compactMap { if case .rule(_, let m, _, let a) = $0 { (m, a) } else { nil } }
+        d.errors.compactMap { if case .rule(_, let m, _, let a, _) = $0 { (m, a) } else { nil } }
     }
 
     @Test(arguments: cases)

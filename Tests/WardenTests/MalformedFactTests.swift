@@ -88,7 +88,7 @@ import Testing
 
     static func ruleErrors(_ d: Decision) -> [String: String] {
         var out: [String: String] = [:]
-        for e in d.errors { if case .rule(let n, let m, _, _) = e { out[n] = m } }
+        for e in d.errors { if case .rule(let n, let m, _, _, _) = e { out[n] = m } }
         return out
     }
 

@@ -35,7 +35,7 @@ import Testing
                 device 1: blockAccess
                   fired "old" → warn
                     a.warden:1 | rule "old" when osVersion < "13" then warn
-                  error in "hot" → blockAccess (onError): fact `threatLevel` is missing
+                  error[W0901] in "hot" → blockAccess (onError): fact `threatLevel` is missing
                     b.warden:2 | rule "hot" when threatLevel > low then blockAccess
 
                 """, "\(text)")
@@ -55,7 +55,7 @@ import Testing
             passText == """
                 PASS a.warden: old warns
                   the decision has errors (they fail the test under --strict):
-                  error in "hot" (b.warden:2) → blockAccess (onError): fact `threatLevel` is missing
+                  error[W0901] in "hot" (b.warden:2) → blockAccess (onError): fact `threatLevel` is missing
 
                 """, "\(passText)")
     }
@@ -70,7 +70,7 @@ import Testing
         let p = try Engine().compile(
             SourceFile(name: "p.warden", text: "rule \"hot\" when threatLevel > low then warn\n"))
         let d = p.evaluate(try p.device(json: Array("{}".utf8)).get().input)
-        #expect(TestText.errorLines(d, program: p).contains("error in \"hot\" (line 1) → "))
+        #expect(TestText.errorLines(d, program: p).contains("error[W0901] in \"hot\" (line 1) → "))
     }
 
     @Test func conflictWarningsAndConfigOriginsNameTheFile() throws {

@@ -14,8 +14,12 @@ import Testing
             _ = try Engine().compile([a, b])
         } catch {
             let text = error.rendered()
-            #expect(text.contains("teamA.warden:3:3: error: conflict: `vpn` is 1 here but 0 in config `B`"), "\(text)")
-            #expect(text.contains("teamB.warden:4:3: error: conflict: `vpn` is 0 here but 1 in config `A`"), "\(text)")
+            #expect(
+                text.contains("teamA.warden:3:3: error[W0503]: conflict: `vpn` is 1 here but 0 in config `B`"),
+                "\(text)")
+            #expect(
+                text.contains("teamB.warden:4:3: error[W0503]: conflict: `vpn` is 0 here but 1 in config `A`"),
+                "\(text)")
             #expect(text.contains("teamB.warden:4:3: note: config `B` sets it here\n  vpn = 0\n  ^~~~~~~"), "\(text)")
         }
         // Alone, each file compiles.

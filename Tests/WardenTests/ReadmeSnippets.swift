@@ -17,8 +17,10 @@ enum ReadmeSnippets {
             let decision = program.evaluate(device.input)           // thread-safe: Program is an immutable Sendable value
             print(decision.action, decision.fired.map(\.name), decision.errors)
         }
-        // ...or from Swift values
-        let d = program.evaluate(program.input(["threatLevel": .enumMember(.threatLevel, 3)]))
+        // ...or from Swift values, enum members by name; `strict:` throws for an unknown fact or a wrong type
+        let d = program.evaluate(try program.input(strict: ["threatLevel": .string("high"), "rooted": .bool(false)]))
+        var input = program.input([:])
+        try input.set("threatLevel", "medium", in: program.schema)  // or .enumMember(.threatLevel, named: "medium")
     }
 
     /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).

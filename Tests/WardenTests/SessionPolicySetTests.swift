@@ -59,14 +59,14 @@ private func play(_ lines: [String], files: [String: String], load: [String] = [
         // No facts set: both rules error; each takes its own file's `onError`.
         let r = play([":eval"], files: Self.files, load: ["a.warden", "b.warden"])
         #expect(r.out.contains("device session: blockAccess\n"), "\(r.out)")
-        #expect(r.out.contains("error in \"a\" → allow (onError)"), "\(r.out)")
-        #expect(r.out.contains("error in \"b\" → blockAccess (onError)"), "\(r.out)")
+        #expect(r.out.contains("error[W0901] in \"a\" → allow (onError)"), "\(r.out)")
+        #expect(r.out.contains("error[W0901] in \"b\" → blockAccess (onError)"), "\(r.out)")
     }
 
     @Test func aFilesLetsAreNotVisibleToEntriesTypedAtThePrompt() {
         let r = play(["rule \"c\" when risky then warn"], files: Self.files, load: ["a.warden"])
         #expect(r.failed)
-        #expect(r.err.hasPrefix("<repl>:1:15: error: unknown fact `risky`"), "\(r.err)")
+        #expect(r.err.hasPrefix("<repl>:1:15: error[W0301]: unknown fact `risky`"), "\(r.err)")
     }
 
     @Test func typedEntriesAreTheSetsReplFileWithTheirOwnHeader() {
@@ -75,14 +75,14 @@ private func play(_ lines: [String], files: [String: String], load: [String] = [
             files: Self.files, load: ["a.warden"])
         #expect(!r.failed, "\(r.err)")
         #expect(r.out.contains("policy \"R\" onError warn\nlet risky : bool\nrule \"c\" → warn\n"), "\(r.out)")
-        #expect(r.out.contains("error in \"c\" → warn (onError)"), "\(r.out)")
-        #expect(r.out.contains("error in \"a\" → allow (onError)"), "\(r.out)")
+        #expect(r.out.contains("error[W0901] in \"c\" → warn (onError)"), "\(r.out)")
+        #expect(r.out.contains("error[W0901] in \"a\" → allow (onError)"), "\(r.out)")
     }
 
     @Test func aDuplicateRuleNameAcrossTheSetIsRefusedAndNamesBothPlaces() {
         let r = play(["rule \"a\" when true then warn", ":rules"], files: Self.files, load: ["a.warden"])
         #expect(r.failed)
-        #expect(r.err.contains("<repl>:1:6: error: duplicate rule name `a`"), "\(r.err)")
+        #expect(r.err.contains("<repl>:1:6: error[W0306]: duplicate rule name `a`"), "\(r.err)")
         #expect(r.err.contains("a.warden:3:6: note: `a` is first declared here, in a.warden"), "\(r.err)")
         #expect(!r.out.hasSuffix("rule \"a\" → warn\n"))
     }
@@ -94,7 +94,7 @@ private func play(_ lines: [String], files: [String: String], load: [String] = [
         ]
         let r = play([":load b.warden", ":config"], files: files, load: ["a.warden"])
         #expect(r.failed)
-        #expect(r.err.contains("b.warden:4:3: error: conflict: `vpn` is 0 here but 1 in config `A`"), "\(r.err)")
+        #expect(r.err.contains("b.warden:4:3: error[W0503]: conflict: `vpn` is 0 here but 1 in config `A`"), "\(r.err)")
         #expect(r.out.contains("config \"A\" route managedApps\n"), "\(r.out)")
         #expect(!r.out.contains("config \"B\""), "\(r.out)")
     }

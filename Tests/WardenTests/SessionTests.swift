@@ -59,7 +59,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
 
     @Test func expressionErrorShowsCaretRelativeToEntry() {
         let r = runSession(["rule \"a\" when true then warn", "1 + \"a\"", "2"])
-        #expect(r.err.contains("<repl>:1:1: error: `+` does not apply to `int` and `string`\n1 + \"a\"\n^~~~~~~\n"))
+        #expect(
+            r.err.contains("<repl>:1:1: error[W0401]: `+` does not apply to `int` and `string`\n1 + \"a\"\n^~~~~~~\n"))
         #expect(r.failed)
         #expect(r.out.hasSuffix("2 : int\n"))  // the session goes on
     }
@@ -157,12 +158,14 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         let r = runSession(["# fine", "# \u{202E} reordered", "1"])
         #expect(r.failed)
         #expect(
-            r.err.hasPrefix("<repl>:1:3: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"), "\(r.err)")
+            r.err.hasPrefix("<repl>:1:3: error[W0101]: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment"),
+            "\(r.err)")
         #expect(r.out == "1 : int\n")
         let load = runSession([":load p.warden"], files: ["p.warden": "// \u{2028}when rooted then allow\n"])
         #expect(load.failed)
         #expect(
-            load.err.contains("p.warden:1:4: error: U+2028 LINE SEPARATOR is not allowed in a comment"), "\(load.err)")
+            load.err.contains("p.warden:1:4: error[W0101]: U+2028 LINE SEPARATOR is not allowed in a comment"),
+            "\(load.err)")
     }
 
     @Test func aCarriageReturnInsideAnEntryEndsALine() {
@@ -187,7 +190,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.failed)
         #expect(
             r.err
-                == "<repl>:1:17: error: unknown fact `threatLevl`; did you mean `threatLevel`?\nrule \"bad\" when threatLevl > medium then warn\n                ^~~~~~~~~~\n"
+                == "<repl>:1:17: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\nrule \"bad\" when threatLevl > medium then warn\n                ^~~~~~~~~~\n"
         )
         #expect(r.out.contains("rule \"hot\" → blockAccess\n"))
         #expect(r.out.contains("rule \"rule#2\" → warn\n"))
@@ -197,7 +200,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
 
     @Test func duplicateRuleNoteRefersToTheSession() {
         let r = runSession(["rule \"a\" when true then warn", "rule \"a\" when false then warn"])
-        #expect(r.err.contains("<repl>:1:6: error: duplicate rule name `a`"))
+        #expect(r.err.contains("<repl>:1:6: error[W0306]: duplicate rule name `a`"))
         #expect(r.err.contains("<session>:1:6: note: `a` is first declared here"))
     }
 
@@ -232,9 +235,9 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.out.hasPrefix("threatLevel = ThreatLevel.high\nosVersion = version(\"13.0.2\")\n"))
         #expect(
             r.err.contains(
-                "<repl>:1:20: error: `\"hgh\"` is not a member of `ThreatLevel` (secured, low, medium, high); did you mean `high`?\n:set threatLevel = \"hgh\"\n                   ^~~~~\n"
+                "<repl>:1:20: error[W0304]: `\"hgh\"` is not a member of `ThreatLevel` (secured, low, medium, high); did you mean `high`?\n:set threatLevel = \"hgh\"\n                   ^~~~~\n"
             ))
-        #expect(r.err.contains("error: unknown fact `nope`"))
+        #expect(r.err.contains("error[W0301]: unknown fact `nope`"))
         #expect(r.err.contains("`:set` takes `FACT = VALUE`"))
         #expect(r.out.contains("threatLevel = ThreatLevel.high : ThreatLevel\n"))
         #expect(r.out.contains("groups = [\"a\", \"b\"] : list(string)\n"))
@@ -307,7 +310,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         let r = runSession(
             [":load good.warden", ":load bad.warden", ":load missing.warden", ":load", ":rules"], files: files)
         #expect(r.out.hasPrefix("loaded good.warden\npolicy \"g\" onError blockAccess\nrule \"r\" → warn\n"))
-        #expect(r.err.contains("bad.warden:2:15: error: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
+        #expect(
+            r.err.contains("bad.warden:2:15: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
         #expect(r.err.contains("error: cannot read `missing.warden`"))
         #expect(r.err.contains("`:load` needs a file name"))
         #expect(!r.out.contains("\"x\""))  // the bad file was rolled back as a whole
@@ -324,7 +328,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.out.contains("enum ThreatLevel: secured < low < medium < high\n"))
         #expect(r.err.contains("no fact, key or enum named `threatLevl`; did you mean `threatLevel`?"))
         #expect(r.out.contains("\nbool\n"))
-        #expect(r.err.contains("<repl>:1:10: error: unexpected end of input"))
+        #expect(r.err.contains("<repl>:1:10: error[W0201]: unexpected end of input"))
         #expect(r.out.contains(":set FACT = VALUE"))
         #expect(r.out.contains("session cleared\nno rules\n"))
         #expect(!r.out.contains("1 : int"))  // nothing after :quit

@@ -84,7 +84,7 @@ import Testing
         let e = try #require(Self.compileErrors(text))
         #expect(
             e.rendered() == """
-                p.warden:2:15: error: unknown fact `rootd`; did you mean `rooted`?
+                p.warden:2:15: error[W0301]: unknown fact `rootd`; did you mean `rooted`?
                 rule "b" when rootd then wipeData
                               ^~~~~
                 help: write `rooted`:
@@ -100,7 +100,7 @@ import Testing
         let e = try #require(Self.compileErrors(text))
         #expect(
             e.rendered() == """
-                p.warden:1:32: error: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional \
+                p.warden:1:32: error[W0101]: U+202E RIGHT-TO-LEFT OVERRIDE is not allowed in a comment; a bidirectional \
                 control character can make the code display differently from how it runs (and 1 more such character \
                 in this comment)
                 when rooted then warn "\u{FFFD}[2J" # \u{FFFD}x\u{FFFD}y

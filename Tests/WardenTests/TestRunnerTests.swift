@@ -117,7 +117,8 @@ import Testing
         let errors = TestText.render(
             try Self.result("missing facts fail closed"), file: "p.warden", program: p, strict: false)
         #expect(errors.hasPrefix("PASS p.warden: missing facts fail closed\n  the decision has errors"))
-        #expect(errors.contains("error in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
+        #expect(
+            errors.contains("error[W0901] in \"high\" (line 2) → blockAccess (onError): fact `threatLevel` is missing"))
         let strict = TestText.render(
             try Self.result("missing facts fail closed"), file: "p.warden", program: p, strict: true)
         #expect(strict.hasPrefix("FAIL p.warden: missing facts fail closed\n  the decision has errors (--strict)\n"))

@@ -48,6 +48,7 @@ PUBLIC = {
     "Diagnostic", "Severity", "SourceFile", "SourceSpan", "SourceLocation",   # diagnostics and positions
     "SourceSegment",                                                          # one file of a policy set's source
     "SchemaError",                                                            # why `Schema.adding(facts:)` failed
+    "ErrorCode", "ErrorData",                                                 # stable codes of diagnostics and errors
     "WardenType", "EnumType", "Version", "Day", "MapValue", "EvalError",      # what values and fact types carry
     "JSONDevice", "FactsError",                                               # `Program.device(json:)`
     "DeviceBatch",                                                            # fleet evaluation (README)

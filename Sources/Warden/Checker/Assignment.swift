@@ -69,6 +69,7 @@ extension Checker {
         for c in all where !c.targetsNothing {
             if !c.targetsDefender {
                 warning(
+                    .configTargetsNothing,
                     "config `\(c.name)` targets no Defender app: Defender keys are read only by `\(defenderAppID)`, so this block configures nothing and does not apply",
                     c.span, notes: [.init("add \"\(defenderAppID)\" to its `for apps` list, or drop `for apps`")])
             }
@@ -76,6 +77,7 @@ extension Checker {
                 && !c.settings.contains(where: { schema.keys[$0.key].name == "DefenderMAMConfigs" })
             {
                 error(
+                    .routeRequirement,
                     "config `\(c.name)` is on the managedApps route but `DefenderMAMConfigs = 1` is missing (every managed-apps policy must carry it)",
                     c.span, fixIt: "DefenderMAMConfigs = 1")
             }
@@ -97,7 +99,11 @@ extension Checker {
             if let last, unreported.errors + unreported.warnings > 0 {
                 let n = unreported.errors + unreported.warnings
                 let text = "\(n) more conflicting pair\(n == 1 ? "" : "s") of config blocks not shown"
-                if unreported.errors > 0 { error(text, last) } else { warning(text, last) }
+                if unreported.errors > 0 {
+                    error(.configConflict, text, last)
+                } else {
+                    warning(.configConflict, text, last)
+                }
             }
         }
         for j in configs.indices {
@@ -123,21 +129,29 @@ extension Checker {
                         let text =
                             "possible conflict: \(who) gets `\(key.name)` = \(va) (config `\(a.name)`, \(place(sa.span))) and \(vb) (config `\(b.name)`, \(place(sb.span)))\(both); Intune does not resolve this"
                         let fix = Diagnostic.Note("mark exactly one of the two blocks `override` to let it win")
-                        warning(text, sb.span, notes: [.init("config `\(a.name)` sets it here", span: sa.span), fix])
-                        warning(text, sa.span, notes: [.init("config `\(b.name)` sets it here", span: sb.span), fix])
+                        warning(
+                            .configConflict, text, sb.span,
+                            notes: [.init("config `\(a.name)` sets it here", span: sa.span), fix])
+                        warning(
+                            .configConflict, text, sa.span,
+                            notes: [.init("config `\(b.name)` sets it here", span: sb.span), fix])
                     } else if a.isOverride {
                         error(
+                            .configConflict,
                             "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
                             sb.span, notes: [.init("the other value is here, in config `\(a.name)`", span: sa.span)])
                         error(
+                            .configConflict,
                             "config `\(a.name)` and config `\(b.name)` both say `override` and give `\(key.name)` different values",
                             sa.span, notes: [.init("the other value is here, in config `\(b.name)`", span: sb.span)])
                     } else {
                         let fix = Diagnostic.Note("mark one of the two blocks `override` to let it win")
                         error(
+                            .configConflict,
                             "conflict: `\(key.name)` is \(vb) here but \(va) in config `\(a.name)`, and both reach the same devices; Intune does not resolve this",
                             sb.span, notes: [.init("config `\(a.name)` sets it here", span: sa.span), fix])
                         error(
+                            .configConflict,
                             "conflict: `\(key.name)` is \(va) here but \(vb) in config `\(b.name)`, and both reach the same devices; Intune does not resolve this",
                             sa.span, notes: [.init("config `\(b.name)` sets it here", span: sb.span), fix])
                     }
@@ -210,6 +224,7 @@ extension Checker {
         if !complete, let first = configs.first {
             // Never silent: say that some combinations were not linted.
             warning(
+                .lintCoverageLimited,
                 "the config blocks name more than \(Checker.maxLintedGroups) groups: lints covered devices in at most two of them (\(combos.count) combinations), not every combination of memberships",
                 first.span)
         }
@@ -232,6 +247,7 @@ extension Checker {
                 let at = ap.span ?? vpn.span, once("vpn", at)
             {
                 warning(
+                    .ineffectiveSetting,
                     "`vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful",
                     at, notes: [context])
             }
@@ -244,6 +260,7 @@ extension Checker {
                     for s in configs[ci].settings where schema.keys[s.key].needsNetworkProtection && once("np", s.span)
                     {
                         warning(
+                            .ineffectiveSetting,
                             "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
                             s.span, notes: notes)
                     }

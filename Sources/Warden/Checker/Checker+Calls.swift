@@ -1,7 +1,7 @@
 // Typing of function calls and macros (LANGUAGE.md §3's function list, plus host functions).
 
 extension Checker {
-    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+    static let macroNames: Set<String> = BuiltinTable.macroNames
 
     func checkCall(
         _ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan, expected: WardenType?
@@ -15,7 +15,9 @@ extension Checker {
         let all = (target.map { [$0] } ?? []) + args
         func arity(_ n: Int) -> Bool {
             if all.count == n { return true }
-            error("`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)", e.span)
+            error(
+                .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
+                e.span)
             for a in args { _ = check(a) }
             return false
         }
@@ -26,7 +28,7 @@ extension Checker {
             switch t {
             case .string, .bytes, .list, .map, .dyn, .error: return .int
             default:
-                error("`size` applies to strings, bytes, lists and maps, not `\(t)`", all[0].span)
+                error(.typeMismatch, "`size` applies to strings, bytes, lists and maps, not `\(t)`", all[0].span)
                 return .error
             }
         case "contains", "startsWith", "endsWith", "matches":
@@ -37,23 +39,26 @@ extension Checker {
             if name == "contains", target != nil, case .list(let el) = a, b == .string || b == el {
                 let fix = "\(source.text(all[1].span)) in \(source.text(all[0].span))"
                 error(
+                    .typeMismatch,
                     "`contains` applies to `string`, not `\(a)`; to test membership, write `\(fix)`", e.span, fixIt: fix
                 )
                 return .bool
             }
             for (t, x) in [(a, all[0]), (b, all[1])] where !(t.isDynamic || t == .string) {
-                error("`\(name)` applies to `string`, not `\(t)`", x.span)
+                error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", x.span)
             }
             if name == "matches", case .literal(.string(let pattern)) = all[1].kind {
                 if case .failure(let err) = Regex.compile(pattern) {
-                    error("invalid regular expression: \(err)", all[1].span)
+                    error(.invalidLiteral, "invalid regular expression: \(err)", all[1].span)
                 }
             }
             return .bool
         case "lower", "upper":
             guard arity(1) else { return .error }
             let t = check(all[0])
-            if !(t.isDynamic || t == .string) { error("`\(name)` applies to `string`, not `\(t)`", all[0].span) }
+            if !(t.isDynamic || t == .string) {
+                error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", all[0].span)
+            }
             return .string
         case "version", "date":
             guard arity(1) else { return .error }
@@ -66,14 +71,16 @@ extension Checker {
             }
             let t = check(all[0])
             if !(t.isDynamic || t == .string || t == want) {
-                error("`\(name)` takes a `string`, not `\(t)`", all[0].span)
+                error(.typeMismatch, "`\(name)` takes a `string`, not `\(t)`", all[0].span)
             }
             return want
         case "daysBetween":
             guard arity(2) else { return .error }
             for a in all {
                 let t = check(a, expected: .date)
-                if !(t.isDynamic || t == .date) { error("`daysBetween` takes dates, not `\(t)`", a.span) }
+                if !(t.isDynamic || t == .date) {
+                    error(.typeMismatch, "`daysBetween` takes dates, not `\(t)`", a.span)
+                }
             }
             return .int
         case "int", "uint", "double", "string", "bytes", "bool", "dyn", "type":
@@ -85,15 +92,26 @@ extension Checker {
                 guard arity(f.parameters.count) else { return .error }
                 for (a, p) in zip(all, f.parameters) {
                     let t = check(a, expected: p)
-                    if !assignable(t, to: p) { error("`\(name)` takes `\(p)` here, not `\(t)`", a.span) }
+                    if !assignable(t, to: p) { error(.typeMismatch, "`\(name)` takes `\(p)` here, not `\(t)`", a.span) }
                 }
                 resolutions[e.id] = .hostFunction(i)
                 return f.result
             }
             for a in all { _ = check(a) }
+            if let entry = BuiltinTable.entry(named: name), entry.form == .macro {
+                // `all(...)` without a receiver, or without a variable: the macro's form, not a typo.
+                let overload = entry.overloads.first ?? "list.\(name)(x, bool)"
+                var usage = String(overload.prefix { $0 != "-" })  // drop ` -> result`
+                while usage.last == " " { usage.removeLast() }
+                error(
+                    .wrongArgumentCount, "`\(name)` is a macro taking a variable and a body: write `\(usage)`", e.span)
+                return .error
+            }
             let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
             error(
-                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug)
+                .unknownFunction,
+                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug,
+                data: ErrorData(function: name))
             return .error
         }
     }
@@ -115,7 +133,7 @@ extension Checker {
         case "bool": ok = t == .bool || t == .string
         default: ok = true
         }
-        if !ok { error("no conversion `\(name)` from `\(t)`", arg.span) }
+        if !ok { error(.typeMismatch, "no conversion `\(name)` from `\(t)`", arg.span) }
         switch name {
         case "dyn": return .dyn
         case "type": return .type
@@ -125,7 +143,7 @@ extension Checker {
 
     private func checkHas(_ e: Expr, args: [Expr], nameSpan: SourceSpan) -> WardenType {
         guard args.count == 1 else {
-            error("`has` takes one argument: a fact or a field selection", e.span)
+            error(.wrongArgumentCount, "`has` takes one argument: a fact or a field selection", e.span)
             return .error
         }
         let arg = args[0]
@@ -140,19 +158,21 @@ extension Checker {
             }
             let sug = nearest(name, in: schema.facts.map(\.name))
             error(
+                .unknownFact,
                 "`has` takes a fact or a field selection; `\(name)` is not a fact"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), arg.span, fixIt: sug)
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), arg.span, fixIt: sug,
+                data: ErrorData(fact: name))
             return .error
         case .select(let operand, _, let fieldSpan):
             let t = check(operand)
             switch t {
             case .map, .dyn, .error: return .bool
             default:
-                error("`has` needs a map field selection; `\(t)` has no fields", fieldSpan)
+                error(.noSuchField, "`has` needs a map field selection; `\(t)` has no fields", fieldSpan)
                 return .error
             }
         default:
-            error("`has` takes a fact or a field selection", arg.span)
+            error(.typeMismatch, "`has` takes a fact or a field selection", arg.span)
             return .error
         }
     }
@@ -167,16 +187,21 @@ extension Checker {
         case .map(let k, _): vt = k
         case .dyn, .error: vt = .dyn
         default:
-            error("`\(name)` applies to lists and maps, not `\(tt)`", target.span)
+            error(.typeMismatch, "`\(name)` applies to lists and maps, not `\(tt)`", target.span)
             vt = .error
         }
         let expectedArgs = name == "map" ? [2, 3] : [2]
         guard expectedArgs.contains(args.count) else {
-            error("`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
+            error(
+                .wrongArgumentCount,
+                "`\(name)` takes \(expectedArgs.map(String.init).joined(separator: " or ")) arguments", e.span)
             return .error
         }
         if scopes.count >= Limits.maxComprehensionNesting {
-            error("comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))", nameSpan)
+            error(
+                .nestingTooDeep, "comprehension macros nested too deeply (limit \(Limits.maxComprehensionNesting))",
+                nameSpan,
+                data: ErrorData(limit: Limits.maxComprehensionNesting))
             return .error
         }
         scopes.append((variable, vt))
@@ -184,7 +209,9 @@ extension Checker {
         resolutions.types[args[0].id] = vt
         func bool(_ x: Expr) {
             let t = check(x)
-            if !(t.isDynamic || t == .bool) { error("the predicate of `\(name)` must be `bool`, not `\(t)`", x.span) }
+            if !(t.isDynamic || t == .bool) {
+                error(.typeMismatch, "the predicate of `\(name)` must be `bool`, not `\(t)`", x.span)
+            }
         }
         switch name {
         case "all", "exists", "exists_one":

@@ -26,15 +26,17 @@ extension Checker {
             switch ot {
             case .list(let el):
                 if !(it.isDynamic || it == .int || it == .uint) {
-                    error("a list index must be `int`, not `\(it)`", index.span)
+                    error(.typeMismatch, "a list index must be `int`, not `\(it)`", index.span)
                 }
                 return el
             case .map(let k, let v):
-                if !comparableForEquality(k, it) { error("a key of `\(ot)` cannot be `\(it)`", index.span) }
+                if !comparableForEquality(k, it) {
+                    error(.typeMismatch, "a key of `\(ot)` cannot be `\(it)`", index.span)
+                }
                 return v
             case .dyn, .error: return .dyn
             default:
-                error("`\(ot)` cannot be indexed", operand.span)
+                error(.noSuchField, "`\(ot)` cannot be indexed", operand.span)
                 return .error
             }
         case .list(let items):
@@ -51,7 +53,10 @@ extension Checker {
                 let kt = check(entry.key)
                 switch kt {
                 case .int, .uint, .bool, .string, .dyn, .error: break
-                default: error("a map key must be `int`, `uint`, `bool` or `string`, not `\(kt)`", entry.key.span)
+                default:
+                    error(
+                        .typeMismatch, "a map key must be `int`, `uint`, `bool` or `string`, not `\(kt)`",
+                        entry.key.span)
                 }
                 kts.append(kt)
                 vts.append(check(entry.value))
@@ -62,13 +67,13 @@ extension Checker {
             switch op {
             case .bang, .not:
                 if !(t.isDynamic || t == .bool) {
-                    error("`\(op.rawValue)` applies to `bool`, not `\(t)`", e.span)
+                    error(.typeMismatch, "`\(op.rawValue)` applies to `bool`, not `\(t)`", e.span)
                     return .error
                 }
                 return .bool
             case .negate:
                 if t.isDynamic || t == .int || t == .double { return t.isDynamic ? .dyn : t }
-                error("`-` applies to `int` and `double`, not `\(t)`", e.span)
+                error(.typeMismatch, "`-` applies to `int` and `double`, not `\(t)`", e.span)
                 return .error
             }
         case .binary(let first, let links):
@@ -78,13 +83,15 @@ extension Checker {
             for o in operands {
                 let t = check(o)
                 if !(t.isDynamic || t == .bool) {
-                    error("`\(word)` applies to `bool`, not `\(t)`", o.span)
+                    error(.typeMismatch, "`\(word)` applies to `bool`, not `\(t)`", o.span)
                 }
             }
             return .bool
         case .conditional(let c, let a, let b):
             let ct = check(c)
-            if !(ct.isDynamic || ct == .bool) { error("the condition of `?:` must be `bool`, not `\(ct)`", c.span) }
+            if !(ct.isDynamic || ct == .bool) {
+                error(.typeMismatch, "the condition of `?:` must be `bool`, not `\(ct)`", c.span)
+            }
             // The branches' own fixed type wins over the context's (a mix is reported by `unify`).
             if let flow = hint(e) ?? expected {
                 let at = check(a, expected: flow)
@@ -139,6 +146,7 @@ extension Checker {
                 var notes: [Diagnostic.Note] = []
                 if f.index < exprs.count { notes.append(.init("this one is `\(f.type)`", span: exprs[f.index].span)) }
                 error(
+                    .cannotCompare,
                     "\(what) `\(x.rawValue)` and `\(y.rawValue)`: members of different enums never compare",
                     span, notes: notes)
                 return .error
@@ -212,22 +220,28 @@ extension Checker {
             }
             let sug = nearest(s, in: en.members)
             error(
+                .unknownEnumMember,
                 "`\"\(s)\"` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" })
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" },
+                data: ErrorData(member: s))
             return .error
         case .version:
             if let v = Version(s) {
                 resolutions[e.id] = .constant(.version(v))
                 return .version
             }
-            error("`\"\(s)\"` is not a version: expected digits separated by dots, such as \"13.0.2\"", e.span)
+            error(
+                .invalidLiteral, "`\"\(s)\"` is not a version: expected digits separated by dots, such as \"13.0.2\"",
+                e.span)
             return .error
         case .date:
             if let d = Day(s) {
                 resolutions[e.id] = .constant(.date(d))
                 return .date
             }
-            error("`\"\(s)\"` is not a date: expected a calendar date YYYY-MM-DD, such as \"2024-05-01\"", e.span)
+            error(
+                .invalidLiteral,
+                "`\"\(s)\"` is not a date: expected a calendar date YYYY-MM-DD, such as \"2024-05-01\"", e.span)
             return .error
         default:
             return nil
@@ -262,8 +276,10 @@ extension Checker {
                 } else {
                     let sug = nearest(name, in: en.members)
                     error(
+                        .unknownEnumMember,
                         "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                            + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+                            + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug,
+                        data: ErrorData(member: name))
                     return .error
                 }
             }
@@ -286,13 +302,17 @@ extension Checker {
             let member = nearest(name, in: en.members)
             if member != nil || nearest(name, in: candidates) == nil {
                 error(
+                    .unknownEnumMember,
                     "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                        + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member)
+                        + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member,
+                    data: ErrorData(member: name))
                 return .error
             }
         }
         let sug = nearest(name, in: candidates)
-        error("unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug)
+        error(
+            .unknownFact, "unknown fact `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug,
+            data: ErrorData(fact: name))
         return .error
     }
 
@@ -304,19 +324,21 @@ extension Checker {
             }
             let sug = nearest(field, in: en.members)
             error(
+                .unknownEnumMember,
                 "`\(field)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
-                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug)
+                    + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug,
+                data: ErrorData(member: field))
             return .error
         }
         let ot = check(operand)
         switch ot {
         case .map(let k, let v):
-            if !(k.isDynamic || k == .string) { error("`\(ot)` has no fields", fieldSpan) }
+            if !(k.isDynamic || k == .string) { error(.noSuchField, "`\(ot)` has no fields", fieldSpan) }
             return v
         case .dyn, .error:
             return .dyn
         default:
-            error("`\(ot)` has no field `\(field)`", fieldSpan)
+            error(.noSuchField, "`\(ot)` has no field `\(field)`", fieldSpan)
             return .error
         }
     }
@@ -402,6 +424,7 @@ extension Checker {
                     "`\(n)` is in \(Checker.enums(withMember: n).map(\.rawValue).joined(separator: ", "))"
                 }
                 error(
+                    .ambiguousMember,
                     "no one enum has all of \(seen.map { "`\($0)`" }.joined(separator: ", ")) (\(owners.joined(separator: "; "))): qualify a member, such as `\(Checker.enums(withMember: seen.last ?? "").first?.rawValue ?? "ThreatLevel").\(seen.last ?? "")`",
                     span)
                 check(l)
@@ -452,7 +475,7 @@ extension Checker {
         switch op {
         case .equal, .notEqual:
             if !comparableForEquality(lt, rt) {
-                error("cannot compare `\(lt)` with `\(rt)`" + mismatchReason(lt, rt, span), span)
+                error(.cannotCompare, "cannot compare `\(lt)` with `\(rt)`" + mismatchReason(lt, rt, span), span)
             }
             return .bool
         case .less, .lessEqual, .greater, .greaterEqual:
@@ -463,24 +486,28 @@ extension Checker {
                 case .string, .bytes, .bool, .version, .date, .type: return .bool
                 case .enumeration(let en):
                     if en.isOrdered { return .bool }
-                    error("`\(en.rawValue)` is not ordered: `\(op.rawValue)` does not apply", opSpan)
+                    error(.cannotCompare, "`\(en.rawValue)` is not ordered: `\(op.rawValue)` does not apply", opSpan)
                     return .bool
                 default: break
                 }
             }
-            error("cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`" + mismatchReason(lt, rt, span), span)
+            error(
+                .cannotCompare,
+                "cannot compare `\(lt)` with `\(rt)` using `\(op.rawValue)`" + mismatchReason(lt, rt, span), span)
             return .bool
         case .in:
             switch rt {
             case .list(let el):
                 if !comparableForEquality(lt, el) {
-                    error("cannot look for `\(lt)` in `\(rt)`" + mismatchReason(lt, el, span), span)
+                    error(.cannotCompare, "cannot look for `\(lt)` in `\(rt)`" + mismatchReason(lt, el, span), span)
                 }
             case .map(let k, _):
-                if !comparableForEquality(lt, k) { error("cannot look for `\(lt)` in the keys of `\(rt)`", span) }
+                if !comparableForEquality(lt, k) {
+                    error(.cannotCompare, "cannot look for `\(lt)` in the keys of `\(rt)`", span)
+                }
             case .dyn: break
             default:
-                error("`in` needs a list or a map on its right, not `\(rt)`", span)
+                error(.typeMismatch, "`in` needs a list or a map on its right, not `\(rt)`", span)
             }
             return .bool
         case .add:
@@ -489,13 +516,13 @@ extension Checker {
             case (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes): return lt
             case (.list(let a), .list(let b)): return .list(join([a, b]))
             default:
-                error("`+` does not apply to `\(lt)` and `\(rt)`", span)
+                error(.typeMismatch, "`+` does not apply to `\(lt)` and `\(rt)`", span)
                 return .error
             }
         case .subtract, .multiply, .divide, .remainder:
             if lt.isDynamic || rt.isDynamic { return lt.isDynamic ? rt.isDynamic ? .dyn : rt : lt }
             if lt == rt && (lt == .int || lt == .uint || (lt == .double && op != .remainder)) { return lt }
-            error("`\(op.rawValue)` does not apply to `\(lt)` and `\(rt)`", span)
+            error(.typeMismatch, "`\(op.rawValue)` does not apply to `\(lt)` and `\(rt)`", span)
             return .error
         }
     }
@@ -522,6 +549,7 @@ extension Checker {
                 let name = schema.facts[slot].name
                 let test = op == .equal ? "!has(\(name))" : "has(\(name))"
                 error(
+                    .neverNull,
                     "`\(name)` is never null: a fact that is not given is missing, and a `\(schema.facts[slot].type)` is never null; use `\(test)`",
                     span, fixIt: test)
                 return .bool

@@ -25,22 +25,23 @@ package final class Checker {
         self.hostFunctions = hostFunctions
     }
 
-    func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Diagnostic.Note] = []) {
-        diagnostics.append(.error(message, span, fixIt: fixIt, notes: notes))
+    func error(
+        _ code: ErrorCode, _ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Diagnostic.Note] = [],
+        data: ErrorData = .none
+    ) {
+        diagnostics.append(.error(code, message, span, fixIt: fixIt, notes: notes, data: data))
     }
 
-    func warning(_ message: String, _ span: SourceSpan, notes: [Diagnostic.Note] = []) {
-        diagnostics.append(.warning(message, span, notes: notes))
+    func warning(
+        _ code: ErrorCode, _ message: String, _ span: SourceSpan, notes: [Diagnostic.Note] = [], data: ErrorData = .none
+    ) {
+        diagnostics.append(.warning(code, message, span, notes: notes, data: data))
     }
 
     func line(_ span: SourceSpan) -> Int { source.location(of: span.start).line }
 
     /// Built-in function names (for suggestions and `let` shadowing).
-    package static let builtinFunctions: [String] = [
-        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
-        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter", "version", "date", "lower", "upper",
-        "daysBetween",
-    ]
+    package static let builtinFunctions: [String] = BuiltinTable.names
 
     /// Every enum containing a member of this name, in resolution order.
     static func enums(withMember name: String) -> [EnumType] {
@@ -69,6 +70,7 @@ package final class Checker {
                 if let rule = checkRule(decl, ordinal: ordinal) {
                     if let previous = ruleNames[rule.name] {
                         error(
+                            .duplicateName,
                             "duplicate rule name `\(rule.name)`", decl.name?.span ?? decl.span,
                             notes: [.init("`\(rule.name)` is first declared here", span: previous)])
                     } else {
@@ -112,7 +114,7 @@ package final class Checker {
         if let problem {
             var notes: [Diagnostic.Note] = []
             if let i = letIndex[name] { notes.append(.init("first declared here", span: lets[i].span)) }
-            error(problem, decl.name.span, notes: notes)
+            error(.duplicateName, problem, decl.name.span, notes: notes)
             return
         }
         letIndex[name] = lets.count
@@ -123,7 +125,7 @@ package final class Checker {
         usedLets = []
         let type = check(decl.condition)
         if !type.isDynamic && type != .bool {
-            error("a rule's condition must be `bool`, not `\(type)`", decl.condition.span)
+            error(.typeMismatch, "a rule's condition must be `bool`, not `\(type)`", decl.condition.span)
         }
         var action: Action?
         var message: String?
@@ -140,6 +142,7 @@ package final class Checker {
                 if let s = checkAssignment(key: key, value: value) {
                     if let prev = sets.first(where: { $0.key == s.key }) {
                         error(
+                            .repeatedSetting,
                             "`\(key.value)` is set twice in one rule", key.span,
                             notes: [.init("first set here", span: prev.span)])
                     } else {
@@ -159,11 +162,15 @@ package final class Checker {
         guard let ki = schema.keyIndex(of: key.value) else {
             let s = nearest(key.value, in: schema.keys.map(\.name))
             error(
-                "unknown Defender key `\(key.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), key.span, fixIt: s)
+                .unknownKey,
+                "unknown Defender key `\(key.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), key.span, fixIt: s,
+                data: ErrorData(key: key.value))
             return nil
         }
         guard let lit = constantLiteral(value) else {
-            error("a configuration value must be a literal (a number, `true`/`false` or a string)", value.span)
+            error(
+                .invalidConfigValue, "a configuration value must be a literal (a number, `true`/`false` or a string)",
+                value.span)
             return nil
         }
         switch schema.keys[ki].normalize(lit) {
@@ -172,9 +179,9 @@ package final class Checker {
         case .failure(let m):
             // `vpn = "0"`: a value copied from Intune, where every value is a string.
             if let fix = unquotedConfigValue(lit, key: ki) {
-                error(m.message + "; did you mean `\(fix)`?", value.span, fixIt: fix)
+                error(.invalidConfigValue, m.message + "; did you mean `\(fix)`?", value.span, fixIt: fix)
             } else {
-                error(m.message, value.span)
+                error(.invalidConfigValue, m.message, value.span)
             }
             return nil
         }
@@ -198,6 +205,7 @@ package final class Checker {
         for empty in decl.emptyLists {
             let what = empty.value == "apps" ? "app" : "group"
             error(
+                .emptyTarget,
                 "an empty list targets no \(what): config `\(decl.name.value)` would apply to no device; name the \(empty.value), or drop `\(empty.value) []` to target every \(what)",
                 empty.span)
         }
@@ -205,12 +213,15 @@ package final class Checker {
             guard let s = checkAssignment(key: entry.key, value: entry.value) else { continue }
             if let prev = settings.first(where: { $0.key == s.key }) {
                 error(
+                    .repeatedSetting,
                     "`\(entry.key.value)` is given twice in config `\(decl.name.value)`", entry.key.span,
                     notes: [.init("first given here", span: prev.span)])
                 continue
             }
             if route == .managedDevices && schema.keys[s.key].name == "DefenderMAMConfigs" {
-                error("`DefenderMAMConfigs` must be absent on the managedDevices route", entry.key.span)
+                error(
+                    .routeRequirement, "`DefenderMAMConfigs` must be absent on the managedDevices route", entry.key.span
+                )
             }
             settings.append(s)
         }
@@ -227,22 +238,25 @@ package final class Checker {
             guard let slot = schema.slot(ofFact: g.fact.value) else {
                 let s = nearest(g.fact.value, in: schema.facts.map(\.name))
                 error(
+                    .unknownFact,
                     "unknown fact `\(g.fact.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), g.fact.span,
-                    fixIt: s)
+                    fixIt: s, data: ErrorData(fact: g.fact.value))
                 continue
             }
             if !seen.insert(g.fact.value).inserted {
-                error("`\(g.fact.value)` is given twice", g.fact.span)
+                error(.repeatedSetting, "`\(g.fact.value)` is given twice", g.fact.span)
                 continue
             }
             let expected = schema.facts[slot].type
             let t = check(g.value, expected: expected)
             if !isConstant(g.value) {
-                error("a given value must be a constant", g.value.span)
+                error(.nonConstantGiven, "a given value must be a constant", g.value.span)
             } else if !assignable(t, to: expected) {
-                error("fact `\(g.fact.value)` is `\(expected)`, not `\(t)`", g.value.span)
+                error(.typeMismatch, "fact `\(g.fact.value)` is `\(expected)`, not `\(t)`", g.value.span)
             } else if let (bad, want, got) = givenMismatch(g.value, expected) {
-                error("fact `\(g.fact.value)` is `\(expected)`: this element must be `\(want)`, not `\(got)`", bad.span)
+                error(
+                    .typeMismatch,
+                    "fact `\(g.fact.value)` is `\(expected)`: this element must be `\(want)`, not `\(got)`", bad.span)
             } else {
                 given.append(CheckedGiven(slot: slot, expr: g.value))
             }
@@ -251,7 +265,9 @@ package final class Checker {
             for f in fired where !ruleNames.contains(f.value) {
                 let s = nearest(f.value, in: ruleNames)
                 error(
-                    "no named rule `\(f.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), f.span, fixIt: s)
+                    .unknownRule,
+                    "no named rule `\(f.value)`" + (s.map { "; did you mean `\($0)`?" } ?? ""), f.span, fixIt: s,
+                    data: ErrorData(rule: f.value))
             }
         }
         var config: [KeySetting] = []

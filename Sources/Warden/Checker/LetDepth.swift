@@ -121,7 +121,8 @@ package struct LetDepth {
         for l in policy.lets {
             var m = d.measure(l.expr)
             if d.tooDeep(m) {
-                out.append(.error(d.message(m, names: names, what: "`let \(l.name)`"), m.via?.span ?? l.span))
+                out.append(
+                    .error(.nestingTooDeep, d.message(m, names: names, what: "`let \(l.name)`"), m.via?.span ?? l.span))
                 m = Measure()
                 m.reported = true
             }
@@ -130,14 +131,16 @@ package struct LetDepth {
         for r in policy.rules {
             let m = d.measure(r.condition)
             if d.tooDeep(m) {
-                out.append(.error(d.message(m, names: names, what: "the condition"), m.via?.span ?? r.span))
+                out.append(
+                    .error(.nestingTooDeep, d.message(m, names: names, what: "the condition"), m.via?.span ?? r.span))
             }
         }
         for t in policy.tests {
             for g in t.given {
                 let m = d.measure(g.expr)
                 if d.tooDeep(m) {
-                    out.append(.error(d.message(m, names: names, what: "the value"), m.via?.span ?? t.span))
+                    out.append(
+                        .error(.nestingTooDeep, d.message(m, names: names, what: "the value"), m.via?.span ?? t.span))
                 }
             }
         }
@@ -155,6 +158,7 @@ package struct LetDepth {
         let m = withLets.measure(e)
         guard withLets.tooDeep(m) else { return nil }
         return .error(
+            .nestingTooDeep,
             withLets.message(m, names: policy.lets.map(\.name), what: "the expression"), m.via?.span ?? e.span)
     }
 }

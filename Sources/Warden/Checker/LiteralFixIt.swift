@@ -21,11 +21,13 @@ extension Checker {
                 let listText = source.text(other.span)
                 let fix = op == .equal ? "\(litText) in \(listText)" : "!(\(litText) in \(listText))"
                 error(
+                    .cannotCompare,
                     "cannot compare `\(lt)` with `\(rt)`; to test membership, write `\(fix)`", span, fixIt: fix)
                 return true
             }
             guard let fix = convertedLiteral(value, lit.span, to: otherType) else { continue }
             error(
+                .cannotCompare,
                 "cannot compare `\(lt)` with `\(rt)`\(op == .equal || op == .notEqual ? "" : " using `\(op.rawValue)`"); "
                     + "did you mean `\(fix)`?", lit.span, fixIt: fix)
             return true

@@ -34,6 +34,7 @@ extension Checker {
             if rule.sets.contains(where: { $0.key == np && $0.value == .int(1) }) { continue }
             for s in rule.sets where schema.keys[s.key].needsNetworkProtection {
                 warning(
+                    .ineffectiveSetting,
                     "`\(schema.keys[s.key].name)` has no effect while network protection is off (`DefenderNetworkProtectionEnable = 0`)",
                     s.span,
                     notes: [

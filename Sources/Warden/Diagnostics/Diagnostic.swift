@@ -30,6 +30,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// Error, warning or note.
     public var severity: Severity
+    /// The stable code (`W0301`...): what kind of problem, documented with an example and a fix.
+    public var code: ErrorCode
     /// Lowercase message, names in backticks, no trailing period.
     public var message: String
     /// The offending range.
@@ -43,38 +45,49 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// True when the diagnostic is an "unexpected end of input" from the parser: the REPL
     /// continues the entry on the next line instead of reporting it.
     public var isIncomplete: Bool
+    /// What the diagnostic is about (the fact, the key, the function, the limit), where known.
+    public var data: ErrorData
 
     /// Creates a diagnostic.
     public init(
-        _ severity: Severity, _ message: String, span: SourceSpan, notes: [Note] = [], fixIt: String? = nil,
-        isIncomplete: Bool = false
+        _ severity: Severity, _ code: ErrorCode, _ message: String, span: SourceSpan, notes: [Note] = [],
+        fixIt: String? = nil, isIncomplete: Bool = false, data: ErrorData = .none
     ) {
         self.severity = severity
+        self.code = code
         self.message = message
         self.span = span
         self.notes = notes
         self.fixIt = fixIt
         self.isIncomplete = isIncomplete
+        self.data = data
     }
 
-    package static func error(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = [])
-        -> Diagnostic
-    {
-        Diagnostic(.error, message, span: span, notes: notes, fixIt: fixIt)
+    package static func error(
+        _ code: ErrorCode, _ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = [],
+        data: ErrorData = .none
+    ) -> Diagnostic {
+        Diagnostic(.error, code, message, span: span, notes: notes, fixIt: fixIt, data: data)
     }
-    static func warning(_ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = []) -> Diagnostic {
-        Diagnostic(.warning, message, span: span, notes: notes, fixIt: fixIt)
+    static func warning(
+        _ code: ErrorCode, _ message: String, _ span: SourceSpan, fixIt: String? = nil, notes: [Note] = [],
+        data: ErrorData = .none
+    ) -> Diagnostic {
+        Diagnostic(.warning, code, message, span: span, notes: notes, fixIt: fixIt, data: data)
     }
 
-    /// `error: message`, without the location (see `rendered(in:)` for the caret form).
-    public var description: String { "\(severity.rawValue): \(message)" }
+    /// `error[W0301]`: the severity and the code, as text output labels the diagnostic.
+    public var label: String { "\(severity.rawValue)[\(code.rawValue)]" }
+
+    /// `error[W0301]: message`, without the location (see `rendered(in:)` for the caret form).
+    public var description: String { "\(label): \(message)" }
 }
 
 extension Diagnostic {
     /// Renders the diagnostic the way compilers do:
-    /// `file:line:col: severity: message`, the source line, and a caret under the range.
+    /// `file:line:col: error[W0301]: message`, the source line, and a caret under the range.
     public func rendered(in source: SourceFile) -> String {
-        var out = source.render(severity.rawValue, message, span)
+        var out = source.render(label, message, span)
         if let fixIt, let corrected = source.correctedLine(span, fixIt) {
             out += "help: " + (fixIt.isEmpty ? "delete it" : "write `\(fixIt)`") + ":\n" + corrected + "\n"
         }

@@ -15,8 +15,9 @@ public struct FiredRule: Sendable, Hashable {
 /// Something that went wrong while deciding: a rule whose condition ended in an error, or a fact
 /// that was given badly (it is then malformed, not missing: a rule that reads it errs).
 public enum DecisionError: Sendable, Hashable {
-    /// A rule's condition failed; `action` is the `onError` action applied.
-    case rule(name: String, message: String, line: Int, action: Action)
+    /// A rule's condition failed; `action` is the `onError` action applied, `kind` what failed
+    /// (the ``EvalError/Kind`` of the evaluation error).
+    case rule(name: String, message: String, line: Int, action: Action, kind: EvalError.Kind)
     /// A fact was given malformed: the wrong type, a bad version or date, an unknown member, an
     /// integer out of range, `null`, or twice.
     case fact(name: String, message: String)
@@ -24,9 +25,20 @@ public enum DecisionError: Sendable, Hashable {
     /// The message.
     public var message: String {
         switch self {
-        case .rule(_, let m, _, _), .fact(_, let m): m
+        case .rule(_, let m, _, _, _), .fact(_, let m): m
         }
     }
+
+    /// What failed: the rule's evaluation error kind, or ``EvalError/Kind/malformedFact`` for a fact.
+    public var kind: EvalError.Kind {
+        switch self {
+        case .rule(_, _, _, _, let k): k
+        case .fact: .malformedFact
+        }
+    }
+
+    /// The stable code of ``kind`` (`W0901`...).
+    public var code: ErrorCode { ErrorCode(kind) }
 }
 
 /// A configuration key with its effective value.

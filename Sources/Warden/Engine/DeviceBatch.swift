@@ -128,7 +128,7 @@ extension Program {
                 .rule(
                     name: "DeviceBatch",
                     message: "device index \(index) is out of range (the batch has \(batch.count) devices)",
-                    line: 0, action: onError)
+                    line: 0, action: onError, kind: .indexOutOfRange)
             ]
             return
         }

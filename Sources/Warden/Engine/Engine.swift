@@ -102,8 +102,9 @@ public struct Engine: Sendable {
             throw CompileError(
                 diagnostics: [
                     .error(
+                        .sourceTooLarge,
                         "source is \(source.bytes.count) bytes, over the limit of \(limits.maxSourceBytes)",
-                        .at(0))
+                        .at(0), data: ErrorData(limit: limits.maxSourceBytes))
                 ], source: source)
         }
         let parsed = Parser.parseFile(source, options: syntaxOptions)
@@ -147,7 +148,7 @@ public struct Engine: Sendable {
             kept.append(x)
         }
         let more = errors.count - limits.maxDiagnostics
-        kept.append(.error("\(more) more error\(more == 1 ? "" : "s") not shown", last.span))
+        kept.append(.error(.tooManyDiagnostics, "\(more) more error\(more == 1 ? "" : "s") not shown", last.span))
         return kept
     }
 }

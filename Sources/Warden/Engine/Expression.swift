@@ -41,7 +41,7 @@ extension Engine {
         }
         let evaluator = Evaluator(
             resolutions: checker.resolutions, lets: checker.lets.map(\.expr),
-            hostFunctions: functions.map(\.implementation), celMode: false)
+            hostFunctions: functions.map(\.checkedImplementation), celMode: false)
         return CompiledExpression(type: type, expr: expr, evaluator: evaluator, limits: limits)
     }
 }

@@ -71,13 +71,16 @@ extension Engine {
         if total > limits.maxSourceBytes {
             throw CompileError(
                 diagnostics: [
-                    .error("the policy set is \(total) bytes, over the limit of \(limits.maxSourceBytes)", .at(0))
+                    .error(
+                        .sourceTooLarge, "the policy set is \(total) bytes, over the limit of \(limits.maxSourceBytes)",
+                        .at(0),
+                        data: ErrorData(limit: limits.maxSourceBytes))
                 ], source: SourceFile(name: sources.map(\.name).joined(separator: ", "), bytes: []))
         }
         let joined = SourceFile.joining(sources)
         var diagnostics: [Diagnostic] = []
         if joined.files.isEmpty {
-            diagnostics.append(.error("a policy set needs at least one file", .at(0)))
+            diagnostics.append(.error(.emptyPolicySet, "a policy set needs at least one file", .at(0)))
         }
         guard diagnostics.isEmpty else { throw CompileError(diagnostics: diagnostics, source: joined) }
         // Parse every file (node ids continue from file to file).
@@ -130,6 +133,7 @@ extension Engine {
                 if rule.isNamed, let first = firstRule[rule.name], first.file != seg.name {
                     diagnostics.append(
                         .error(
+                            .duplicateName,
                             "duplicate rule name `\(rule.name)`: rule names are unique across a policy set",
                             nameSpan(rule),
                             notes: [.init("`\(rule.name)` is first declared here, in \(first.file)", span: first.span)])

@@ -121,7 +121,7 @@ public struct Program: Sendable {
         self.warnings = warnings
         self.evaluator = Evaluator(
             resolutions: policy.resolutions, lets: policy.lets.map(\.expr),
-            hostFunctions: engine.functions.map(\.implementation), celMode: false)
+            hostFunctions: engine.functions.map(\.checkedImplementation), celMode: false)
         self.compiled = Compiler.compile(policy, schema: engine.schema, maxListLength: engine.limits.maxListLength)
         self.encodings = engine.schema.fastEncodings
         self.ruleIndex = RuleIndex.build(compiled, encodings: encodings, maxSteps: engine.limits.evalLimits.maxSteps)
@@ -150,7 +150,8 @@ public struct Program: Sendable {
     /// The schema facts are checked against.
     public var schema: Schema { engine.schema }
 
-    /// Builds an input from named values. Unknown names and badly typed values are recorded.
+    /// Builds an input from named values (an enum fact also takes its member's name as a string).
+    /// Unknown names and badly typed values are recorded; ``input(strict:)`` throws for them.
     public func input(_ facts: [String: Value]) -> Input {
         var input = Input(slots: schema.facts.count)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
@@ -158,13 +159,10 @@ public struct Program: Sendable {
                 input.unknownNames.append(name)
                 continue
             }
-            let type = schema.facts[slot].type
-            if value.conforms(to: type) {
-                input.facts[slot] = value
-            } else {
-                input.setMalformed(
-                    slot: slot, name: name,
-                    message: malformedFactMessage(name, "expected `\(type)`, got `\(value.type)`"))
+            switch schema.factValue(value, as: schema.facts[slot].type) {  // enum members by name too
+            case .success(let v): input.facts[slot] = v
+            case .failure(let e):
+                input.setMalformed(slot: slot, name: name, message: malformedFactMessage(name, e.message))
             }
         }
         input.encodeAll(encodings)
@@ -368,13 +366,13 @@ public struct Program: Sendable {
             decision.errors.append(
                 .rule(
                     name: rule.name, message: "the condition gave `\(other.type)`, not `bool`", line: rule.line,
-                    action: rule.onError ?? policy.onError))
+                    action: rule.onError ?? policy.onError, kind: .noSuchOverload))
             if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
         case .failure(let err):
             decision.errors.append(
                 .rule(
                     name: rule.name, message: message(for: err, in: rule), line: rule.line,
-                    action: rule.onError ?? policy.onError))
+                    action: rule.onError ?? policy.onError, kind: err.kind))
             if (rule.onError ?? policy.onError) > decision.action { decision.action = rule.onError ?? policy.onError }
             return err.kind == .limitExceeded
         }
@@ -493,22 +491,5 @@ public struct Program: Sendable {
             out.append(ConfigEntry(key: k.name, value: v, jsonText: k.jsonText(v), origin: origins[i]))
         }
         return out
-    }
-}
-
-extension Value {
-    /// Whether the value has the given static type (lists element by element).
-    package func conforms(to t: WardenType) -> Bool {
-        switch (self, t) {
-        case (_, .dyn): return true
-        case (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double), (.string, .string), (.bytes, .bytes),
-            (.null, .null), (.type, .type), (.version, .version), (.date, .date):
-            return true
-        case (.enumMember(let e, _), .enumeration(let f)): return e == f
-        case (.list(let items), .list(let el)): return items.allSatisfy { $0.conforms(to: el) }
-        case (.map(let m), .map(let k, let v)):
-            return m.keys.allSatisfy { $0.conforms(to: k) } && m.values.allSatisfy { $0.conforms(to: v) }
-        default: return false
-        }
     }
 }

@@ -28,7 +28,7 @@ extension EvalError {
         }
     }
     static func limit(_ steps: Int) -> EvalError {
-        EvalError(.limitExceeded, "evaluation cost limit exceeded (\(steps) steps)")
+        EvalError(.limitExceeded, "evaluation cost limit exceeded (\(steps) steps)", data: ErrorData(limit: steps))
     }
 }
 

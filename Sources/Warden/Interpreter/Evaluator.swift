@@ -92,7 +92,9 @@ package struct Evaluator: Sendable {
 
     @inline(never)
     static func decisionStepsError(_ l: EvalLimits) -> EvalError {
-        EvalError(.limitExceeded, "decision cost limit exceeded (\(l.maxDecisionSteps) steps over all rules)")
+        EvalError(
+            .limitExceeded, "decision cost limit exceeded (\(l.maxDecisionSteps) steps over all rules)",
+            data: ErrorData(limit: l.maxDecisionSteps))
     }
 
     /// Counts `n` bytes of a value built, against the decision's memory budget.
@@ -102,7 +104,8 @@ package struct Evaluator: Sendable {
         if s.decisionBytes > s.limits.maxDecisionBytes {
             throw EvalError(
                 .limitExceeded,
-                "decision memory limit exceeded (\(s.limits.maxDecisionBytes) bytes of values built over all rules)")
+                "decision memory limit exceeded (\(s.limits.maxDecisionBytes) bytes of values built over all rules)",
+                data: ErrorData(limit: s.limits.maxDecisionBytes))
         }
     }
 
@@ -111,13 +114,17 @@ package struct Evaluator: Sendable {
 
     func checkString(_ count: Int, _ s: EvalState) throws(EvalError) {
         if count > s.limits.maxStringBytes {
-            throw EvalError(.limitExceeded, "string longer than the limit of \(s.limits.maxStringBytes) bytes")
+            throw EvalError(
+                .limitExceeded, "string longer than the limit of \(s.limits.maxStringBytes) bytes",
+                data: ErrorData(limit: s.limits.maxStringBytes))
         }
     }
 
     func checkList(_ count: Int, _ s: EvalState) throws(EvalError) {
         if count > s.limits.maxListLength {
-            throw EvalError(.limitExceeded, "list longer than the limit of \(s.limits.maxListLength) elements")
+            throw EvalError(
+                .limitExceeded, "list longer than the limit of \(s.limits.maxListLength) elements",
+                data: ErrorData(limit: s.limits.maxListLength))
         }
     }
 
@@ -363,7 +370,8 @@ package struct Evaluator: Sendable {
     @inline(never)
     static func absentFact(_ slot: Int, _ e: Expr, _ s: EvalState) -> EvalError {
         if let message = s.malformed[slot] { return EvalError(.malformedFact, message) }
-        return EvalError(.missingFact, "fact `\(Evaluator.dottedName(e) ?? "#\(slot)")` is missing")
+        let name = Evaluator.dottedName(e) ?? "#\(slot)"
+        return EvalError(.missingFact, "fact `\(name)` is missing", data: ErrorData(fact: name))
     }
 
     func letValue(_ i: Int, _ s: inout EvalState) throws(EvalError) -> Value {
@@ -495,7 +503,7 @@ package struct Evaluator: Sendable {
 
     // MARK: - Calls
 
-    static let macroNames: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+    static let macroNames: Set<String> = BuiltinTable.macroNames
 
     func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError)
         -> Value
@@ -594,11 +602,8 @@ package struct Evaluator: Sendable {
         }
     }
 
-    static let knownFunctions: Set<String> = [
-        "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string", "bytes", "bool",
-        "dyn", "type", "has", "all", "exists", "exists_one", "map", "filter",
-    ]
-    static let domainFunctions: Set<String> = ["version", "date", "lower", "upper", "daysBetween"]
+    static let knownFunctions: Set<String> = BuiltinTable.celNames
+    static let domainFunctions: Set<String> = BuiltinTable.domainNames
 
     /// Regex automaton steps per evaluation step.
     static let regexStepsPerStep = 4

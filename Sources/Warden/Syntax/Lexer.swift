@@ -49,8 +49,8 @@ package struct Lexer {
         tokens.append(Token(kind: kind, span: SourceSpan(start: start, end: pos), value: value))
     }
 
-    private mutating func error(_ message: String, _ span: SourceSpan, incomplete: Bool = false) {
-        diagnostics.append(Diagnostic(.error, message, span: span, isIncomplete: incomplete))
+    private mutating func error(_ code: ErrorCode, _ message: String, _ span: SourceSpan, incomplete: Bool = false) {
+        diagnostics.append(Diagnostic(.error, code, message, span: span, isIncomplete: incomplete))
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
@@ -187,7 +187,7 @@ package struct Lexer {
     private mutating func reportHidden(_ message: String, _ span: SourceSpan, _ tally: inout HiddenTally) {
         if tally.index == nil {
             tally.index = diagnostics.count
-            error(message, span)
+            error(.unexpectedCharacter, message, span)
         } else {
             tally.more += 1
         }
@@ -254,6 +254,7 @@ package struct Lexer {
                 pos += 1
                 let op = c == UInt8(ascii: "&") ? "&&" : "||"
                 error(
+                    .unexpectedCharacter,
                     "unexpected character `\(Character(Unicode.Scalar(c)))`; did you mean `\(op)`?",
                     SourceSpan(start: start, end: pos))
                 add(.invalid, from: start)
@@ -262,7 +263,9 @@ package struct Lexer {
             if peek(1) == UInt8(ascii: "/") { scanComment() } else { single(.slash) }
         case UInt8(ascii: "#"):
             if options.celMode {
-                error("`#` comments are not allowed in CEL; use `//`", SourceSpan(start: start, end: start + 1))
+                error(
+                    .hashComment, "`#` comments are not allowed in CEL; use `//`",
+                    SourceSpan(start: start, end: start + 1))
             }
             scanComment()
         case UInt8(ascii: "."):
@@ -314,7 +317,7 @@ package struct Lexer {
             let what = isHidden ? "such character" : "unexpected character"
             diagnostics[d].message = "\(unexpectedRunFirst), and \(more) more \(what)\(more == 1 ? "" : "s") after it"
         } else {
-            error(message, SourceSpan(start: start, end: pos))
+            error(.unexpectedCharacter, message, SourceSpan(start: start, end: pos))
             add(.invalid, from: start)
             unexpectedRunLength = 1
             unexpectedRunFirst = message
@@ -360,7 +363,7 @@ package struct Lexer {
                 }
                 pos += length
             } else {
-                error(invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
+                error(.unexpectedCharacter, invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
                 pos += 1
             }
         }
@@ -418,6 +421,7 @@ package struct Lexer {
         }
         guard pos < bytes.count && bytes[pos] == UInt8(ascii: "`") else {
             error(
+                .unterminatedLiteral,
                 "unterminated backtick-quoted name", SourceSpan(start: start, end: pos),
                 incomplete: pos >= bytes.count)
             add(.invalid, from: start)
@@ -427,10 +431,10 @@ package struct Lexer {
         pos += 1
         if let bad {
             let only = "a backtick-quoted name may contain only letters, digits, `_`, `.`, `-`, `/` and spaces"
-            error(badMessage ?? only, bad)
+            error(.invalidQuotedName, badMessage ?? only, bad)
             add(.invalid, from: start)
         } else if nameEnd == nameStart {
-            error("empty backtick-quoted name", SourceSpan(start: start, end: pos))
+            error(.invalidQuotedName, "empty backtick-quoted name", SourceSpan(start: start, end: pos))
             add(.invalid, from: start)
         } else {
             add(
@@ -455,7 +459,7 @@ package struct Lexer {
                 pos += 1
             }
             if pos == digitsStart {
-                error("expected hexadecimal digits after `0x`", SourceSpan(start: start, end: pos))
+                error(.invalidNumber, "expected hexadecimal digits after `0x`", SourceSpan(start: start, end: pos))
                 consumeSuffix()
                 add(.invalid, from: start)
                 return
@@ -484,7 +488,8 @@ package struct Lexer {
                 let text = String(decoding: bytes[start..<pos], as: UTF8.self)
                 let d = Double(text) ?? .infinity
                 if !d.isFinite {
-                    error("double literal `\(text)` is out of range", SourceSpan(start: start, end: pos))
+                    error(
+                        .invalidNumber, "double literal `\(text)` is out of range", SourceSpan(start: start, end: pos))
                 }
                 value = .double(d.isFinite ? d : 0)
             } else {
@@ -499,7 +504,7 @@ package struct Lexer {
             let suffixStart = pos
             consumeSuffix()
             let suffix = String(decoding: bytes[suffixStart..<pos], as: UTF8.self)
-            error("invalid suffix `\(suffix)` on a number", SourceSpan(start: suffixStart, end: pos))
+            error(.invalidNumber, "invalid suffix `\(suffix)` on a number", SourceSpan(start: suffixStart, end: pos))
             add(.invalid, from: start)
             return
         }
@@ -562,7 +567,7 @@ package struct Lexer {
                 buf.append(contentsOf: bytes[pos..<(pos + length)])
                 pos += length
             } else {
-                error(invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
+                error(.unexpectedCharacter, invalidByteMessage(c), SourceSpan(start: pos, end: pos + 1))
                 pos += 1
             }
         }
@@ -570,7 +575,7 @@ package struct Lexer {
         if !closed {
             let atEnd = pos >= bytes.count
             let what = triple ? "unterminated triple-quoted string" : "unterminated string"
-            error(what, SourceSpan(start: start, end: pos), incomplete: atEnd)
+            error(.unterminatedLiteral, what, SourceSpan(start: start, end: pos), incomplete: atEnd)
         }
         if isBytes {
             add(.bytes, from: start, value: .bytes(buf))
@@ -604,6 +609,7 @@ package struct Lexer {
                 guard Lexer.isHexDigit(peek()) else {
                     let name = "\\" + String(Character(Unicode.Scalar(e)))
                     error(
+                        .invalidEscape,
                         "`\(name)` must be followed by \(count) hexadecimal digits", SourceSpan(start: start, end: pos))
                     _ = k
                     return
@@ -615,6 +621,7 @@ package struct Lexer {
         case UInt8(ascii: "0")...UInt8(ascii: "3"):
             guard (0x30...0x37).contains(peek()) && (0x30...0x37).contains(peek(1)) else {
                 error(
+                    .invalidEscape,
                     "an octal escape takes exactly three octal digits (`\\000` to `\\377`)",
                     SourceSpan(start: start, end: pos))
                 return
@@ -626,17 +633,19 @@ package struct Lexer {
             if e >= 0x80, let (value, length) = Lexer.decodeScalar(bytes, at: pos - 1) {
                 pos += length - 1
                 if let message = Lexer.hiddenCharacterInStringMessage(value, raw: false) {
-                    error(message, SourceSpan(start: start + 1, end: pos))
+                    error(.invalidEscape, message, SourceSpan(start: start + 1, end: pos))
                     return
                 }
             } else if e == 0x0D || e == 0x0A {
                 // A backslash at the end of a line: the line end is not part of the escape.
                 pos -= 1
-                error("invalid escape sequence `\\` at the end of a line", SourceSpan(start: start, end: pos))
+                error(
+                    .invalidEscape, "invalid escape sequence `\\` at the end of a line",
+                    SourceSpan(start: start, end: pos))
                 return
             }
             let shown = source.text(SourceSpan(start: start, end: pos))
-            error("invalid escape sequence `\(shown)`", SourceSpan(start: start, end: pos))
+            error(.invalidEscape, "invalid escape sequence `\(shown)`", SourceSpan(start: start, end: pos))
         }
     }
 
@@ -645,7 +654,7 @@ package struct Lexer {
             buf.append(UInt8(truncatingIfNeeded: v))
         } else if v > 0x10FFFF || (0xD800...0xDFFF).contains(v) {
             let hex = String(v, radix: 16, uppercase: true)
-            error("invalid Unicode code point U+\(hex) in escape `\(source.text(span))`", span)
+            error(.invalidEscape, "invalid Unicode code point U+\(hex) in escape `\(source.text(span))`", span)
         } else {
             Lexer.appendUTF8(v, to: &buf)
         }

@@ -118,7 +118,7 @@ struct ParserCore {
         if case .keyword(let k) = kind, peek.kind == .identifier, let n = peek.name,
             let near = nearest(n, in: [k.rawValue])
         {
-            report(message() + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+            report(.unexpectedToken, message() + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
             throw ParseAbort()
         }
         throw fail(message(), opener: opener)
@@ -146,13 +146,16 @@ struct ParserCore {
     /// Records an error about `token` (the current one by default). An error at the end of input
     /// is marked incomplete so the REPL can continue the entry on the next line.
     private mutating func report(
-        _ message: String, at token: Token? = nil, notes: [Diagnostic.Note] = [], fixIt: String? = nil
+        _ code: ErrorCode, _ message: String, at token: Token? = nil, notes: [Diagnostic.Note] = [],
+        fixIt: String? = nil, data: ErrorData = .none
     ) {
         let t = token ?? peek
         if t.kind == .invalid { return }  // the lexer has already reported it
         if t.kind == .eof && lexerIncomplete { return }
         diagnostics.append(
-            Diagnostic(.error, message, span: t.span, notes: notes, fixIt: fixIt, isIncomplete: t.kind == .eof))
+            Diagnostic(
+                .error, code, message, span: t.span, notes: notes, fixIt: fixIt, isIncomplete: t.kind == .eof,
+                data: data))
     }
 
     /// Reports "`message`, found X" at the current token and returns the abort to throw.
@@ -162,7 +165,7 @@ struct ParserCore {
             notes.append(Diagnostic.Note("to match this `\(source.text(opener))`", span: opener))
         }
         let found = peek.kind == .eof ? "unexpected end of input; " + message : message + ", found " + describe(peek)
-        report(found, notes: notes, fixIt: fixIt)
+        report(.unexpectedToken, found, notes: notes, fixIt: fixIt)
         return ParseAbort()
     }
 
@@ -176,7 +179,9 @@ struct ParserCore {
     private mutating func enterNesting(_ token: Token, by count: Int = 1) throws {
         depth += count
         if depth > options.maxNesting {
-            report("expression is nested too deeply (limit \(options.maxNesting))", at: token)
+            report(
+                .nestingTooDeep, "expression is nested too deeply (limit \(options.maxNesting))", at: token,
+                data: ErrorData(limit: options.maxNesting))
             throw ParseAbort()
         }
     }
@@ -193,10 +198,13 @@ struct ParserCore {
                     let h = try parsePolicyHeader()
                     if let first = file.header {
                         report(
+                            .misplacedHeader,
                             "a file has only one `policy` header", at: tokens[start],
                             notes: [.init("the first `policy` header is here", span: first.span)])
                     } else if !file.statements.isEmpty {
-                        report("the `policy` header must come before every other statement", at: tokens[start])
+                        report(
+                            .misplacedHeader, "the `policy` header must come before every other statement",
+                            at: tokens[start])
                     } else {
                         file.header = h
                     }
@@ -244,7 +252,7 @@ struct ParserCore {
             {
                 fixIt = near
                 message += ", found `\(name)`; did you mean `\(near)`?"
-                report(message, fixIt: fixIt)
+                report(.unexpectedToken, message, fixIt: fixIt)
                 throw ParseAbort()
             }
             throw fail(message)
@@ -291,7 +299,7 @@ struct ParserCore {
             let fix = "\(source.text(peekNext.span)) in \(source.text(condition.span))"
             diagnostics.append(
                 Diagnostic(
-                    .error,
+                    .error, .unexpectedToken,
                     "expected `then` after the rule's condition, found `contains`; to test membership, write `\(fix)`",
                     span: condition.span.union(peekNext.span), fixIt: fix))
             throw ParseAbort()
@@ -324,6 +332,7 @@ struct ParserCore {
                 }
                 if let firstSpan = severitySpan {
                     report(
+                        .repeatedClause,
                         "a rule has at most one severity action", at: t,
                         notes: [.init("the first severity action is here", span: firstSpan)])
                 }
@@ -339,7 +348,7 @@ struct ParserCore {
                 if peek.kind == .identifier, let n = peek.name,
                     let near = nearest(n, in: Keyword.actions.map(\.rawValue) + ["set"])
                 {
-                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    report(.unexpectedToken, message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
                     throw ParseAbort()
                 }
                 throw fail(message)
@@ -363,7 +372,7 @@ struct ParserCore {
             } else {
                 let message = "expected `managedApps` or `managedDevices` after `route`"
                 if t.kind == .identifier, let n = t.name, let near = nearest(n, in: Route.allCases.map(\.rawValue)) {
-                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    report(.unexpectedToken, message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
                     throw ParseAbort()
                 }
                 throw fail(message)
@@ -391,7 +400,7 @@ struct ParserCore {
             if !any {
                 let message = "expected `apps` or `groups` after `for`"
                 if peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: ["apps", "groups"]) {
-                    report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+                    report(.unexpectedToken, message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
                     throw ParseAbort()
                 }
                 throw fail(message)
@@ -406,6 +415,7 @@ struct ParserCore {
             if peek.kind == .identifier, peek.name == "for", decl.apps != nil || decl.groups != nil {
                 // `for apps [...] for groups [...]`: one `for` names both.
                 report(
+                    .repeatedClause,
                     "a configuration block has one `for`, which names both its apps and its groups: write `for apps [...] groups [...]`; drop this second `for`",
                     fixIt: "")
                 throw ParseAbort()
@@ -413,7 +423,7 @@ struct ParserCore {
             if peek.kind == .identifier, let n = peek.name, let near = nearest(n, in: ["route", "for", "override"]) {
                 fixIt = near
                 message += ", found `\(n)`; did you mean `\(near)`?"
-                report(message, fixIt: fixIt)
+                report(.unexpectedToken, message, fixIt: fixIt)
                 throw ParseAbort()
             }
             throw fail(message)
@@ -539,7 +549,7 @@ struct ParserCore {
         if peek.kind == .identifier, let n = peek.name,
             let near = nearest(n, in: Keyword.actions.map(\.rawValue))
         {
-            report(message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
+            report(.unexpectedToken, message + ", found `\(n)`; did you mean `\(near)`?", fixIt: near)
             throw ParseAbort()
         }
         throw fail(message)
@@ -584,14 +594,14 @@ struct ParserCore {
             return makeExpr(span, .literal(.double(minus == nil ? d : -d)))
         case (.uint, .integer(let magnitude)):
             guard let magnitude else {
-                report("integer literal `\(source.text(t.span))` is out of range for `uint`", at: t)
+                report(.integerOutOfRange, "integer literal `\(source.text(t.span))` is out of range for `uint`", at: t)
                 return makeExpr(span, .literal(.uint(0)))
             }
             return makeExpr(span, .literal(.uint(magnitude)))
         case (_, .integer(let magnitude)):
             let limit: UInt64 = minus == nil ? UInt64(Int64.max) : UInt64(Int64.max) + 1
             guard let magnitude, magnitude <= limit else {
-                report("integer literal `\(source.text(span))` is out of range for `int`", at: t)
+                report(.integerOutOfRange, "integer literal `\(source.text(span))` is out of range for `int`", at: t)
                 return makeExpr(span, .literal(.int(0)))
             }
             let value = minus == nil ? Int64(magnitude) : Int64(bitPattern: 0 &- magnitude)
@@ -613,7 +623,7 @@ struct ParserCore {
         do {
             let e = try parseExpr()
             if !check(.eof) {
-                report("unexpected \(describe(peek)) after the expression")
+                report(.unexpectedToken, "unexpected \(describe(peek)) after the expression")
                 return nil
             }
             return e
@@ -725,6 +735,7 @@ struct ParserCore {
         while let n = match(.not) {
             if let top = stack.last, top.level > Level.not {
                 report(
+                    .unsupportedSyntax,
                     "`not` applies to a whole comparison and cannot follow `\(source.text(top.opSpan))`; use `!` or parentheses",
                     at: n)
                 throw ParseAbort()
@@ -779,7 +790,7 @@ struct ParserCore {
             let right = source.text(SourceSpan(start: p.opSpan.end, end: operand.span.end)).trimmingSpaces()
             diagnostics.append(
                 Diagnostic(
-                    .error, "`not in` is not an operator; write `not (x in y)`", span: span,
+                    .error, .unsupportedSyntax, "`not in` is not an operator; write `not (x in y)`", span: span,
                     fixIt: "not (\(left) in \(right))"))
         }
         if p.level == Level.or || p.level == Level.and {
@@ -892,12 +903,12 @@ struct ParserCore {
         case .leftBrace:
             return try open(.map, advance())
         case .quotedIdentifier:
-            report("a backtick-quoted name may only follow `.`")
+            report(.unexpectedToken, "a backtick-quoted name may only follow `.`")
             throw ParseAbort()
         case .keyword(.not):
             throw fail("`not` cannot be used here; use `!` or parentheses")
         case .keyword(let kw):
-            report("expected an expression, found the reserved word `\(kw.rawValue)`")
+            report(.unexpectedToken, "expected an expression, found the reserved word `\(kw.rawValue)`")
             throw ParseAbort()
         default:
             throw fail("expected an expression")
@@ -909,7 +920,7 @@ struct ParserCore {
         let t = advance()
         let bare = t.name ?? ""
         if options.celMode && leadingDot == nil && Keyword.celReservedWords.contains(bare) {
-            report("`\(bare)` is a reserved word in CEL and cannot be used as a name", at: t)
+            report(.reservedName, "`\(bare)` is a reserved word in CEL and cannot be used as a name", at: t)
         }
         let name = leadingDot == nil ? bare : "." + bare
         let span = leadingDot.map { $0.span.union(t.span) } ?? t.span
@@ -1012,7 +1023,8 @@ struct ParserCore {
     }
 
     private mutating func messageConstruction() -> ParseAbort {
-        report("message construction `Name{...}` is not supported; use a map literal `{key: value}`")
+        report(
+            .unsupportedSyntax, "message construction `Name{...}` is not supported; use a map literal `{key: value}`")
         return ParseAbort()
     }
 }

@@ -92,20 +92,52 @@ public struct EvalError: Error, Sendable, Hashable, CustomStringConvertible {
         /// An argument out of a function's domain; an evaluation limit (``Limits``) hit; an unknown
         /// variable or field; a failure reported by a host function.
         case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
+        /// A host function returned a value that is not of its declared result type.
+        case hostResultType
     }
     /// What kind of failure.
     public var kind: Kind
-    /// Lowercase message, names in backticks.
-    public var message: String
+    /// The message and the data, in one immutable box: the error is returned through every
+    /// evaluation frame, and a small one keeps deep (but accepted) nesting within the stack.
+    private var details: Details
     /// The node that failed.
     public var span: SourceSpan?
 
-    /// Creates an error of a kind, with its message and optionally the node that failed.
-    public init(_ kind: Kind, _ message: String, span: SourceSpan? = nil) {
+    /// Lowercase message, names in backticks.
+    public var message: String {
+        get { details.message }
+        set { details = Details(newValue, details.data) }
+    }
+    /// What the error is about (the fact, the key, the function, the limit), where known.
+    public var data: ErrorData {
+        get { details.data }
+        set { details = Details(details.message, newValue) }
+    }
+
+    /// Creates an error of a kind, with its message, optionally the node that failed and what it
+    /// is about.
+    public init(_ kind: Kind, _ message: String, span: SourceSpan? = nil, data: ErrorData = .none) {
         self.kind = kind
-        self.message = message
+        self.details = Details(message, data)
         self.span = span
     }
+
+    final class Details: Sendable, Hashable {
+        let message: String
+        let data: ErrorData
+        init(_ message: String, _ data: ErrorData) {
+            self.message = message
+            self.data = data
+        }
+        static func == (a: Details, b: Details) -> Bool { a.message == b.message && a.data == b.data }
+        func hash(into h: inout Hasher) {
+            h.combine(message)
+            h.combine(data)
+        }
+    }
+
+    /// The stable code of the error's kind (`W0901`...).
+    public var code: ErrorCode { ErrorCode(kind) }
 
     /// The message.
     public var description: String { message }

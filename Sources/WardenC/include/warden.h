@@ -82,9 +82,12 @@ size_t warden_diagnostics_count(const warden_diagnostics *diagnostics);
  * are owned by the handle; NULL (or 0 for line/column) when i is out of range or the handle is bad. */
 const char *warden_diagnostic_severity(const warden_diagnostics *diagnostics, size_t i);
 const char *warden_diagnostic_message(const warden_diagnostics *diagnostics, size_t i);
+/* Diagnostic i's stable code ("W0301"...; see the error index in the documentation). Owned by the
+ * handle; NULL when i is out of range or the handle is bad. */
+const char *warden_diagnostic_code(const warden_diagnostics *diagnostics, size_t i);
 int warden_diagnostic_line(const warden_diagnostics *diagnostics, size_t i);
 int warden_diagnostic_column(const warden_diagnostics *diagnostics, size_t i);
-/* All diagnostics as a JSON array of {"severity","message","line","column"}; owned by the handle.
+/* All diagnostics as a JSON array of {"severity","code","message","line","column"}; owned by the handle.
  * NULL for a bad handle. */
 const char *warden_diagnostics_json(const warden_diagnostics *diagnostics);
 /* The diagnostics rendered as text with file:line:col and a caret, as the CLI prints them. */
@@ -149,6 +152,9 @@ const char *warden_decision_fired_message(const warden_decision *decision, size_
 /* Errors (rule errors and fact errors): count and message i. Owned by the decision. */
 size_t warden_decision_error_count(const warden_decision *decision);
 const char *warden_decision_error(const warden_decision *decision, size_t i);
+/* Error i's stable code ("W0905" for a division by zero, "W0902" for a malformed fact, ...).
+ * Owned by the decision; NULL when i is out of range or the handle is bad. */
+const char *warden_decision_error_code(const warden_decision *decision, size_t i);
 void warden_decision_free(warden_decision *decision);
 
 /* Releases a string the library gave to the caller as `char *`. NULL is a no-op. */

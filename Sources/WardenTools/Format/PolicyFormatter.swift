@@ -66,7 +66,9 @@ public enum PolicyFormatter {
         guard same else {
             throw CompileError(
                 diagnostics: [
-                    .error("internal formatter error: the layout would change the tokens; file left as is", .at(0))
+                    .error(
+                        .internalError, "internal formatter error: the layout would change the tokens; file left as is",
+                        .at(0))
                 ],
                 source: source)
         }

@@ -434,8 +434,8 @@ public struct Session {
         func moved(_ s: SourceSpan) -> SourceSpan { SourceSpan(start: s.start - shift, end: s.end - shift) }
         var out =
             range.contains(d.span.start)
-            ? entry.render(d.severity.rawValue, d.message, moved(d.span))
-            : session.render(d.severity.rawValue, d.message, d.span)
+            ? entry.render(d.label, d.message, moved(d.span))
+            : session.render(d.label, d.message, d.span)
         for note in d.notes {
             if let s = note.span {
                 out +=
@@ -498,7 +498,7 @@ public struct Session {
         }
         let evaluator = Evaluator(
             resolutions: checker.resolutions, lets: program.policy.lets.map(\.expr),
-            hostFunctions: engine.functions.map(\.implementation), celMode: false)
+            hostFunctions: engine.functions.map(\.checkedImplementation), celMode: false)
         return .success(CheckedExpression(expr: expr, type: type, evaluator: evaluator, warnings: rendered))
     }
 
@@ -618,7 +618,7 @@ public struct Session {
 
     func factSlot(_ name: String) -> Result<Int, Reply> {
         if let slot = engine.schema.slot(ofFact: name) { return .success(slot) }
-        var m = "error: unknown fact `\(name)`"
+        var m = "error[\(ErrorCode.unknownFact.rawValue)]: unknown fact `\(name)`"
         if let s = nearest(name, in: engine.schema.facts.map(\.name)) { m += "; did you mean `\(s)`?" }
         return .failure(.fail(m))
     }

@@ -152,9 +152,11 @@ public struct DecisionWriter {
         for (i, e) in d.errors.enumerated() {
             if i > 0 { w.raw(",") }
             switch e {
-            case .rule(let name, let message, let line, let action):
+            case .rule(let name, let message, let line, let action, let kind):
                 w.raw("{\"rule\":")
                 w.string(name)
+                w.raw(",\"code\":")
+                w.string(ErrorCode(kind).rawValue)
                 w.raw(",\"message\":")
                 w.string(message)
                 w.raw(",\"line\":")
@@ -170,6 +172,8 @@ public struct DecisionWriter {
             case .fact(let name, let message):
                 w.raw("{\"fact\":")
                 w.string(name)
+                w.raw(",\"code\":")
+                w.string(e.code.rawValue)
                 w.raw(",\"message\":")
                 w.string(message)
                 w.raw("}")

@@ -161,11 +161,11 @@ public enum TestText {
         var out = ""
         for e in d.errors {
             switch e {
-            case .rule(let name, let message, let line, let action):
+            case .rule(let name, let message, let line, let action, let kind):
                 out +=
-                    "  error in \(ValuePrinter.quote(name)) (\(location(line, file: program.file(ofRule: name)))) → \(action.rawValue) (onError): \(message)\n"
+                    "  error[\(ErrorCode(kind).rawValue)] in \(ValuePrinter.quote(name)) (\(location(line, file: program.file(ofRule: name)))) → \(action.rawValue) (onError): \(message)\n"
             case .fact(_, let message):
-                out += "  fact error: \(message)\n"
+                out += "  fact error[\(e.code.rawValue)]: \(message)\n"
             }
         }
         return out

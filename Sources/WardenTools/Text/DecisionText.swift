@@ -50,15 +50,16 @@ public enum DecisionText {
         }
         for (i, e) in d.errors.enumerated() {
             switch e {
-            case .rule(let name, let message, let line, let action):
-                out += "  error in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
+            case .rule(let name, let message, let line, let action, let kind):
+                out +=
+                    "  error[\(ErrorCode(kind).rawValue)] in \(ValuePrinter.quote(name)) → \(action.rawValue) (onError): \(message)\n"
                 if let x, i < x.errors.count, let ev = x.errors[i] {
                     out += ruleSource(program, ev) + evidenceLines(ev, error: message)
                 } else {
                     out += ruleSource(program, name: name, line: line, file: program.file(ofRule: name))
                 }
             case .fact(_, let message):
-                out += "  fact error: \(message)\n"
+                out += "  fact error[\(e.code.rawValue)]: \(message)\n"
             }
         }
         for w in d.warnings { out += "  warning: \(w)\n" }

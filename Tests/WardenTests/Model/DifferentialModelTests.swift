@@ -37,7 +37,7 @@ import Testing
         var factErrors: Set<String> = []
         for e in d.errors {
             switch e {
-            case .rule(let name, _, _, _): errored.insert(name)
+            case .rule(let name, _, _, _, _): errored.insert(name)
             case .fact(let name, _): factErrors.insert(name)
             }
         }
