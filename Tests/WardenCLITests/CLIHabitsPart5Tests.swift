@@ -30,14 +30,14 @@ import WardenTools
         let path = try CLI.temp("color.warden", Self.badPolicy)
         let always = try CLI.run(["check", path, "--color", "always"])
         #expect(always.status == 1)
-        #expect(always.stderr.contains("\u{1B}[1;31merror:\u{1B}[0m cannot compare"))
+        #expect(always.stderr.contains("\u{1B}[1;31merror[W0402]:\u{1B}[0m cannot compare"))
         #expect(always.stderr.contains("\u{1B}[1;32mhelp:\u{1B}[0m write"))
         // Piped, `auto` (the default) and `never` write no escape codes.
         for args in [["check", path], ["check", path, "--color", "never"], ["check", path, "--color", "auto"]] {
             let r = try CLI.run(args)
             #expect(r.status == 1)
             #expect(!r.stderr.contains("\u{1B}"), "\(args)")
-            #expect(r.stderr.contains("error: cannot compare"))
+            #expect(r.stderr.contains("error[W0402]: cannot compare"))
         }
         let eval = try CLI.run([
             "eval", "samples/threat-level.warden", "--facts", "samples/devices.jsonl", "--explain", "--color",
@@ -125,7 +125,7 @@ import WardenTools
         #expect(r.stdout == "2 : int\n42 : int\n")
         #expect(r.stderr.contains("<stdin>:3:1: error: fact `rooted` is missing\n"), "\(r.stderr)")
         // An entry over two lines (4 and 5): the error is on the input's line 5.
-        #expect(r.stderr.contains("<stdin>:5:3: error: unknown fact `threatLevl`"), "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:5:3: error[W0301]: unknown fact `threatLevl`"), "\(r.stderr)")
         #expect(r.stderr.contains("<stdin>:6: error: cannot read `/nonexistent/x.warden`"), "\(r.stderr)")
         #expect(r.stderr.contains("<stdin>:7:15: error: fact `rooted` is `bool`, not `int`"), "\(r.stderr)")
         #expect(!r.stderr.contains("<repl>"))
@@ -139,7 +139,7 @@ import WardenTools
         #expect(r.status == 0)
         #expect(
             r.stderr.contains(
-                "set-vpn.warden:1:47: warning: `vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful"
+                "set-vpn.warden:1:47: warning[W0602]: `vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful"
             ), "\(r.stderr)")
         #expect(r.stderr.contains("note: a device that gets no config block keeps `vpn = 1` (the default)"))
         #expect(try CLI.run(["check", "--strict", rule]).status == 1)

@@ -97,7 +97,7 @@ import Testing
             "x-check-warn.warden", "rule \"open\" when rooted then set DefenderOpenNetworkDetection = 2\n")
         let plain = try CLI.run(["check", warned])
         #expect(plain.status == 0)
-        #expect(plain.stderr.contains("warning:"))
+        #expect(plain.stderr.contains("warning[W0602]:"))
         #expect(try CLI.run(["check", "--strict", warned]).status == 1)
         #expect(try CLI.run(["check", "/nonexistent/p.warden"]).status == 2)
         #expect(try CLI.run(["check"]).status == 2)

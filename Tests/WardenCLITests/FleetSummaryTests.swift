@@ -99,7 +99,10 @@ import WardenTools
         a.add(d)
         b.add(d)
         d.action = .wipeData
-        d.errors = [.fact(name: "rooted", message: "m"), .rule(name: "r", message: "x", line: 1, action: .wipeData)]
+        d.errors = [
+            .fact(name: "rooted", message: "m"),
+            .rule(name: "r", message: "x", line: 1, action: .wipeData, kind: .missingFact),
+        ]
         b.add(d)
         b.addBadLine(message: "bad")
         a.merge(b)

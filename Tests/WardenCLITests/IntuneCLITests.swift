@@ -53,7 +53,8 @@ import Testing
         let r = try CLI.run(["export", "--intune", "\(dir)/p.warden"])
         #expect(r.status == 1)
         #expect(
-            r.stderr.contains("p.warden:2:15: error: `maximumPinRetries` takes 1 to 65535, not 70000"), "\(r.stderr)")
+            r.stderr.contains("p.warden:2:15: error[W0507]: `maximumPinRetries` takes 1 to 65535, not 70000"),
+            "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         let usage = try CLI.run(["export", "samples/policy-set"])
         #expect(usage.status == 2)

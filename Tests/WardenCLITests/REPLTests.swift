@@ -82,7 +82,8 @@ import Testing
             r.stdout.contains(
                 "device session: warn\n  fired \"a\" → warn\n    \(a):3 | rule \"a\" when risky then warn\n"),
             "\(r.stdout)")
-        #expect(r.stderr.contains("<stdin>:4:6: error[W0306]: duplicate rule name `a`"), "\(r.stderr)")  // the input's line 4
+        // The input's line 4.
+        #expect(r.stderr.contains("<stdin>:4:6: error[W0306]: duplicate rule name `a`"), "\(r.stderr)")
         #expect(r.stderr.contains("\(a):3:6: note: `a` is first declared here"), "\(r.stderr)")
     }
 

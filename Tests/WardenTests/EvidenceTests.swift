@@ -165,7 +165,9 @@ import Testing
                 recorder.state.steps = 0
                 let r = recorder.walk(rule.condition, &f, depth: 0)
                 let fired = d.fired.contains { $0.name == rule.name }
-                let erred = d.errors.contains { if case .rule(let n, _, _, _) = $0 { n == rule.name } else { false } }
+                let erred = d.errors.contains {
+                    if case .rule(let n, _, _, _, _) = $0 { n == rule.name } else { false }
+                }
                 switch r {
                 case .success(.bool(true)): #expect(fired, "\(rule.name) on \(json)")
                 case .success(.bool(false)): #expect(!fired && !erred, "\(rule.name) on \(json)")

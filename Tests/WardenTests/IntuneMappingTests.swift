@@ -297,12 +297,13 @@ import Testing
         )
         #expect(r.errors.count == 2)
         #expect(
-            r.errors.first?.contains("p.warden:2:15: error: `maximumPinRetries` takes 1 to 65535, not 0") == true,
+            r.errors.first?.contains("p.warden:2:15: error[W0507]: `maximumPinRetries` takes 1 to 65535, not 0")
+                == true,
             "\(r.errors)")
         #expect(r.errors.first?.contains("^~~") == true)
         #expect(
             r.errors.last?.contains(
-                "p.warden:3:15: error: `warnAfterCompanyPortalUpdateDeferralInDays` takes 0 to 365, not 400")
+                "p.warden:3:15: error[W0507]: `warnAfterCompanyPortalUpdateDeferralInDays` takes 0 to 365, not 400")
                 == true, "\(r.errors)")
     }
 

@@ -48,6 +48,7 @@ extension Checker {
                     ? " keeps `vpn = 1`\(outcome.blocks.isEmpty ? " (the default)" : "")"
                     : setAP == nil ? " keeps `antiphishing = 0`" : " gets both from the rule"
                 warning(
+                    .ineffectiveSetting,
                     "`vpn = 1` with `antiphishing = 0`: web protection's VPN without anti-phishing does nothing useful",
                     at.span,
                     notes: [

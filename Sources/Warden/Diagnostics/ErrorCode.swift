@@ -73,6 +73,9 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case emptyTarget = "W0505"
     /// A `given` value that is not a constant.
     case nonConstantGiven = "W0506"
+    /// A value Microsoft Intune (Graph) would refuse, found by `warden export --intune` or
+    /// `warden import --intune` (a PIN retry count of 0, a Company Portal age over 365 days).
+    case refusedByPlatform = "W0507"
 
     // W06: lints (warnings).
     /// A config block that configures nothing.

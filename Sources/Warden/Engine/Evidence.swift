@@ -130,7 +130,7 @@ extension Program {
         var errors: [Evidence?] = []
         for e in decision.errors {
             switch e {
-            case .rule(let name, _, let line, _):
+            case .rule(let name, _, let line, _, _):
                 errors.append(ruleIndex(name, line).map { recorder.evidence(rule: $0) })
             case .fact:
                 errors.append(nil)

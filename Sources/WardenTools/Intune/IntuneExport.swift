@@ -114,7 +114,7 @@ package enum IntuneExport {
             case .failure(.omitted(let why)):
                 result.omissions.append(.init(file: source.name, line: at, subject: subject, reason: why))
             case .failure(.refused(let why, let span)):
-                result.errors.append(Diagnostic.error(why, span).rendered(in: source))
+                result.errors.append(Diagnostic.error(.refusedByPlatform, why, span).rendered(in: source))
             case .success(let (rule, ruleScope)):
                 let setting = IntuneMapping.launchSettings[rule.setting]
                 if let (s, l) = scope, s != ruleScope {

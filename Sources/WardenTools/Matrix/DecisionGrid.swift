@@ -21,7 +21,7 @@ public struct GridVerdict: Sendable, Hashable {
             rule = f.name
             byError = false
         } else if let e = d.errors.lazy.compactMap({ e -> String? in
-            if case .rule(let name, _, _, let a) = e, a == d.action { return name }
+            if case .rule(let name, _, _, let a, _) = e, a == d.action { return name }
             return nil
         }).first {
             rule = e

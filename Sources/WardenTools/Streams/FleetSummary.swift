@@ -67,7 +67,7 @@ public struct FleetSummary: Sendable {
             case .fact(let name, let message):
                 factError = true
                 note(ErrorKey(kind: 0, name: name, message: message))
-            case .rule(let name, let message, _, _):
+            case .rule(let name, let message, _, _, _):
                 ruleError = true
                 note(ErrorKey(kind: 1, name: name, message: message))
             }

@@ -61,19 +61,20 @@ public struct TerminalStyle: Sendable {
     public func diagnostics(_ text: String) -> String {
         guard enabled else { return text }
         return mapLines(text) { line in
-            // `error: ...`, `help: ...` at the start of the line.
-            for word in ["error", "warning", "note", "help"] where line.hasPrefix(word + ": ") {
-                if let c = TerminalStyle.code(severity: word) {
-                    return paint(word + ":", c) + line.dropFirst(word.count + 1)
+            // `error: ...`, `error[W0401]: ...`, `help: ...` at the start of the line.
+            for word in ["error", "warning", "note", "help"] {
+                if let n = TerminalStyle.severityLength(line, word), let c = TerminalStyle.code(severity: word) {
+                    return paint(line.prefix(n) + ":", c) + line.dropFirst(n + 1)
                 }
             }
-            // `place: error: ...`.
+            // `place: error: ...` (or `place: error[W0401]: ...`).
             for word in ["error", "warning", "note"] {
-                if let r = line.firstRange(of: ": \(word): "), let c = TerminalStyle.code(severity: word),
-                    !line[..<r.lowerBound].contains(" ")
-                {
-                    return paint(line[..<r.lowerBound] + ":", "1") + " " + paint(word + ":", c) + " "
-                        + line[r.upperBound...]
+                for r in line.ranges(of: ": ") where !line[..<r.lowerBound].contains(" ") {
+                    let after = line[r.upperBound...]
+                    if let n = TerminalStyle.severityLength(after, word), let c = TerminalStyle.code(severity: word) {
+                        return paint(line[..<r.lowerBound] + ":", "1") + " " + paint(after.prefix(n) + ":", c)
+                            + after.dropFirst(n + 1)
+                    }
                 }
             }
             // The caret line under the source line.
@@ -82,6 +83,24 @@ public struct TerminalStyle: Sendable {
             }
             return String(line)
         }
+    }
+
+    /// The length of `word` and its optional code (`error`, `error[W0401]`) when `text` starts with
+    /// them followed by `: `; nil otherwise.
+    static func severityLength(_ text: Substring, _ word: String) -> Int? {
+        guard text.hasPrefix(word) else { return nil }
+        var rest = text.dropFirst(word.count)
+        var n = word.count
+        if rest.first == "[" {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            let code = rest[rest.index(after: rest.startIndex)..<close]
+            guard code.first == "W", code.count == 5, code.dropFirst().allSatisfy(\.isASCII),
+                code.dropFirst().allSatisfy(\.isNumber)
+            else { return nil }
+            n += code.count + 2
+            rest = rest[rest.index(after: close)...]
+        }
+        return rest.hasPrefix(": ") ? n : nil
     }
 
     /// An explanation (`device 3: warn`, `  fired "x" → warn: ...`), its actions coloured.
