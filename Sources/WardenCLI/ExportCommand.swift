@@ -122,51 +122,6 @@ enum IntuneFiles {
 
     /// The `.json` files a directory holds (recursively, sorted; hidden entries skipped), or the path itself.
     static func jsonFiles(_ paths: [String]) -> Result<[String], CLIError> {
-        var out: [String] = []
-        for path in paths {
-            var st = stat()
-            guard path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                out.append(path)
-                continue
-            }
-            var found: [String] = []
-            if let e = walk(path, depth: 0, into: &found) { return .failure(e) }
-            if found.isEmpty { return .failure(CLIError("no `.json` files in the directory `\(path)`")) }
-            out += found.sorted()
-        }
-        var seen: Set<String> = []
-        return .success(out.filter { seen.insert($0).inserted })
-    }
-
-    private static func walk(_ dir: String, depth: Int, into found: inout [String]) -> CLIError? {
-        guard depth < 32 else { return CLIError("directories nested too deeply under `\(dir)`") }
-        guard let d = opendir(dir) else {
-            return CLIError("cannot read the directory `\(dir)`: \(String(cString: strerror(errno)))")
-        }
-        defer { closedir(d) }
-        var subdirs: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
-            if name.hasPrefix(".") { continue }
-            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-            var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
-                subdirs.append(path)
-            } else if name.hasSuffix(".json") {
-                found.append(path)
-                if found.count > PolicyLoader.maxSetFiles {
-                    return CLIError("more than \(PolicyLoader.maxSetFiles) files in `\(dir)`")
-                }
-            }
-        }
-        for s in subdirs.sorted() {
-            if let e = walk(s, depth: depth + 1, into: &found) { return e }
-        }
-        return nil
+        PolicyLoader.expand(paths, suffix: ".json", what: "files")
     }
 }

@@ -14,8 +14,11 @@ extension PolicyLoader {
     static let maxSetFiles = 10_000
 
     /// The files the arguments name: a file as given, a directory's `*.warden` files (recursively,
-    /// sorted by path; symbolic links to directories are not followed).
-    static func expand(_ paths: [String]) -> Result<[String], CLIError> {
+    /// sorted by path; hidden entries skipped; symbolic links to directories are not followed).
+    /// `suffix` chooses other files (`warden import` reads a directory's `.json` files).
+    static func expand(_ paths: [String], suffix: String = ".warden", what: String = "policy files") -> Result<
+        [String], CLIError
+    > {
         var out: [String] = []
         for path in paths {
             var st = stat()
@@ -24,17 +27,20 @@ extension PolicyLoader {
                 continue
             }
             var found: [String] = []
-            if let e = walk(path, into: &found) { return .failure(e) }
-            if found.isEmpty { return .failure(CLIError("no `.warden` files in the directory `\(path)`")) }
+            if let e = walk(path, suffix: suffix, what: what, depth: 0, into: &found) { return .failure(e) }
+            if found.isEmpty { return .failure(CLIError("no `\(suffix)` files in the directory `\(path)`")) }
             out += found.sorted()
-            if out.count > maxSetFiles { return .failure(CLIError("more than \(maxSetFiles) policy files")) }
+            if out.count > maxSetFiles { return .failure(CLIError("more than \(maxSetFiles) \(what)")) }
         }
         // A file named twice (`a.warden dir/` with a.warden in dir) is one file of the set.
         var seen: Set<String> = []
         return .success(out.filter { seen.insert($0).inserted })
     }
 
-    private static func walk(_ dir: String, into found: inout [String]) -> CLIError? {
+    private static func walk(_ dir: String, suffix: String, what: String, depth: Int, into found: inout [String])
+        -> CLIError?
+    {
+        guard depth < 32 else { return CLIError("directories nested too deeply under `\(dir)`") }
         guard let d = opendir(dir) else {
             return CLIError("cannot read the directory `\(dir)`: \(String(cString: strerror(errno)))")
         }
@@ -46,19 +52,19 @@ extension PolicyLoader {
                     String(cString: $0)
                 }
             }
-            if name == "." || name == ".." || name.hasPrefix(".") { continue }
+            if name.hasPrefix(".") { continue }  // `.`, `..` and hidden entries
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 subdirs.append(path)
-            } else if name.hasSuffix(".warden") {
+            } else if name.hasSuffix(suffix) {
                 found.append(path)
-                if found.count > maxSetFiles { return CLIError("more than \(maxSetFiles) policy files in `\(dir)`") }
+                if found.count > maxSetFiles { return CLIError("more than \(maxSetFiles) \(what) in `\(dir)`") }
             }
         }
         for s in subdirs.sorted() {
-            if let e = walk(s, into: &found) { return e }
+            if let e = walk(s, suffix: suffix, what: what, depth: depth + 1, into: &found) { return e }
         }
         return nil
     }

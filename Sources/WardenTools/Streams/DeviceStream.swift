@@ -130,18 +130,7 @@ public struct DecisionWriter {
             if i > 0 { w.raw(",") }
             if let x, i < x.fired.count {
                 // With evidence the object is not the shared fragment: written in full.
-                w.raw("{\"rule\":")
-                w.string(f.name)
-                w.raw(",\"action\":")
-                w.string(f.action.rawValue)
-                w.raw(",\"message\":")
-                if let m = f.message { w.string(m) } else { w.null() }
-                w.raw(",\"line\":")
-                w.int(Int64(f.line))
-                if let file = f.file {
-                    w.raw(",\"file\":")
-                    w.string(file)
-                }
+                firedRuleFields(f)
                 writeEvidence(x.fired[i])
                 w.raw("}")
             } else {
@@ -283,6 +272,22 @@ public struct DecisionWriter {
         }
     }
 
+    /// A fired rule's object without its closing brace: `{"rule":..,"action":..,"message":..,"line":..`.
+    mutating func firedRuleFields(_ f: FiredRule) {
+        w.raw("{\"rule\":")
+        w.string(f.name)
+        w.raw(",\"action\":")
+        w.raw(DecisionWriter.quotedAction(f.action))
+        w.raw(",\"message\":")
+        if let m = f.message { w.string(m) } else { w.null() }
+        w.raw(",\"line\":")
+        w.int(Int64(f.line))
+        if let file = f.file {
+            w.raw(",\"file\":")
+            w.string(file)
+        }
+    }
+
     /// A fired rule's object, from the fragments rendered before when the same rule fired before.
     mutating func firedRule(_ f: FiredRule) {
         let line = f.line
@@ -293,18 +298,7 @@ public struct DecisionWriter {
             }
         }
         let start = w.bytes.count
-        w.raw("{\"rule\":")
-        w.string(f.name)
-        w.raw(",\"action\":")
-        w.raw(DecisionWriter.quotedAction(f.action))
-        w.raw(",\"message\":")
-        if let m = f.message { w.string(m) } else { w.null() }
-        w.raw(",\"line\":")
-        w.int(Int64(line))
-        if let file = f.file {
-            w.raw(",\"file\":")
-            w.string(file)
-        }
+        firedRuleFields(f)
         w.raw("}")
         // Remembered for the next decisions (a few rules per line at most: the memory stays bounded).
         guard line >= 0 && line < DecisionWriter.fragmentLines else { return }
