@@ -96,27 +96,29 @@ python3 - "$WORK/rows" "$N" "$ROUNDS" <<'PY'
 import json, math, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 med = lambda k: statistics.median(r[k] for r in rows)
+# A run of a few devices can take 0.00 s: a ratio over zero is shown as nan, not a crash.
+div = lambda a, b: a / b if b else float("nan")
 w, single, p, s, lj = med("warden_ns"), med("single_ns"), med("packed_ns"), med("struct_ns"), med("luajit_ns")
 print("conditional-launch-10, %s devices, median of %s alternating rounds; decisions identical to the reference" % (sys.argv[2], sys.argv[3]))
 print()
 print("| measure | warden | baseline | ratio (warden / baseline) |")
 print("| --- | ---: | ---: | ---: |")
-print("| batch loop (DeviceBatch, facts converted at load), ns/decision | %.1f | %.1f (swift-packed, converted at load) | %.2fx |" % (w, p, w / p))
-print("| single device (evaluate(Input)), ns/decision | %.1f | %.1f (swift-struct, strings kept) | %.2fx |" % (single, s, single / s))
+print("| batch loop (DeviceBatch, facts converted at load), ns/decision | %.1f | %.1f (swift-packed, converted at load) | %.2fx |" % (w, p, div(w, p)))
+print("| single device (evaluate(Input)), ns/decision | %.1f | %.1f (swift-struct, strings kept) | %.2fx |" % (single, s, div(single, s)))
 if not math.isnan(lj):
-    print("| batch loop vs LuaJIT (one hand-written function), ns/decision | %.1f | %.1f (luajit) | %.2fx |" % (w, lj, w / lj))
+    print("| batch loop vs LuaJIT (one hand-written function), ns/decision | %.1f | %.1f (luajit) | %.2fx |" % (w, lj, div(w, lj)))
 else:
     print("| batch loop vs LuaJIT | %.1f | (luajit not installed) | |" % w)
 print("| streaming reader (read + convert JSON Lines, as eval does), MB/s wall (MB/s of CPU time) | %.0f (%.0f) | | |" % (med("reader_mbs"), med("reader_cpu_mbs")))
 print("| ingest into a batch (read + convert + keep every device), MB/s wall (CPU) | %.0f (%.0f) | | |" % (med("ingest_mbs"), med("ingest_cpu_mbs")))
 print("| output (JSON lines into memory), MB/s wall (CPU) | %.0f (%.0f) | | |" % (med("output_mbs"), med("output_cpu_mbs")))
 print("| whole process, eval --format json, s (input MB/s, output MB/s) | %.2f (%.0f, %.0f) | %.2f (swift e2e) | %.2fx |" % (
-    med("warden_s"), med("in_bytes") / 1e6 / med("warden_s"), med("out_bytes") / 1e6 / med("warden_s"), med("swift_s"), med("warden_s") / med("swift_s")))
+    med("warden_s"), div(med("in_bytes") / 1e6, med("warden_s")), div(med("out_bytes") / 1e6, med("warden_s")), med("swift_s"), div(med("warden_s"), med("swift_s"))))
 print("| whole process, eval --format json --config full (every key), s (output MB) | %.2f (%.1f) | %.2f (%.1f MB, keys set only) | %.2fx |" % (
-    med("warden_full_s"), med("out_full_bytes") / 1e6, med("warden_s"), med("out_bytes") / 1e6, med("warden_full_s") / med("warden_s")))
-print("| whole process, eval --format text, s (input MB/s) | %.2f (%.0f) | | |" % (med("warden_text_s"), med("in_bytes") / 1e6 / med("warden_text_s")))
+    med("warden_full_s"), med("out_full_bytes") / 1e6, med("warden_s"), med("out_bytes") / 1e6, div(med("warden_full_s"), med("warden_s"))))
+print("| whole process, eval --format text, s (input MB/s) | %.2f (%.0f) | | |" % (med("warden_text_s"), div(med("in_bytes") / 1e6, med("warden_text_s"))))
 print("| whole process CPU time (user + sys), eval --format json / text, s | %.2f / %.2f | | |" % (med("warden_cpu_s"), med("warden_text_cpu_s")))
-print("| whole process, eval --format json --jobs 2, s | %.2f | %.2f (--jobs 1) | %.2fx speed-up |" % (med("warden_j2_s"), med("warden_s"), med("warden_s") / med("warden_j2_s")))
+print("| whole process, eval --format json --jobs 2, s | %.2f | %.2f (--jobs 1) | %.2fx speed-up |" % (med("warden_j2_s"), med("warden_s"), div(med("warden_s"), med("warden_j2_s"))))
 print("| peak memory (eval --format json), MiB | %.1f | %.1f (swift e2e) | |" % (med("warden_kb") / 1024, med("swift_kb") / 1024))
 print("| compile cl10.warden, ms | %.3f | | |" % med("compile_ms"))
 PY
