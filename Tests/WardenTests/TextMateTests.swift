@@ -144,6 +144,12 @@ struct MiniTextMate {
             #expect(scopes(of: e.rawValue) == ["support.type.enum.warden"])
             for m in e.members { #expect(scopes(of: m) == ["support.constant.enum-member.warden"], "\(m)") }
         }
+        // Every built-in function and macro called by name is a support function, from `BuiltinTable`.
+        for name in BuiltinTable.names {
+            let call = scanner.scan(name + "(x)").first { $0.range.location == 0 }
+            #expect(call?.name == "support.function.builtin.warden", "\(name)")
+        }
+        #expect(scanner.scan("myHelper(x)").first?.name == "entity.name.function.warden")
         // Words that merely contain a keyword are not keywords.
         #expect(scopes(of: "policyName").isEmpty)
         #expect(scopes(of: "x.let").isEmpty)

@@ -2,7 +2,8 @@ import Warden
 
 // The TextMate grammar for editors (`Grammar/warden.tmLanguage.json`), generated from the same
 // tables the compiler uses: `Keyword.allCases`, `Keyword.contextual`, `Action.allCases`, the
-// built-in schema's facts and keys, and `EnumType.allCases`. A test checks that the committed file
+// built-in schema's facts and keys, `EnumType.allCases` and the built-in functions'
+// names from `BuiltinTable`. A test checks that the committed file
 // equals `TextMateGrammar.json()` and that its patterns classify every sample's tokens as the lexer
 // does; regenerate with `WARDEN_UPDATE_GRAMMAR=1 swift test --filter TextMateTests`.
 //
@@ -109,6 +110,9 @@ enum TextMateGrammar {
             Rule(key: "fact", name: "variable.other.fact.warden", match: words(schema.facts.map(\.name))),
             Rule(key: "config-key", name: "support.variable.config-key.warden", match: words(schema.keys.map(\.name))),
             Rule(key: "keyword-contextual", name: "keyword.other.contextual.warden", match: words(Keyword.contextual)),
+            Rule(
+                key: "builtin-function", name: "support.function.builtin.warden",
+                match: words(BuiltinTable.names) + "(?=\\s*\\()"),
             Rule(
                 key: "function", name: "entity.name.function.warden",
                 match: "\\b[A-Za-z_][A-Za-z0-9_]*(?=\\s*\\()"),
