@@ -211,7 +211,8 @@ static void test_config_json(void) {
     warden_program *p = NULL;
     CHECK(warden_compile(src, strlen(src), "config.warden", &p, NULL) == WARDEN_OK);
     warden_decision *d = NULL;
-    CHECK(warden_eval_json(p, "{\"id\":1}", 9, &d, NULL) == WARDEN_OK);
+    const char *device = "{\"id\":1}";
+    CHECK(warden_eval_json(p, device, strlen(device), &d, NULL) == WARDEN_OK);
     const char *compact = warden_decision_json(d);
     const char *full = warden_decision_json_full(d);
     CHECK(compact != NULL && full != NULL);
