@@ -43,6 +43,8 @@ final class DecisionBox: @unchecked Sendable {
     let action: Action
     let strings = CStrings()
     let json: Int
+    /// The JSON with every config key (`warden_decision_json_full`).
+    let fullJSON: Int
     let firedRules: [Int]
     let firedMessages: [Int]
     let errors: [Int]
@@ -51,6 +53,7 @@ final class DecisionBox: @unchecked Sendable {
     init(_ d: Decision, idJSON: String? = nil) {
         action = d.action
         json = strings.add(decisionJSON(d, idJSON: idJSON))
+        fullJSON = strings.add(decisionJSON(d, idJSON: idJSON, fullConfig: true))
         id = strings.add(idJSON)
         firedRules = d.fired.map { [strings] in strings.add($0.name) }
         firedMessages = d.fired.map { [strings] in strings.add($0.message) }
@@ -152,7 +155,9 @@ func cText(_ p: UnsafePointer<CChar>?) -> String? {
 /// A JSON string literal (the core's one JSON quoting).
 func jsonString(_ s: String) -> String { JSONWriter.quoted(s) }
 
-func decisionJSON(_ d: Decision, idJSON: String?) -> String {
+/// The decision as JSON. `"config"` lists only the keys a config block or a rule's `set` gave a value,
+/// as `warden eval` does; `fullConfig` lists every key (`warden eval --config full`).
+func decisionJSON(_ d: Decision, idJSON: String?, fullConfig: Bool = false) -> String {
     var s = "{"
     if let idJSON { s += "\"id\":\(idJSON)," }
     s += "\"action\":\(jsonString(d.action.rawValue)),\"fired\":["
@@ -163,7 +168,8 @@ func decisionJSON(_ d: Decision, idJSON: String?) -> String {
     }.joined(separator: ",")
     s += "],\"errors\":[" + d.errors.map { jsonString($0.message) }.joined(separator: ",")
     s += "],\"warnings\":[" + d.warnings.map { jsonString($0) }.joined(separator: ",")
-    s += "],\"config\":{" + d.config.map { "\(jsonString($0.key)):\($0.jsonText)" }.joined(separator: ",")
+    let config = fullConfig ? d.config : d.config.filter { $0.origin != .schemaDefault }
+    s += "],\"config\":{" + config.map { "\(jsonString($0.key)):\($0.jsonText)" }.joined(separator: ",")
     return s + "}}"
 }
 

@@ -200,6 +200,40 @@ static void test_decisions(warden_program *program) {
     warden_decision_free(a);
 }
 
+/* "config" lists only the keys a block set (as `warden eval`); warden_decision_json_full lists every key. */
+static void test_config_json(void) {
+    const char *src =
+        "policy \"config json\"\n"
+        "config \"Privacy\" route managedApps {\n"
+        "  DefenderMAMConfigs = 1\n"
+        "  DefenderExcludeURLInReport = true\n"
+        "}\n";
+    warden_program *p = NULL;
+    CHECK(warden_compile(src, strlen(src), "config.warden", &p, NULL) == WARDEN_OK);
+    warden_decision *d = NULL;
+    const char *device = "{\"id\":1}";
+    CHECK(warden_eval_json(p, device, strlen(device), &d, NULL) == WARDEN_OK);
+    const char *compact = warden_decision_json(d);
+    const char *full = warden_decision_json_full(d);
+    CHECK(compact != NULL && full != NULL);
+    if (compact && full) {
+        CHECK(strstr(compact, "\"config\":{\"DefenderMAMConfigs\":1,\"DefenderExcludeURLInReport\":1}}") != NULL);
+        CHECK(strstr(full, "\"DefenderMAMConfigs\":1") != NULL);
+        CHECK(strstr(full, "\"DefenderExcludeURLInReport\":1") != NULL);
+        CHECK(strstr(compact, "\"DisableSignOut\"") == NULL);
+        CHECK(strstr(full, "\"DisableSignOut\"") != NULL);
+        CHECK(strlen(full) > strlen(compact));
+        /* the rest of the object is the same */
+        const char *cut = strstr(compact, "\"config\":");
+        CHECK(cut != NULL && strncmp(compact, full, (size_t)(cut - compact)) == 0);
+    }
+    CHECK(warden_decision_json_full(NULL) == NULL);
+    CHECK(warden_decision_json_full((warden_decision *)p) == NULL);
+    warden_decision_free(d);
+    CHECK(warden_decision_json_full(d) == NULL);
+    warden_program_free(p);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s POLICY [--loop N]\n", argv[0]); return 2; }
     size_t length = 0;
@@ -230,6 +264,7 @@ int main(int argc, char **argv) {
     test_compile_errors();
     test_hostile(program);
     test_decisions(program);
+    test_config_json();
     warden_program_free(program);
     /* a freed program is refused */
     warden_decision *d = NULL;

@@ -123,7 +123,7 @@ import WardenTools
             stdin: "1 + 1\n\nrooted\nlet a =\n  threatLevl\n:load /nonexistent/x.warden\n:set rooted = 5\n2 * 21\n")
         #expect(r.status == 1)
         #expect(r.stdout == "2 : int\n42 : int\n")
-        #expect(r.stderr.contains("<stdin>:3:1: error: fact `rooted` is missing\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:3:1: error[W0901]: fact `rooted` is missing\n"), "\(r.stderr)")
         // An entry over two lines (4 and 5): the error is on the input's line 5.
         #expect(r.stderr.contains("<stdin>:5:3: error[W0301]: unknown fact `threatLevl`"), "\(r.stderr)")
         #expect(r.stderr.contains("<stdin>:6: error: cannot read `/nonexistent/x.warden`"), "\(r.stderr)")

@@ -6,12 +6,16 @@
 # Then it runs evaluations through the C API under valgrind and requires "definitely lost: 0 bytes"
 # (Tests/CAPI/swift-once.supp suppresses only Swift's one-time global initializers): 10,000 by
 # default (about 40 s on the debug build), WARDEN_LEAKCHECK_N=100000 for the full run (7.5 min measured, debug build, shared machine).
-# A missing tool (cc, python3, valgrind) is a failure, never a skip.
+# A missing tool (cc, python3, valgrind) is a failure, never a skip. First, the C header is checked
+# against its pinned declarations (scripts/c-api-surface.py; see CHANGELOG.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 for tool in cc python3 make valgrind; do
   command -v "$tool" >/dev/null || { echo "60-embedding: FAILED: $tool is needed" >&2; exit 1; }
 done
+# The header's declarations against api/warden.h.txt and its CHANGELOG.md entry, and that check's self-test.
+python3 scripts/c_api_surface_selftest.py >/dev/null || { echo "60-embedding: FAILED: c-api-surface self-test" >&2; exit 1; }
+python3 scripts/c-api-surface.py check
 POLICY=samples/outlook-conditional-launch.warden
 DEVICES=samples/devices.jsonl
 tmp=$(mktemp -d)

@@ -141,9 +141,14 @@ int warden_decision_action(const warden_decision *decision);
  * had none. Owned by the decision. */
 const char *warden_decision_id(const warden_decision *decision);
 /* The decision as one JSON object: {"id" (when the facts had one),"action","fired":[{"rule","action","message","line"}],
- * "errors":[messages],"warnings":[...],"config":{...}}.
+ * "errors":[messages],"warnings":[...],"config":{...}}. "config" lists only the keys a config block
+ * or a fired rule's `set` gave a value, as `warden eval` prints it (the other keys have their schema
+ * default); warden_decision_json_full lists every key.
  * Owned by the decision; NULL for a bad handle. */
 const char *warden_decision_json(const warden_decision *decision);
+/* The same JSON object with every configuration key in "config" (schema defaults included), as
+ * `warden eval --config full` prints it. Owned by the decision; NULL for a bad handle. */
+const char *warden_decision_json_full(const warden_decision *decision);
 /* Fired rules: count, and rule i's name and message (message NULL when the rule has none).
  * Owned by the decision; NULL when i is out of range or the handle is bad. */
 size_t warden_decision_fired_count(const warden_decision *decision);

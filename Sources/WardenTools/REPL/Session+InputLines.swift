@@ -28,7 +28,7 @@ extension Session {
                 } else {
                     out += "\(input):\(entryStart):" + l
                 }
-            } else if l.hasPrefix("error: ") || l.hasPrefix("warning: ") {
+            } else if l.hasPrefix("error: ") || l.hasPrefix("error[") || l.hasPrefix("warning: ") {
                 out += "\(input):\(entryStart): " + l
             } else {
                 out += l

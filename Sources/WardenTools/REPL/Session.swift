@@ -509,13 +509,15 @@ public struct Session {
         case .success(let v): return .success(v)
         case .failure(let err):
             let pad = program.source.bytes.count + 1
-            guard let span = err.span else { return .failure(.fail("error: \(err.message)")) }
+            // The code as diagnostics show theirs: `error[W0901]: fact `rooted` is missing`.
+            let label = "error[\(err.code.rawValue)]"
+            guard let span = err.span else { return .failure(.fail("\(label): \(err.message)")) }
             if span.start >= pad {
                 let entry = SourceFile(name: entryName, text: line)
                 return .failure(
-                    .fail(entry.render("error", err.message, SourceSpan(start: span.start - pad, end: span.end - pad))))
+                    .fail(entry.render(label, err.message, SourceSpan(start: span.start - pad, end: span.end - pad))))
             }
-            return .failure(.fail(program.source.render("error", err.message, span)))
+            return .failure(.fail(program.source.render(label, err.message, span)))
         }
     }
 
