@@ -4,5 +4,5 @@
 @_cdecl("warden_decision_json_full")
 public func wardenDecisionJsonFull(_ d: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let box = lookup(d, as: DecisionBox.self) else { return nil }
-    return box.strings.get(box.fullJSON)
+    return box.fullJSON()
 }

@@ -43,8 +43,11 @@ final class DecisionBox: @unchecked Sendable {
     let action: Action
     let strings = CStrings()
     let json: Int
-    /// The JSON with every config key (`warden_decision_json_full`).
-    let fullJSON: Int
+    /// The decision and its id, for the JSON with every config key (`warden_decision_json_full`).
+    let decision: Decision
+    let idJSON: String?
+    /// That JSON, built on first use (most hosts never ask for it) and freed with the handle.
+    private let fullJSONText = Mutex<UnsafeMutablePointer<CChar>?>(nil)
     let firedRules: [Int]
     let firedMessages: [Int]
     let errors: [Int]
@@ -53,13 +56,25 @@ final class DecisionBox: @unchecked Sendable {
     init(_ d: Decision, idJSON: String? = nil) {
         action = d.action
         json = strings.add(decisionJSON(d, idJSON: idJSON))
-        fullJSON = strings.add(decisionJSON(d, idJSON: idJSON, fullConfig: true))
+        decision = d
+        self.idJSON = idJSON
         id = strings.add(idJSON)
         firedRules = d.fired.map { [strings] in strings.add($0.name) }
         firedMessages = d.fired.map { [strings] in strings.add($0.message) }
         errors = d.errors.map { [strings] in strings.add($0.message) }
         errorCodes = d.errors.map { [strings] in strings.add($0.code.rawValue) }
     }
+
+    /// The JSON with every config key, built once under a lock (a decision may be read from
+    /// several threads).
+    func fullJSON() -> UnsafePointer<CChar>? {
+        fullJSONText.withLock { text in
+            if text == nil { text = strdup(decisionJSON(decision, idJSON: idJSON, fullConfig: true)) }
+            return text.map { UnsafePointer($0) }
+        }
+    }
+
+    deinit { fullJSONText.withLock { free($0) } }
 }
 
 final class DiagnosticsBox: @unchecked Sendable {
