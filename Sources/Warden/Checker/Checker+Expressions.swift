@@ -264,6 +264,7 @@ extension Checker {
             return lets[i].type
         }
         if let slot = schema.slot(ofFact: name) {
+            checkSupplied(slot, name, e.span)
             resolutions[e.id] = .fact(slot)
             return schema.facts[slot].type
         }

@@ -6,6 +6,8 @@ package final class Checker {
     let schema: Schema
     let source: SourceFile
     let hostFunctions: [HostFunction]
+    /// Strict mode: the built-in facts the host supplies (`Engine.suppliedFacts`); nil: all.
+    let suppliedFacts: Set<String>?
     package private(set) var diagnostics: [Diagnostic] = []
     package var resolutions = Resolutions()
     package var lets: [CheckedLet] = []
@@ -19,10 +21,13 @@ package final class Checker {
     var otherRuleNames: [String] = []
     var lintsConfiguration = true
 
-    package init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
+    package init(
+        schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = [], suppliedFacts: Set<String>? = nil
+    ) {
         self.schema = schema
         self.source = source
         self.hostFunctions = hostFunctions
+        self.suppliedFacts = suppliedFacts
     }
 
     func error(

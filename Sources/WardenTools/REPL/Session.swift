@@ -472,7 +472,8 @@ public struct Session {
         var options = engine.syntaxOptions
         options.firstID = nextID
         let parsed = Parser.parseExpression(source, options: options)
-        let checker = Checker(schema: engine.schema, source: source, hostFunctions: engine.functions)
+        let checker = Checker(
+            schema: engine.schema, source: source, hostFunctions: engine.functions, suppliedFacts: engine.suppliedFacts)
         checker.lets = program.policy.lets
         checker.letIndex = Dictionary(
             program.policy.lets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
