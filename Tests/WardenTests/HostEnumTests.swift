@@ -146,6 +146,18 @@ import Testing
         #expect(bad.input.factErrors.first?.message.contains("not a member of Tier") == true)
     }
 
+    @Test func theREPLShowsCompletesAndEvaluatesHostEnums() throws {
+        var session = Session(engine: Engine(schema: try Self.schema()))
+        #expect(session.handle(":schema Tier").output == "enum Tier: bronze < silver < gold < low\n")
+        #expect(session.handle(":schema").output.contains("Region         emea, amer, apac  (unordered)"))
+        #expect(session.completions(for: "Ti", lineBefore: "") == ["Tier"])
+        #expect(session.completions(for: "si", lineBefore: "tier > ").contains("silver"))
+        #expect(session.completions(for: "Tier.g", lineBefore: "tier == ").contains("Tier.gold"))
+        #expect(!session.handle(":set tier = gold").failed)
+        #expect(session.handle("tier >= silver").output.hasPrefix("true"))
+        #expect(session.handle("region < amer").failed, "Region is unordered")
+    }
+
     // MARK: - Strict mode
 
     @Test func strictModeRefusesABuiltInFactTheHostDoesNotSupply() throws {
