@@ -47,7 +47,7 @@ extension Schema {
 
 extension Input {
     /// Sets the fact `name` (strict): an enum fact takes its member's name as a string
-    /// (`input.set("threatLevel", "medium", in: program.schema)`); throws a ``Input/Error`` for a
+    /// (`input.set("threatLevel", "medium", in: program.schema)`); throws an ``Input/Error`` for a
     /// name the schema does not declare, a member that is not one, or a value of another type, and
     /// leaves the input unchanged.
     public mutating func set(_ name: String, _ value: Value, in schema: Schema) throws(Input.Error) {
@@ -77,7 +77,7 @@ extension Input {
 
 extension Program {
     /// Builds an input from named values, strictly: a name that is not a fact, an unknown enum
-    /// member or a value of another type throws a ``Input/Error`` (``input(_:)`` records them and
+    /// member or a value of another type throws an ``Input/Error`` (``input(_:)`` records them and
     /// goes on). Enum facts take a member (`.enumMember(.threatLevel, named: "high")`) or its name
     /// as a string (`"high"`).
     public func input(strict facts: [String: Value]) throws(Input.Error) -> Input {
