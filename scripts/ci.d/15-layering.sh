@@ -5,8 +5,14 @@
 #   - a file of a core folder references a type declared in a folder of a later stage: the stages
 #     follow the data flow (the syntax knows no types or checker, the interpreter runs on the
 #     checked program and knows nothing of the compiled path or the engine), or
-#   - the core declares a public type that is not in its listed public surface, or the core target
-#     gets a dependency in Package.swift.
+#   - the core declares a public top-level type that is not in its listed public surface (PUBLIC),
+#     or more than MAX_PUBLIC of them (the parts of a type are nested in it: `Decision.FiredRule`), or
+#   - the DocC landing page (Warden.docc/Warden.md) does not list a public type of
+#     api/Warden.public.txt (top-level or nested one level), or
+#   - the README's Swift, a DocC article, samples/embed-swift or a test written as a host uses a
+#     type's old top-level name, which the package keeps as a `package typealias` a host cannot
+#     see (those texts compile inside the package, where the alias would hide the mistake), or
+#   - the core target gets a dependency in Package.swift.
 # The type names are read from the declarations in each folder, so the check stays current; a new
 # core folder must be given a stage below.
 set -euo pipefail
