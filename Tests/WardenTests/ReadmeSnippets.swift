@@ -34,7 +34,15 @@ enum ReadmeSnippets {
     }
 
     /// README.md's ```swift block number 3 (no line number: edits elsewhere in the README do not stale this file).
-    static func snippet3(program: Program, inputs: [Input]) throws {
+    static func snippet3() throws {
+        let schema = try Schema.builtIn.adding(facts: [Schema.FactDefinition("riskScore", .int, "The host's risk, 0 to 100.")])
+        let hostProgram = try Engine(schema: schema).compile(#"rule "risky" when riskScore > 70 then blockAccess"#)
+        let errors: [Decision.Error] = hostProgram.evaluate(hostProgram.input([:])).errors   // riskScore is missing
+        for error in errors { print(error.code, error.message) }                            // W0901 ...
+    }
+
+    /// README.md's ```swift block number 4 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet4(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }
         var decision = Decision()
@@ -44,5 +52,5 @@ enum ReadmeSnippets {
         }
     }
 
-    static let count = 3
+    static let count = 4
 }
