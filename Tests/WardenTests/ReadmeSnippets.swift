@@ -25,7 +25,7 @@ enum ReadmeSnippets {
 
     /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).
     static func snippet2(program: Program) throws {
-        guard let old = Version("9.1") else { return }
+        guard let old = Value.Version("9.1") else { return }
         let why = program.explain(program.input(["osVersion": .version(old)]))
         for (rule, evidence) in zip(why.decision.fired, why.fired) {
             print(rule.name, evidence.facts.map(\.text), evidence.conditions.map(\.text))

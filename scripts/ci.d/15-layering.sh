@@ -54,9 +54,9 @@ PUBLIC = {
     "Engine", "Program", "Input", "Value", "Limits", "HostFunction", "CompileError", "Action",
     "Decision", "Schema", "Diagnostic", "SourceFile",
     "DeviceBatch",                                        # fleet evaluation (README)
-    "WardenType", "EnumType", "Version", "Day",           # fact types and the values they carry (Types.swift)
+    "WardenType", "EnumType",                             # fact types (Types.swift)
 }
-MAX_PUBLIC = 17
+MAX_PUBLIC = 15
 
 DECL = re.compile(
     r"^(?:(?:public|package|internal|fileprivate|private|final|indirect)\s+)*"
