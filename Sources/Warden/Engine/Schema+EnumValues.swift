@@ -3,8 +3,8 @@
 
 extension Schema {
     /// The member `member` of the schema's enum named `type` (`schema.value(enum: "Tier",
-    /// "gold")`); throws a ``FactsError`` for an unknown enum or member, naming the candidates.
-    public func value(enum type: String, _ member: String) throws(FactsError) -> Value {
+    /// "gold")`); throws a ``Input/Error`` for an unknown enum or member, naming the candidates.
+    public func value(enum type: String, _ member: String) throws(Input.Error) -> Value {
         guard let e = self.enum(named: type) else {
             var message = "unknown enum `\(type)`"
             if let near = nearest(type, in: enums.map(\.name)) { message += "; did you mean `\(near)`?" }
@@ -16,9 +16,9 @@ extension Schema {
 
 extension Value {
     /// The member `member` of the built-in enum named `type` (`Value(enum: "ThreatLevel",
-    /// "high")`); throws a ``FactsError`` for an unknown enum or member. A host enum's members:
+    /// "high")`); throws a ``Input/Error`` for an unknown enum or member. A host enum's members:
     /// ``Schema/value(enum:_:)`` or ``enumMember(_:named:)``.
-    public init(enum type: String, _ member: String) throws(FactsError) {
+    public init(enum type: String, _ member: String) throws(Input.Error) {
         self = try Schema.builtIn.value(enum: type, member)
     }
 }

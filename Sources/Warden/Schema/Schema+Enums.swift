@@ -5,13 +5,13 @@
 extension Schema {
     /// A copy with extra host enums (enums the schema already has, equal ones, are skipped).
     ///
-    /// Throws a ``SchemaError`` naming the first enum that cannot be added and why: its name is
+    /// Throws a ``Schema/Error`` naming the first enum that cannot be added and why: its name is
     /// not an identifier, is a reserved word, a type name (`int`, `version`, ...), a fact's name,
     /// or the name of another enum; it has no members; a member is not an identifier, is a
     /// reserved word, is given twice, or is named like a fact or a type (a bare name would be
     /// ambiguous). A member another enum also has is allowed: the context decides (`tier ==
     /// low`), else the order of ``enums``.
-    public func adding(enums extra: [EnumType]) throws(SchemaError) -> Schema {
+    public func adding(enums extra: [EnumType]) throws(Schema.Error) -> Schema {
         var all = enums
         var index = enumIndex
         for e in extra {

@@ -179,7 +179,7 @@ public struct Session {
     /// Facts set with `:set`, by slot.
     var facts: [Int: Value] = [:]
     /// The `today` fact where the session does not set it (the CLI passes the current date).
-    public var today: Day?
+    public var today: Value.Day?
     /// Reads a file for `:load`: its bytes, or a message saying why it cannot be read.
     public var readFile: (String) -> Result<[UInt8], ReadFailure>
     /// Lists a directory for completion after `:load` (directories with a trailing `/`).

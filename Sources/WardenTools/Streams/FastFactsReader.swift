@@ -82,7 +82,7 @@ public struct FastDeviceStream {
 extension Program {
     /// Reads one device from a JSON object's bytes in a single pass into typed slots (the fast
     /// reader, falling back to `device(json:)` for anything unusual). Same result as `device(json:)`.
-    public func fastDevice(json bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONDevice, FactsError> {
+    public func fastDevice(json bytes: UnsafeBufferPointer<UInt8>) -> Result<Input.JSONDevice, Input.Error> {
         var reader = FastLineReader(program: self)
         var d = JSONDevice(input: Input(slots: schema.facts.count), idJSON: nil)
         if reader.read(bytes, into: &d) { return .success(d) }
