@@ -42,7 +42,24 @@ enum ReadmeSnippets {
     }
 
     /// README.md's ```swift block number 4 (no line number: edits elsewhere in the README do not stale this file).
-    static func snippet4(program: Program, inputs: [Input]) throws {
+    static func snippet4() throws {
+        let tier = EnumType("Tier", members: ["bronze", "silver", "gold"], ordered: true)
+        let region = EnumType("Region", members: ["emea", "amer", "apac"], ordered: false)
+        let schema = try Schema.builtIn.adding(facts: [                 // registers Tier and Region too
+            Schema.FactDefinition("tier", .enumeration(tier), "the customer tier"),
+            Schema.FactDefinition("regions", .list(.enumeration(region)), "regions the user works in"),
+        ])
+        let strict = Engine(schema: schema, suppliedFacts: ["threatLevel", "rooted"])   // strict facts
+        let hostProgram = try strict.compile("when tier >= silver && emea in regions && !rooted then warn")
+        let decision = hostProgram.evaluate(try hostProgram.input(strict: [
+            "tier": try schema.value(enum: "Tier", "gold"),             // or .string("gold"), or Value.enumMember(tier, named:)
+            "regions": .list([.string("emea")]), "rooted": .bool(false),
+        ]))
+        assert(decision.action == .warn)
+    }
+
+    /// README.md's ```swift block number 5 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet5(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }
         var decision = Decision()
@@ -52,5 +69,5 @@ enum ReadmeSnippets {
         }
     }
 
-    static let count = 4
+    static let count = 5
 }

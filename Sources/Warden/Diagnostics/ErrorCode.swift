@@ -46,6 +46,8 @@ extension Diagnostic {
         case duplicateName = "W0306"
         /// Enum members that no single enum has all of.
         case ambiguousMember = "W0307"
+        /// In strict mode (``Engine/suppliedFacts``), a built-in fact the host does not supply.
+        case unsuppliedFact = "W0308"
 
         // W04: types.
         /// An operand or argument of the wrong type.

@@ -116,7 +116,7 @@ extension Schema {
                 return .failure(
                     FactsError(
                         message:
-                            "\(Schema.quoted(s)) is not a member of \(en.rawValue) (\(en.members.joined(separator: ", ")))"
+                            "\(Schema.quoted(s)) is not a member of \(en.name) (\(en.members.joined(separator: ", ")))"
                     ))
             }
             return .success(.enumMember(en, o))

@@ -13,7 +13,7 @@ extension Value {
     }
 
     static func notAMember(_ member: String, of type: EnumType) -> String {
-        "`\(member)` is not a member of `\(type.rawValue)` (\(type.members.joined(separator: ", ")))"
+        "`\(member)` is not a member of `\(type.name)` (\(type.members.joined(separator: ", ")))"
     }
 }
 

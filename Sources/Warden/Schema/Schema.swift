@@ -88,39 +88,66 @@ public struct Schema: Sendable {
     public private(set) var facts: [Schema.FactDefinition]
     /// Defender app-configuration keys.
     public let keys: [Schema.KeyDefinition]
+    /// The enums policies can name: the built-in ones (``EnumType/builtins``), then the host's in
+    /// the order they were added. A bare member name two enums share is resolved by its context
+    /// (`tier == low` is a `Tier`), else by this order.
+    public private(set) var enums: [EnumType]
     let factSlots: [String: Int]
     let keyIndex: [String: Int]
+    let enumIndex: [String: Int]
+    /// Every enum having a member of this name, in resolution order.
+    let memberOwners: [String: [EnumType]]
 
-    init(facts: [FactDefinition], keys: [KeyDefinition]) {
+    init(facts: [FactDefinition], keys: [KeyDefinition], enums: [EnumType] = EnumType.builtins) {
         self.facts = facts
         self.keys = keys
+        self.enums = enums
         var slots: [String: Int] = [:]
         for (i, f) in facts.enumerated() where slots[f.name] == nil { slots[f.name] = i }
         self.factSlots = slots
         var ki: [String: Int] = [:]
         for (i, k) in keys.enumerated() { ki[k.name] = i }
         self.keyIndex = ki
+        var ei: [String: Int] = [:]
+        var owners: [String: [EnumType]] = [:]
+        for (i, e) in enums.enumerated() where ei[e.name] == nil {
+            ei[e.name] = i
+            for m in e.members where owners[m]?.contains(e) != true { owners[m, default: []].append(e) }
+        }
+        self.enumIndex = ei
+        self.memberOwners = owners
     }
 
-    /// A copy with extra host facts.
+    /// A copy with extra host facts. Enums their types use (`.enumeration(tier)`, also inside
+    /// lists and maps) are added as ``adding(enums:)`` adds them.
     ///
     /// Throws a ``Schema/Error`` naming the first fact that cannot be added and why: its name is
-    /// already declared (or given twice), is not an identifier or is a reserved word, or its type
-    /// is ``WardenType/error``.
+    /// already declared (or given twice), is not an identifier, is a reserved word or is a member
+    /// of one of the schema's enums (a bare name would be ambiguous), its type is
+    /// ``WardenType/error``, or an enum its type uses cannot be added.
     public func adding(facts extra: [Schema.FactDefinition]) throws(Schema.Error) -> Schema {
-        var all = facts
-        var names = factSlots
+        var used: [EnumType] = []
+        for f in extra { Schema.collectEnums(f.type, into: &used) }
+        let base = try adding(enums: used)
+        var all = base.facts
+        var names = base.factSlots
         for f in extra {
             if names[f.name] != nil {
-                throw SchemaError(factSlots[f.name] != nil ? .alreadyDeclared : .declaredTwice, fact: f.name)
+                throw SchemaError(base.factSlots[f.name] != nil ? .alreadyDeclared : .declaredTwice, fact: f.name)
             }
             if !Schema.isIdentifier(f.name) { throw SchemaError(.notAnIdentifier, fact: f.name) }
             if Keyword(rawValue: f.name) != nil { throw SchemaError(.reservedWord, fact: f.name) }
             if f.type == .error { throw SchemaError(.invalidType, fact: f.name) }
+            if let owner = base.memberOwners[f.name]?.first {
+                throw SchemaError(.memberNamedLikeFact, fact: f.name, enumName: owner.name, member: f.name)
+            }
+            if base.enumIndex[f.name] != nil {
+                throw SchemaError(.nameTaken, fact: f.name)
+            }
             names[f.name] = all.count
             all.append(f)
         }
-        return Schema(facts: all, keys: keys)
+        return Schema(facts: all, keys: keys, enums: base.enums)
     }
 
     /// The slot of a fact, if it is declared.

@@ -163,7 +163,7 @@ struct FastLineReader {
         self.nameBytes = nameBytes
         self.nameStart = nameStart
         var members: [EnumType: [[UInt8]]] = [:]
-        for e in EnumType.allCases { members[e] = e.members.map { Array($0.utf8) } }
+        for e in program.schema.enums { members[e] = e.members.map { Array($0.utf8) } }
         self.members = members
         self.cache = ValueCache(slots: min(encodings.count, FastEncoding.maxSlots))
     }
