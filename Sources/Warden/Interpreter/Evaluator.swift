@@ -719,7 +719,7 @@ package struct Evaluator: Sendable {
             try charge(1, &s)
             switch step(body, v, item, &s) {
             case .success(.bool(let b)): if b { count += 1 }
-            case .success(let other): throw .noOverload("exists_one", [other])
+            case .success(let other): throw .noOverload(BuiltinID.existsOne.name, [other])
             case .failure(let err): throw err
             }
         }
@@ -734,7 +734,7 @@ package struct Evaluator: Sendable {
             if body.count == 2 {
                 switch step(body[0], v, item, &s) {
                 case .success(.bool(let keep)): if !keep { continue }
-                case .success(let other): throw .noOverload("map", [other])
+                case .success(let other): throw .noOverload(BuiltinID.map.name, [other])
                 case .failure(let err): throw err
                 }
             }
@@ -754,7 +754,7 @@ package struct Evaluator: Sendable {
             try charge(1, &s)
             switch step(body, v, item, &s) {
             case .success(.bool(let keep)): if keep { out.append(item) }
-            case .success(let other): throw .noOverload("filter", [other])
+            case .success(let other): throw .noOverload(BuiltinID.filter.name, [other])
             case .failure(let err): throw err
             }
         }
