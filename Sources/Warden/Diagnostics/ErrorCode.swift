@@ -29,6 +29,9 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case reservedName = "W0205"
     /// A construct Warden does not support (`not in`, message construction, `not` after an operator).
     case unsupportedSyntax = "W0206"
+    /// A REPL `:` command given without its argument or in the wrong form (`:set threatLevel`,
+    /// `:load` with no file).
+    case commandUsage = "W0207"
 
     // W03: names.
     /// A name that is not a fact of the schema (nor a `let`).
@@ -45,6 +48,10 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case duplicateName = "W0306"
     /// Enum members that no single enum has all of.
     case ambiguousMember = "W0307"
+    /// A REPL `:` command that does not exist (`:evl`).
+    case unknownCommand = "W0308"
+    /// A name given to the REPL's `:schema` (or `warden schema NAME`) that is no fact, key or enum.
+    case unknownSchemaName = "W0309"
 
     // W04: types.
     /// An operand or argument of the wrong type.
@@ -94,6 +101,9 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case tooManyDiagnostics = "W0703"
     /// A policy set with no file.
     case emptyPolicySet = "W0704"
+    /// A file that cannot be read (missing, a directory, no file access), as the REPL's `:load`
+    /// reports it.
+    case unreadableFile = "W0705"
 
     // W08: internal.
     /// A tool's internal consistency check failed (the formatter's layout would change the
