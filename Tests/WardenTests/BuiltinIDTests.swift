@@ -17,6 +17,24 @@ import Testing
         }
     }
 
+    @Test func theCallTableStoresByNodeIDAndKeepsTheFirstResolution() {
+        var t = CallTable()
+        #expect(t[0] == nil && t[-1] == nil && t[Int.max] == nil)
+        t[5] = .size
+        t[2] = .lower
+        t[-3] = .upper  // ignored, never a trap
+        t[Int.max] = .upper  // past the largest id: ignored
+        #expect(t[5] == .size && t[2] == .lower && t[3] == nil && t[6] == nil)
+        var u = CallTable()
+        u[5] = .matches
+        u[7] = .daysBetween
+        t.merge(u)
+        #expect(t[5] == .size && t[7] == .daysBetween)
+        #expect(t.entries.map(\.id) == [2, 5, 7])
+        t[5] = nil
+        #expect(t[5] == nil)
+    }
+
     @Test func aNameThatIsNoBuiltinHasNoID() {
         #expect(BuiltinID(name: "sizes") == nil)
         #expect(BuiltinID(name: "") == nil)
@@ -130,6 +148,6 @@ import Testing
                 #expect(r.calls[call.id] == nil, "\(call.name) is not CEL's")
             }
         }
-        #expect(Set(r.calls.values) == Set(BuiltinID.allCases.filter(\.entry.inCEL)))
+        #expect(Set(r.calls.entries.map(\.builtin)) == Set(BuiltinID.allCases.filter(\.entry.inCEL)))
     }
 }

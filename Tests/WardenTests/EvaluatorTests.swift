@@ -26,8 +26,8 @@ final class ASTBuilder {
 
     /// Every call of a built-in in `e` (lets included by the caller), by node id: what the checker
     /// records in `Resolutions.calls` for a checked tree.
-    static func builtinCalls(_ e: Expr) -> [Int: BuiltinID] {
-        var out: [Int: BuiltinID] = [:]
+    static func builtinCalls(_ e: Expr) -> CallTable {
+        var out = CallTable()
         func visit(_ e: Expr) {
             switch e.kind {
             case .literal, .ident: break
@@ -71,7 +71,7 @@ final class ASTBuilder {
         if resolvingCalls {
             for x in [e] + lets {
                 let calls = celMode ? CELResolver.resolve(x, bindingNames: []).calls : ASTBuilder.builtinCalls(x)
-                r.calls.merge(calls) { a, _ in a }
+                r.calls.merge(calls)
             }
         }
         let ev = Evaluator(resolutions: r, lets: lets, hostFunctions: host, celMode: celMode)

@@ -27,7 +27,7 @@ package struct Resolutions: Sendable {
     /// The built-in every call node (`Expr.id`) resolved to: the checker (or, in CEL mode,
     /// `CELResolver`) records one for each call of a built-in function or macro, so the evaluator
     /// dispatches on the ID, never on the name. A call to a host function is in `byID` instead.
-    package var calls: [Int: BuiltinID] = [:]
+    package var calls = CallTable()
 
     package subscript(id: Int) -> Resolution? {
         get { byID[id] }

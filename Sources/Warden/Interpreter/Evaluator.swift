@@ -559,17 +559,20 @@ package struct Evaluator: Sendable {
     func function(_ id: BuiltinID, _ target: Value?, _ args: [Value], _ s: inout EvalState) throws(EvalError)
         -> Value
     {
-        let all = (target.map { [$0] } ?? []) + args
+        // The operands (receiver first), built only for an error message: no array per call.
+        func all() -> [Value] { (target.map { [$0] } ?? []) + args }
         // The one argument of a function called `f(x)`, without a receiver.
         let single: Value? = target == nil && args.count == 1 ? args.first : nil
+        // The one operand of `f(x)` or `x.f()`.
+        let one: Value? = target == nil ? single : (args.isEmpty ? target : nil)
         switch id {
         case .size:
-            guard all.count == 1, let x = all.first else { break }
+            guard let x = one else { break }
             if case .string(let str) = x { try charge(str.utf8.count / 16, &s) }
             return try Builtins.size(x)
         case .contains, .startsWith, .endsWith:
             guard case .string(let str)? = target, args.count == 1, let arg = args.first else { break }
-            guard case .string(let sub) = arg else { throw .noOverload(id.name, all) }
+            guard case .string(let sub) = arg else { throw .noOverload(id.name, all()) }
             try charge(str.utf8.count / 16, &s)
             switch id {
             case .contains: return .bool(Builtins.stringContains(str, sub))
@@ -577,9 +580,16 @@ package struct Evaluator: Sendable {
             default: return .bool(Builtins.endsWith(str, sub))
             }
         case .matches:
-            guard all.count == 2, let a = all.first, let b = all.last else { break }
+            // `s.matches(p)` or `matches(s, p)`.
+            let pair: (Value, Value)?
+            if let t = target {
+                pair = args.count == 1 ? args.first.map { (t, $0) } : nil
+            } else {
+                pair = args.count == 2 ? args.first.flatMap { a in args.last.map { (a, $0) } } : nil
+            }
+            guard let (a, b) = pair else { break }
             guard case .string(let str) = a, case .string(let pattern) = b else {
-                throw .noOverload(id.name, all)
+                throw .noOverload(id.name, all())
             }
             return .bool(try matches(str, pattern, &s))
         case .int:
@@ -612,8 +622,8 @@ package struct Evaluator: Sendable {
         case .date:
             if let x = single { return try Builtins.date(x) }
         case .lower, .upper:
-            guard all.count == 1, let x = all.first else { break }
-            guard case .string(let str) = x else { throw .noOverload(id.name, all) }
+            guard let x = one else { break }
+            guard case .string(let str) = x else { throw .noOverload(id.name, all()) }
             try charge(str.utf8.count / 16, &s)
             let r = id == .lower ? str.lowercased() : str.uppercased()
             try checkString(r.utf8.count, s)
@@ -627,7 +637,7 @@ package struct Evaluator: Sendable {
             // A macro's name without the macro's form (`has(a, b)`, `l.all(1, true)`).
             break
         }
-        throw .noOverload(id.name, all)
+        throw .noOverload(id.name, all())
     }
 
     /// Regex automaton steps per evaluation step.
