@@ -133,7 +133,8 @@ package struct Evaluator: Sendable {
     func eval(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
         do {
             try charge(1, &s)
-            if resolutions.byID[e.id] != nil { return try resolvedNode(e, &s) }
+            // One lookup of the node's resolution (a resolved node is not looked up again).
+            if let r = resolutions.byID[e.id] { return try resolved(r, e, &s) }
             return try evalKind(e, &s)
         } catch {
             throw Evaluator.located(error, e.span)
@@ -176,12 +177,6 @@ package struct Evaluator: Sendable {
         case .or: return try evalLogical(e, absorbing: true, &s)
         case .conditional: return try evalConditional(e, &s)
         }
-    }
-
-    @inline(never)
-    func resolvedNode(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        guard let r = resolutions.byID[e.id] else { return try evalKind(e, &s) }
-        return try resolved(r, e, &s)
     }
 
     @inline(never)
@@ -332,6 +327,7 @@ package struct Evaluator: Sendable {
 
     // MARK: - Names
 
+    @inline(never)
     func resolved(_ r: Resolution, _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
         switch r {
         case .constant(let v):
