@@ -31,7 +31,7 @@ struct SchemaCommand: ParsableCommand {
             return
         }
         guard let text = SchemaText.entry(name, in: Schema.builtIn) else {
-            var message = "error: no fact, key or enum named `\(name)`"
+            var message = "error[\(ErrorCode.unknownSchemaName.rawValue)]: no fact, key or enum named `\(name)`"
             if let s = SchemaText.suggestion(name, in: Schema.builtIn) { message += "; did you mean `\(s)`?" }
             Output.error(message)
             throw ExitCode(1)

@@ -126,8 +126,8 @@ import WardenTools
         #expect(r.stderr.contains("<stdin>:3:1: error[W0901]: fact `rooted` is missing\n"), "\(r.stderr)")
         // An entry over two lines (4 and 5): the error is on the input's line 5.
         #expect(r.stderr.contains("<stdin>:5:3: error[W0301]: unknown fact `threatLevl`"), "\(r.stderr)")
-        #expect(r.stderr.contains("<stdin>:6: error: cannot read `/nonexistent/x.warden`"), "\(r.stderr)")
-        #expect(r.stderr.contains("<stdin>:7:15: error: fact `rooted` is `bool`, not `int`"), "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:6: error[W0705]: cannot read `/nonexistent/x.warden`"), "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:7:15: error[W0401]: fact `rooted` is `bool`, not `int`"), "\(r.stderr)")
         #expect(!r.stderr.contains("<repl>"))
         #expect(!r.stderr.contains("\u{1}"))
     }

@@ -36,7 +36,7 @@ import Testing
             r.stderr.contains(
                 "<stdin>:1:1: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\nthreatLevl > low\n^~~~~~~~~~\n"
             ))
-        #expect(r.stderr.contains("<stdin>:2: error: unknown command `:nope`"))
+        #expect(r.stderr.contains("<stdin>:2: error[W0309]: unknown command `:nope`"))
     }
 
     @Test func continuationIsDecidedByTheParser() throws {

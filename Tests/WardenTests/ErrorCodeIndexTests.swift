@@ -70,6 +70,21 @@ import Testing
             case .success: return []
             }
         }
+        if let repl = section.block("repl") {
+            // Each line typed at a session with no file access; the codes of its errors.
+            var session = Session()
+            var codes: Set<ErrorCode> = []
+            for line in repl.split(separator: "\n") {
+                let errors = session.handle(String(line)).errors
+                var rest = Substring(errors)
+                while let r = rest.range(of: "error[") {
+                    let code = rest[r.upperBound...].prefix(5)
+                    if let c = ErrorCode(rawValue: String(code)) { codes.insert(c) }
+                    rest = rest[r.upperBound...]
+                }
+            }
+            return codes
+        }
         guard let policy = section.block("warden") else { return [] }
         // W0308's host supplies only two built-in facts (strict mode).
         let engine = Engine(

@@ -23,6 +23,40 @@ final class ASTBuilder {
         node(.binary(a, [ChainLink(op: op, opSpan: span, rhs: b)]))
     }
     func list(_ xs: [Expr]) -> Expr { node(.list(xs)) }
+
+    /// Every call of a built-in in `e` (lets included by the caller), by node id: what the checker
+    /// records in `Resolutions.calls` for a checked tree.
+    static func builtinCalls(_ e: Expr) -> CallTable {
+        var out = CallTable()
+        func visit(_ e: Expr) {
+            switch e.kind {
+            case .literal, .ident: break
+            case .select(let x, _, _), .unary(_, let x): visit(x)
+            case .call(let name, let target, let args, _):
+                if let id = BuiltinID(name: name) { out[e.id] = id }
+                if let t = target { visit(t) }
+                args.forEach(visit)
+            case .index(let a, let b):
+                visit(a)
+                visit(b)
+            case .list(let xs), .and(let xs), .or(let xs): xs.forEach(visit)
+            case .map(let entries):
+                for entry in entries {
+                    visit(entry.key)
+                    visit(entry.value)
+                }
+            case .binary(let first, let links):
+                visit(first)
+                for l in links { visit(l.rhs) }
+            case .conditional(let a, let b, let c):
+                visit(a)
+                visit(b)
+                visit(c)
+            }
+        }
+        visit(e)
+        return out
+    }
 }
 
 @Suite struct EvaluatorTests {
@@ -30,8 +64,16 @@ final class ASTBuilder {
         _ e: Expr, _ r: Resolutions = Resolutions(), lets: [Expr] = [], facts: [Value?] = [],
         bindings: [String: Value] = [:],
         limits: EvalLimits = .init(), host: [@Sendable ([Value]) -> Result<Value, EvalError>] = [],
-        celMode: Bool = false
+        celMode: Bool = false, resolvingCalls: Bool = true
     ) -> (Result<Value, EvalError>, Int) {
+        // The checker resolves every call to its built-in; hand-built trees get the same here.
+        var r = r
+        if resolvingCalls {
+            for x in [e] + lets {
+                let calls = celMode ? CELResolver.resolve(x, bindingNames: []).calls : ASTBuilder.builtinCalls(x)
+                r.calls.merge(calls)
+            }
+        }
         let ev = Evaluator(resolutions: r, lets: lets, hostFunctions: host, celMode: celMode)
         var st = EvalState(facts: facts, bindings: bindings, limits: limits)
         let v = ev.evaluate(e, &st)
@@ -221,6 +263,29 @@ final class ASTBuilder {
         #expect(v.map { Builtins.equals($0, .list([.int(10), .int(20), .int(7)])) } == true)
     }
 
+    @Test func aCallTheCheckerDidNotResolveIsTheRulesInternalError() {
+        let b = ASTBuilder()
+        let call = b.call("size", [b.list([b.int(1)])])
+        #expect(value(run(call)).map { Builtins.equals($0, .int(1)) } == true)
+        let err = error(run(call, resolvingCalls: false))
+        #expect(err?.kind == .internalError)
+        #expect(err?.code == .internalError)
+        #expect(err?.message.contains("not resolved") == true)
+        // In CEL mode an unresolved call is a function CEL does not have.
+        let cel = error(run(b.call("version", [b.str("1.0")]), celMode: true, resolvingCalls: false))
+        #expect(cel?.message.contains("unbound function") == true)
+    }
+
+    @Test func dispatchFollowsTheResolutionNotTheName() {
+        // The evaluator runs the built-in the call resolved to: a call named `size` resolved to
+        // `lower` runs `lower` (no name comparison at run time).
+        let b = ASTBuilder()
+        let call = b.call("size", [b.str("AbC")])
+        var r = Resolutions()
+        r.calls[call.id] = .lower
+        #expect(value(run(call, r, resolvingCalls: false)).map { Builtins.equals($0, .string("abc")) } == true)
+    }
+
     @Test func errorsCarryTheFailingSpan() {
         let b = ASTBuilder()
         let bad = Expr(id: 99, span: SourceSpan(start: 4, end: 9), kind: .index(b.list([]), b.int(0)))
@@ -250,7 +315,7 @@ final class ASTBuilder {
             let done = DispatchSemaphore(value: 0)
             let t = Thread {
                 for e in exprs {
-                    let ev = Evaluator(resolutions: Resolutions(), lets: [], celMode: true)
+                    let ev = Evaluator(resolutions: CELResolver.resolve(e, bindingNames: []), lets: [], celMode: true)
                     var st = EvalState(facts: [])
                     if case .success = ev.evaluate(e, &st) { box.ok += 1 }
                 }

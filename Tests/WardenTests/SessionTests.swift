@@ -238,7 +238,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
                 "<repl>:1:20: error[W0304]: `\"hgh\"` is not a member of `ThreatLevel` (secured, low, medium, high); did you mean `high`?\n:set threatLevel = \"hgh\"\n                   ^~~~~\n"
             ))
         #expect(r.err.contains("error[W0301]: unknown fact `nope`"))
-        #expect(r.err.contains("`:set` takes `FACT = VALUE`"))
+        #expect(r.err.contains("error[W0207]: `:set` takes `FACT = VALUE`"))
         #expect(r.out.contains("threatLevel = ThreatLevel.high : ThreatLevel\n"))
         #expect(r.out.contains("groups = [\"a\", \"b\"] : list(string)\n"))
         #expect(r.failed)
@@ -248,7 +248,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         let s = Session()
         let fact = try #require(s.engine.schema.facts.first { $0.type == .bool })
         let r = runSession([":set \(fact.name) = 1"])
-        #expect(r.err.contains("fact `\(fact.name)` is `bool`, not `int`"))
+        #expect(r.err.contains("error[W0401]: fact `\(fact.name)` is `bool`, not `int`"))
         #expect(r.err.contains("^"))
     }
 
@@ -260,7 +260,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
             r.out
                 == "no facts set (`:set FACT = VALUE` sets one)\nthreatLevel = ThreatLevel.low\nunset threatLevel\n`threatLevel` was not set\nno facts set (`:set FACT = VALUE` sets one)\n"
         )
-        #expect(r.err.contains("`:unset` takes a fact name"))
+        #expect(r.err.contains("error[W0207]: `:unset` takes a fact name"))
     }
 
     @Test func evalExplainsWithConfiguration() {
@@ -312,8 +312,8 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.out.hasPrefix("loaded good.warden\npolicy \"g\" onError blockAccess\nrule \"r\" → warn\n"))
         #expect(
             r.err.contains("bad.warden:2:15: error[W0301]: unknown fact `threatLevl`; did you mean `threatLevel`?\n"))
-        #expect(r.err.contains("error: cannot read `missing.warden`"))
-        #expect(r.err.contains("`:load` needs a file name"))
+        #expect(r.err.contains("error[W0705]: cannot read `missing.warden`"))
+        #expect(r.err.contains("error[W0207]: `:load` needs a file name"))
         #expect(!r.out.contains("\"x\""))  // the bad file was rolled back as a whole
     }
 
@@ -326,7 +326,7 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.out.contains("fact threatLevel: ThreatLevel\n"))
         #expect(r.out.contains("key vpn: "))
         #expect(r.out.contains("enum ThreatLevel: secured < low < medium < high\n"))
-        #expect(r.err.contains("no fact, key or enum named `threatLevl`; did you mean `threatLevel`?"))
+        #expect(r.err.contains("error[W0310]: no fact, key or enum named `threatLevl`; did you mean `threatLevel`?"))
         #expect(r.out.contains("\nbool\n"))
         #expect(r.err.contains("<repl>:1:10: error[W0201]: unexpected end of input"))
         #expect(r.out.contains(":set FACT = VALUE"))
@@ -339,10 +339,28 @@ private func runSession(_ lines: [String], files: [String: String] = [:]) -> (
         #expect(r.out.hasPrefix("Facts (inputs of rules):\n"))
     }
 
+    @Test func everyCommandErrorCarriesItsCode() {
+        let cases: [(String, ErrorCode)] = [
+            (":set threatLevel high", .commandUsage), (":set = 1", .commandUsage),
+            (":set threatLevel =", .commandUsage),
+            (":unset", .commandUsage), (":load", .commandUsage), (":type", .commandUsage),
+            (":evl", .unknownCommand), (":schema threatLevl", .unknownSchemaName),
+            (":load nowhere.warden", .unreadableFile),
+            (":set nope = 1", .unknownFact), (":unset nope", .unknownFact), (":set rooted = 1", .typeMismatch),
+        ]
+        for (line, code) in cases {
+            var session = Session()
+            let r = session.handle(line)
+            #expect(r.failed, "\(line)")
+            #expect(r.errors.contains("error[\(code.rawValue)]: "), "\(line): \(r.errors)")
+            #expect(!r.errors.contains("error: "), "\(line): an error without its code: \(r.errors)")
+        }
+    }
+
     @Test func unknownCommandSuggests() {
         let r = runSession([":evl", ":frobnicate"])
-        #expect(r.err.contains("error: unknown command `:evl`; did you mean `:eval`?"))
-        #expect(r.err.contains("error: unknown command `:frobnicate` (`:help` lists the commands)"))
+        #expect(r.err.contains("error[W0309]: unknown command `:evl`; did you mean `:eval`?"))
+        #expect(r.err.contains("error[W0309]: unknown command `:frobnicate` (`:help` lists the commands)"))
         #expect(r.failed)
     }
 

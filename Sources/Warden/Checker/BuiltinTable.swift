@@ -1,8 +1,9 @@
 // The one list of built-in functions and macros: their names, overloads, type rules, cost and how
 // the compiled path runs them. The checker's name sets (suggestions, `let` shadowing, macros), the
 // evaluator's (which names exist in CEL mode and in Warden), `warden schema --functions` and REPL
-// completion all read it. (The type rules and implementations themselves are still the checker's
-// and the evaluator's `switch` on the name; the table documents them and pins the names.)
+// completion all read it. The checker resolves every call to an entry's `BuiltinID` (in the table's
+// order), and the evaluator switches on that ID: the type rules and implementations are the
+// checker's and the evaluator's `switch` over `BuiltinID`, never a comparison of name strings.
 
 /// One built-in function or macro.
 package struct BuiltinEntry: Sendable, Hashable {
@@ -143,5 +144,5 @@ package enum BuiltinTable {
     package static let domainNames: Set<String> = Set(entries.filter { !$0.inCEL }.map(\.name))
 
     /// The entry of a name.
-    package static func entry(named name: String) -> BuiltinEntry? { entries.first { $0.name == name } }
+    package static func entry(named name: String) -> BuiltinEntry? { BuiltinID(name: name)?.entry }
 }

@@ -6,12 +6,20 @@ extension Checker {
     func checkCall(
         _ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan, expected: WardenType?
     ) -> WardenType {
-        if let target, Checker.macroNames.contains(name), let first = args.first, case .ident(let v) = first.kind {
-            return checkComprehension(e, name, target: target, variable: v, args: args, nameSpan: nameSpan)
+        // Every call of a built-in is resolved to its entry here (`resolutions.calls`): the
+        // evaluator dispatches on that, never on the name.
+        let builtin = BuiltinID(name: name)
+        if let target, let id = builtin, id.isComprehension, let first = args.first, case .ident(let v) = first.kind {
+            resolutions.calls[e.id] = id
+            return checkComprehension(e, id, target: target, variable: v, args: args, nameSpan: nameSpan)
         }
-        if name == "has" && target == nil {
+        if builtin == .has && target == nil {
             return checkHas(e, args: args, nameSpan: nameSpan)
         }
+        guard let id = builtin, !id.isComprehension, id != .has else {
+            return checkOtherCall(e, name, target: target, args: args, nameSpan: nameSpan)
+        }
+        resolutions.calls[e.id] = id
         let all = (target.map { [$0] } ?? []) + args
         func arity(_ n: Int) -> Bool {
             if all.count == n { return true }
@@ -21,8 +29,8 @@ extension Checker {
             for a in args { _ = check(a) }
             return false
         }
-        switch name {
-        case "size":
+        switch id {
+        case .size:
             guard arity(1) else { return .error }
             let t = check(all[0])
             switch t {
@@ -31,12 +39,12 @@ extension Checker {
                 error(.typeMismatch, "`size` applies to strings, bytes, lists and maps, not `\(t)`", all[0].span)
                 return .error
             }
-        case "contains", "startsWith", "endsWith", "matches":
+        case .contains, .startsWith, .endsWith, .matches:
             guard arity(2) else { return .error }
             let a = check(all[0])
             let b = check(all[1])
             // `tags.contains("BYOD")`: membership in a list is `in`.
-            if name == "contains", target != nil, case .list(let el) = a, b == .string || b == el {
+            if id == .contains, target != nil, case .list(let el) = a, b == .string || b == el {
                 let fix = "\(source.text(all[1].span)) in \(source.text(all[0].span))"
                 error(
                     .typeMismatch,
@@ -47,22 +55,22 @@ extension Checker {
             for (t, x) in [(a, all[0]), (b, all[1])] where !(t.isDynamic || t == .string) {
                 error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", x.span)
             }
-            if name == "matches", case .literal(.string(let pattern)) = all[1].kind {
+            if id == .matches, case .literal(.string(let pattern)) = all[1].kind {
                 if case .failure(let err) = Regex.compile(pattern) {
                     error(.invalidLiteral, "invalid regular expression: \(err)", all[1].span)
                 }
             }
             return .bool
-        case "lower", "upper":
+        case .lower, .upper:
             guard arity(1) else { return .error }
             let t = check(all[0])
             if !(t.isDynamic || t == .string) {
                 error(.typeMismatch, "`\(name)` applies to `string`, not `\(t)`", all[0].span)
             }
             return .string
-        case "version", "date":
+        case .version, .date:
             guard arity(1) else { return .error }
-            let want: WardenType = name == "version" ? .version : .date
+            let want: WardenType = id == .version ? .version : .date
             if case .literal(.string(let s)) = all[0].kind {
                 let t = convert(all[0], s, to: want)
                 if t != .error, let c = resolutions[all[0].id] { resolutions[e.id] = c }
@@ -74,7 +82,7 @@ extension Checker {
                 error(.typeMismatch, "`\(name)` takes a `string`, not `\(t)`", all[0].span)
             }
             return want
-        case "daysBetween":
+        case .daysBetween:
             guard arity(2) else { return .error }
             for a in all {
                 let t = check(a, expected: .date)
@@ -83,62 +91,80 @@ extension Checker {
                 }
             }
             return .int
-        case "int", "uint", "double", "string", "bytes", "bool", "dyn", "type":
+        case .int, .uint, .double, .string, .bytes, .bool, .dyn, .type:
             guard arity(1) else { return .error }
-            return checkConversion(name, all[0])
-        default:
-            if let i = hostFunctions.firstIndex(where: { $0.name == name }), target == nil {
-                let f = hostFunctions[i]
-                guard arity(f.parameters.count) else { return .error }
-                for (a, p) in zip(all, f.parameters) {
-                    let t = check(a, expected: p)
-                    if !assignable(t, to: p) { error(.typeMismatch, "`\(name)` takes `\(p)` here, not `\(t)`", a.span) }
-                }
-                resolutions[e.id] = .hostFunction(i)
-                return f.result
-            }
-            for a in all { _ = check(a) }
-            if let entry = BuiltinTable.entry(named: name), entry.form == .macro {
-                // `all(...)` without a receiver, or without a variable: the macro's form, not a typo.
-                let overload = entry.overloads.first ?? "list.\(name)(x, bool)"
-                var usage = String(overload.prefix { $0 != "-" })  // drop ` -> result`
-                while usage.last == " " { usage.removeLast() }
-                error(
-                    .wrongArgumentCount, "`\(name)` is a macro taking a variable and a body: write `\(usage)`", e.span)
-                return .error
-            }
-            let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
-            error(
-                .unknownFunction,
-                "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug,
-                data: ErrorData(function: name))
-            return .error
+            return checkConversion(id, all[0])
+        case .has, .all, .exists, .existsOne, .map, .filter:
+            // Excluded by the guard above (a macro in a macro's form is checked there).
+            return checkOtherCall(e, name, target: target, args: args, nameSpan: nameSpan)
         }
     }
 
-    private func checkConversion(_ name: String, _ arg: Expr) -> WardenType {
+    /// A call that is not a built-in in its form: a host function, a macro without its receiver
+    /// or variable, or an unknown function.
+    private func checkOtherCall(_ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan)
+        -> WardenType
+    {
+        let all = (target.map { [$0] } ?? []) + args
+        func arity(_ n: Int) -> Bool {
+            if all.count == n { return true }
+            error(
+                .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
+                e.span)
+            for a in args { _ = check(a) }
+            return false
+        }
+        if let i = hostFunctions.firstIndex(where: { $0.name == name }), target == nil {
+            let f = hostFunctions[i]
+            guard arity(f.parameters.count) else { return .error }
+            for (a, p) in zip(all, f.parameters) {
+                let t = check(a, expected: p)
+                if !assignable(t, to: p) { error(.typeMismatch, "`\(name)` takes `\(p)` here, not `\(t)`", a.span) }
+            }
+            resolutions[e.id] = .hostFunction(i)
+            return f.result
+        }
+        for a in all { _ = check(a) }
+        if let entry = BuiltinTable.entry(named: name), entry.form == .macro {
+            // `all(...)` without a receiver, or without a variable: the macro's form, not a typo.
+            let overload = entry.overloads.first ?? "list.\(name)(x, bool)"
+            var usage = String(overload.prefix { $0 != "-" })  // drop ` -> result`
+            while usage.last == " " { usage.removeLast() }
+            error(
+                .wrongArgumentCount, "`\(name)` is a macro taking a variable and a body: write `\(usage)`", e.span)
+            return .error
+        }
+        let sug = nearest(name, in: Checker.builtinFunctions + hostFunctions.map(\.name))
+        error(
+            .unknownFunction,
+            "unknown function `\(name)`" + (sug.map { "; did you mean `\($0)`?" } ?? ""), nameSpan, fixIt: sug,
+            data: ErrorData(function: name))
+        return .error
+    }
+
+    private func checkConversion(_ id: BuiltinID, _ arg: Expr) -> WardenType {
         let t = check(arg)
-        if t.isDynamic { return Checker.typeNames[name] ?? .dyn }
+        let result: WardenType
+        switch id {
+        case .dyn: result = .dyn
+        case .type: result = .type
+        default: result = Checker.typeNames[id.name] ?? .dyn
+        }
+        if t.isDynamic { return result }
         let ok: Bool
-        switch name {
-        case "int": ok = [.int, .uint, .double, .string].contains(t)
-        case "uint": ok = [.int, .uint, .double, .string].contains(t)
-        case "double": ok = [.int, .uint, .double, .string].contains(t)
-        case "string":
+        switch id {
+        case .int, .uint, .double: ok = [.int, .uint, .double, .string].contains(t)
+        case .string:
             switch t {
             case .int, .uint, .double, .string, .bytes, .bool, .enumeration, .version, .date: ok = true
             default: ok = false
             }
-        case "bytes": ok = t == .string || t == .bytes
-        case "bool": ok = t == .bool || t == .string
+        case .bytes: ok = t == .string || t == .bytes
+        case .bool: ok = t == .bool || t == .string
         default: ok = true
         }
-        if !ok { error(.typeMismatch, "no conversion `\(name)` from `\(t)`", arg.span) }
-        switch name {
-        case "dyn": return .dyn
-        case "type": return .type
-        default: return Checker.typeNames[name] ?? .dyn
-        }
+        if !ok { error(.typeMismatch, "no conversion `\(id.name)` from `\(t)`", arg.span) }
+        return result
     }
 
     private func checkHas(_ e: Expr, args: [Expr], nameSpan: SourceSpan) -> WardenType {
@@ -167,7 +193,9 @@ extension Checker {
         case .select(let operand, _, let fieldSpan):
             let t = check(operand)
             switch t {
-            case .map, .dyn, .error: return .bool
+            case .map, .dyn, .error:
+                resolutions.calls[e.id] = .has
+                return .bool
             default:
                 error(.noSuchField, "`has` needs a map field selection; `\(t)` has no fields", fieldSpan)
                 return .error
@@ -179,8 +207,9 @@ extension Checker {
     }
 
     private func checkComprehension(
-        _ e: Expr, _ name: String, target: Expr, variable: String, args: [Expr], nameSpan: SourceSpan
+        _ e: Expr, _ id: BuiltinID, target: Expr, variable: String, args: [Expr], nameSpan: SourceSpan
     ) -> WardenType {
+        let name = id.name
         let tt = check(target)
         let vt: WardenType
         switch tt {
@@ -191,7 +220,7 @@ extension Checker {
             error(.typeMismatch, "`\(name)` applies to lists and maps, not `\(tt)`", target.span)
             vt = .error
         }
-        let expectedArgs = name == "map" ? [2, 3] : [2]
+        let expectedArgs = id == .map ? [2, 3] : [2]
         guard expectedArgs.contains(args.count) else {
             error(
                 .wrongArgumentCount,
@@ -214,20 +243,20 @@ extension Checker {
                 error(.typeMismatch, "the predicate of `\(name)` must be `bool`, not `\(t)`", x.span)
             }
         }
-        switch name {
-        case "all", "exists", "exists_one":
-            bool(args[1])
-            return .bool
-        case "filter":
+        switch id {
+        case .filter:
             bool(args[1])
             if case .map(let k, _) = tt { return .list(k) }
             return tt.isDynamic ? .list(.dyn) : .list(vt)
-        default:  // map
+        case .map:
             if args.count == 3 {
                 bool(args[1])
                 return .list(check(args[2]))
             }
             return .list(check(args[1]))
+        default:  // all, exists, exists_one
+            bool(args[1])
+            return .bool
         }
     }
 }

@@ -24,6 +24,10 @@ package struct Resolutions: Sendable {
     package var byID: [Int: Resolution] = [:]
     /// The static type of every checked expression node (typed mode only).
     var types: [Int: WardenType] = [:]
+    /// The built-in every call node (`Expr.id`) resolved to: the checker (or, in CEL mode,
+    /// `CELResolver`) records one for each call of a built-in function or macro, so the evaluator
+    /// dispatches on the ID, never on the name. A call to a host function is in `byID` instead.
+    package var calls = CallTable()
 
     package subscript(id: Int) -> Resolution? {
         get { byID[id] }

@@ -30,6 +30,9 @@ extension Diagnostic {
         case reservedName = "W0205"
         /// A construct Warden does not support (`not in`, message construction, `not` after an operator).
         case unsupportedSyntax = "W0206"
+        /// A REPL `:` command given without its argument or in the wrong form (`:set threatLevel`,
+        /// `:load` with no file).
+        case commandUsage = "W0207"
 
         // W03: names.
         /// A name that is not a fact of the schema (nor a `let`).
@@ -48,6 +51,10 @@ extension Diagnostic {
         case ambiguousMember = "W0307"
         /// In strict mode (``Engine/suppliedFacts``), a built-in fact the host does not supply.
         case unsuppliedFact = "W0308"
+        /// A REPL `:` command that does not exist (`:evl`).
+        case unknownCommand = "W0309"
+        /// A name given to the REPL's `:schema` (or `warden schema NAME`) that is no fact, key or enum.
+        case unknownSchemaName = "W0310"
 
         // W04: types.
         /// An operand or argument of the wrong type.
@@ -97,6 +104,9 @@ extension Diagnostic {
         case tooManyDiagnostics = "W0703"
         /// A policy set with no file.
         case emptyPolicySet = "W0704"
+        /// A file that cannot be read (missing, a directory, no file access), as the REPL's `:load`
+        /// reports it.
+        case unreadableFile = "W0705"
 
         // W08: internal.
         /// A tool's internal consistency check failed (the formatter's layout would change the

@@ -127,6 +127,7 @@ extension Engine {
             policy.lets += checked.lets
             policy.resolutions.byID.merge(checked.resolutions.byID) { a, _ in a }
             policy.resolutions.types.merge(checked.resolutions.types) { a, _ in a }
+            policy.resolutions.calls.merge(checked.resolutions.calls)
             for var rule in checked.rules {
                 rule.file = seg.name
                 rule.onError = checked.onError

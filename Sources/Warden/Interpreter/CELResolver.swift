@@ -1,4 +1,5 @@
-// Name resolution for plain CEL (`--cel`): no schema, no checker. Bindings may have dotted
+// Name resolution for plain CEL (`--cel`): no schema, no checker. Calls resolve to their built-in
+// (`Resolutions.calls`) as the checker's do. Bindings may have dotted
 // names (`a.b.c`, CEL's qualified identifiers); a selection chain resolves to the longest
 // bound prefix, unless its root is a comprehension variable in scope.
 
@@ -20,7 +21,12 @@ package enum CELResolver {
         case .select(let operand, _, _):
             resolveChain(e, operand, names, &scope, &r)
         case .call(let name, let target, let args, _):
-            if let t = target, Evaluator.macroNames.contains(name), let first = args.first,
+            // Every call of a function plain CEL has is resolved to its built-in; any other call
+            // (Warden's domain functions, unknown names) stays unresolved, which the evaluator
+            // reports as CEL's "unbound function".
+            let builtin = BuiltinID(name: name).flatMap { $0.entry.inCEL ? $0 : nil }
+            if let id = builtin { r.calls[e.id] = id }
+            if let t = target, let id = builtin, id.isComprehension, let first = args.first,
                 case .ident(let v) = first.kind
             {
                 visit(t, names, &scope, &r)

@@ -133,7 +133,8 @@ package struct Evaluator: Sendable {
     func eval(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
         do {
             try charge(1, &s)
-            if resolutions.byID[e.id] != nil { return try resolvedNode(e, &s) }
+            // One lookup of the node's resolution (a resolved node is not looked up again).
+            if let r = resolutions.byID[e.id] { return try resolved(r, e, &s) }
             return try evalKind(e, &s)
         } catch {
             throw Evaluator.located(error, e.span)
@@ -179,12 +180,6 @@ package struct Evaluator: Sendable {
     }
 
     @inline(never)
-    func resolvedNode(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        guard let r = resolutions.byID[e.id] else { return try evalKind(e, &s) }
-        return try resolved(r, e, &s)
-    }
-
-    @inline(never)
     func evalLiteral(_ e: Expr) -> Value {
         guard case .literal(let lit) = e.kind else { return .null }
         return literal(lit)
@@ -198,8 +193,9 @@ package struct Evaluator: Sendable {
 
     @inline(never)
     func evalCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        guard case .call(let name, let target, let args, _) = e.kind else { return .null }
-        return try call(name, target, args, e, &s)
+        guard case .call(_, let target, let args, _) = e.kind else { return .null }
+        guard let id = resolutions.calls[e.id] else { throw unresolvedCall(e) }
+        return try call(id, target, args, e, &s)
     }
 
     @inline(never)
@@ -331,6 +327,7 @@ package struct Evaluator: Sendable {
 
     // MARK: - Names
 
+    @inline(never)
     func resolved(_ r: Resolution, _ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
         switch r {
         case .constant(let v):
@@ -352,7 +349,7 @@ package struct Evaluator: Sendable {
             return try variable(name, s)
         case .hostFunction(let i):
             guard i >= 0, i < hostFunctions.count else {
-                throw EvalError(.custom, "unknown host function #\(i)")
+                throw EvalError(.internalError, "internal error: unknown host function #\(i)")
             }
             var args: [Value] = []
             if case .call(_, let target, let argExprs, _) = e.kind {
@@ -503,25 +500,30 @@ package struct Evaluator: Sendable {
 
     // MARK: - Calls
 
-    static let macroNames: Set<String> = BuiltinTable.macroNames
-
-    func call(_ name: String, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError)
-        -> Value
-    {
-        if target != nil, Evaluator.macroNames.contains(name), let first = args.first, case .ident = first.kind {
-            return try macroCall(e, &s)
+    /// A call the checker (or `CELResolver`) did not resolve: in CEL mode a function CEL does not
+    /// have (the resolver leaves it so); otherwise a call the checker let through unresolved, which
+    /// cannot happen for a checked program: the rule's internal error, never a trap.
+    @inline(never)
+    func unresolvedCall(_ e: Expr) -> EvalError {
+        guard case .call(let name, _, _, _) = e.kind else {
+            return EvalError(.internalError, "internal error: a call node without a call")
         }
-        if name == "has" && target == nil && args.count == 1 { return try hasMacro(args[0], &s) }
-        return try functionCall(e, &s)
+        if celMode { return EvalError(.noSuchOverload, "unbound function '\(name)' (no such overload)") }
+        return EvalError(
+            .internalError, "internal error: the call of `\(name)` was not resolved by the checker",
+            data: ErrorData(function: name))
     }
 
-    @inline(never)
-    func macroCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        guard case .call(let name, .some(let t), let args, _) = e.kind, let first = args.first,
-            case .ident(let v) = first.kind
-        else { return .null }
-        let range = try eval(t, &s)
-        return try comprehension(name, range, v, Array(args.dropFirst()), &s)
+    /// Dispatches a resolved call on its built-in (an integer switch; the name is never compared).
+    func call(_ id: BuiltinID, _ target: Expr?, _ args: [Expr], _ e: Expr, _ s: inout EvalState) throws(EvalError)
+        -> Value
+    {
+        if id.isComprehension, let t = target, let first = args.first, case .ident(let v) = first.kind {
+            let range = try eval(t, &s)
+            return try comprehension(id, range, v, Array(args.dropFirst()), &s)
+        }
+        if id == .has, target == nil, let arg = args.first, args.count == 1 { return try hasMacro(arg, &s) }
+        return try functionCall(id, target, args, &s)
     }
 
     @inline(never)
@@ -537,73 +539,102 @@ package struct Evaluator: Sendable {
     }
 
     @inline(never)
-    func functionCall(_ e: Expr, _ s: inout EvalState) throws(EvalError) -> Value {
-        guard case .call(let name, let target, let args, _) = e.kind else { return .null }
+    func functionCall(_ id: BuiltinID, _ target: Expr?, _ args: [Expr], _ s: inout EvalState) throws(EvalError)
+        -> Value
+    {
         var argv: [Value] = []
         argv.reserveCapacity(args.count)
         var t: Value?
         if let te = target { t = try eval(te, &s) }
         for a in args { argv.append(try eval(a, &s)) }
-        return try function(name, t, argv, &s)
+        return try function(id, t, argv, &s)
     }
 
-    func function(_ name: String, _ target: Value?, _ args: [Value], _ s: inout EvalState) throws(EvalError) -> Value {
-        let all = (target.map { [$0] } ?? []) + args
-        switch (name, target, args.count) {
-        case ("size", _, _) where all.count == 1:
-            if case .string(let str) = all[0] { try charge(str.utf8.count / 16, &s) }
-            return try Builtins.size(all[0])
-        case ("contains", .some(.string(let str)), 1), ("startsWith", .some(.string(let str)), 1),
-            ("endsWith", .some(.string(let str)), 1):
-            guard case .string(let sub) = args[0] else { throw .noOverload(name, all) }
+    /// The built-in functions, by ID; a call of a form the function does not take (`x.int()`,
+    /// `size(a, b)`, a macro without its variable) has no overload.
+    func function(_ id: BuiltinID, _ target: Value?, _ args: [Value], _ s: inout EvalState) throws(EvalError)
+        -> Value
+    {
+        // The operands (receiver first), built only for an error message: no array per call.
+        func all() -> [Value] { (target.map { [$0] } ?? []) + args }
+        // The one argument of a function called `f(x)`, without a receiver.
+        let single: Value? = target == nil && args.count == 1 ? args.first : nil
+        // The one operand of `f(x)` or `x.f()`.
+        let one: Value? = target == nil ? single : (args.isEmpty ? target : nil)
+        switch id {
+        case .size:
+            guard let x = one else { break }
+            if case .string(let str) = x { try charge(str.utf8.count / 16, &s) }
+            return try Builtins.size(x)
+        case .contains, .startsWith, .endsWith:
+            guard case .string(let str)? = target, args.count == 1, let arg = args.first else { break }
+            guard case .string(let sub) = arg else { throw .noOverload(id.name, all()) }
             try charge(str.utf8.count / 16, &s)
-            switch name {
-            case "contains": return .bool(Builtins.stringContains(str, sub))
-            case "startsWith": return .bool(Builtins.startsWith(str, sub))
+            switch id {
+            case .contains: return .bool(Builtins.stringContains(str, sub))
+            case .startsWith: return .bool(Builtins.startsWith(str, sub))
             default: return .bool(Builtins.endsWith(str, sub))
             }
-        case ("matches", _, _) where all.count == 2:
-            guard case .string(let str) = all[0], case .string(let pattern) = all[1] else {
-                throw .noOverload(name, all)
+        case .matches:
+            // `s.matches(p)` or `matches(s, p)`.
+            let pair: (Value, Value)?
+            if let t = target {
+                pair = args.count == 1 ? args.first.map { (t, $0) } : nil
+            } else {
+                pair = args.count == 2 ? args.first.flatMap { a in args.last.map { (a, $0) } } : nil
+            }
+            guard let (a, b) = pair else { break }
+            guard case .string(let str) = a, case .string(let pattern) = b else {
+                throw .noOverload(id.name, all())
             }
             return .bool(try matches(str, pattern, &s))
-        case ("int", nil, 1): return try Arithmetic.toInt(args[0])
-        case ("uint", nil, 1): return try Arithmetic.toUInt(args[0])
-        case ("double", nil, 1): return try Arithmetic.toDouble(args[0])
-        case ("string", nil, 1):
-            let r = try Arithmetic.toStringValue(args[0])
+        case .int:
+            if let x = single { return try Arithmetic.toInt(x) }
+        case .uint:
+            if let x = single { return try Arithmetic.toUInt(x) }
+        case .double:
+            if let x = single { return try Arithmetic.toDouble(x) }
+        case .string:
+            guard let x = single else { break }
+            let r = try Arithmetic.toStringValue(x)
             if case .string(let str) = r {
                 try checkString(str.utf8.count, s)
                 try chargeBytes(str.utf8.count, &s)
             }
             return r
-        case ("bytes", nil, 1):
-            let r = try Arithmetic.toBytes(args[0])
+        case .bytes:
+            guard let x = single else { break }
+            let r = try Arithmetic.toBytes(x)
             if case .bytes(let b) = r { try chargeBytes(b.count, &s) }
             return r
-        case ("bool", nil, 1): return try Arithmetic.toBool(args[0])
-        case ("dyn", nil, 1): return args[0]
-        case ("type", nil, 1): return Builtins.typeOf(args[0])
-        case ("version", nil, 1) where !celMode: return try Builtins.version(args[0])
-        case ("date", nil, 1) where !celMode: return try Builtins.date(args[0])
-        case ("lower", _, _) where !celMode && all.count == 1, ("upper", _, _) where !celMode && all.count == 1:
-            guard case .string(let str) = all[0] else { throw .noOverload(name, all) }
+        case .bool:
+            if let x = single { return try Arithmetic.toBool(x) }
+        case .dyn:
+            if let x = single { return x }
+        case .type:
+            if let x = single { return Builtins.typeOf(x) }
+        case .version:
+            if let x = single { return try Builtins.version(x) }
+        case .date:
+            if let x = single { return try Builtins.date(x) }
+        case .lower, .upper:
+            guard let x = one else { break }
+            guard case .string(let str) = x else { throw .noOverload(id.name, all()) }
             try charge(str.utf8.count / 16, &s)
-            let r = name == "lower" ? str.lowercased() : str.uppercased()
+            let r = id == .lower ? str.lowercased() : str.uppercased()
             try checkString(r.utf8.count, s)
             try chargeBytes(r.utf8.count, &s)
             return .string(r)
-        case ("daysBetween", nil, 2) where !celMode: return try Builtins.daysBetween(args[0], args[1])
-        default:
-            if Evaluator.knownFunctions.contains(name) || (!celMode && Evaluator.domainFunctions.contains(name)) {
-                throw .noOverload(name, all)
+        case .daysBetween:
+            if target == nil, args.count == 2, let a = args.first, let b = args.last {
+                return try Builtins.daysBetween(a, b)
             }
-            throw EvalError(.noSuchOverload, "unbound function '\(name)' (no such overload)")
+        case .has, .all, .exists, .existsOne, .map, .filter:
+            // A macro's name without the macro's form (`has(a, b)`, `l.all(1, true)`).
+            break
         }
+        throw .noOverload(id.name, all())
     }
-
-    static let knownFunctions: Set<String> = BuiltinTable.celNames
-    static let domainFunctions: Set<String> = BuiltinTable.domainNames
 
     /// Regex automaton steps per evaluation step.
     static let regexStepsPerStep = 4
@@ -642,23 +673,25 @@ package struct Evaluator: Sendable {
 
     // MARK: - Macros
 
-    func comprehension(_ name: String, _ range: Value, _ v: String, _ body: [Expr], _ s: inout EvalState)
+    func comprehension(_ id: BuiltinID, _ range: Value, _ v: String, _ body: [Expr], _ s: inout EvalState)
         throws(EvalError) -> Value
     {
-        let valid = name == "map" ? (body.count == 1 || body.count == 2) : body.count == 1
-        guard valid else { throw EvalError(.noSuchOverload, "wrong number of arguments to the `\(name)` macro") }
+        let valid = id == .map ? (body.count == 1 || body.count == 2) : body.count == 1
+        guard valid, let first = body.first else {
+            throw EvalError(.noSuchOverload, "wrong number of arguments to the `\(id.name)` macro")
+        }
         let items: [Value]
         switch range {
         case .list(let l): items = l
         case .map(let m): items = m.keys
-        default: throw .noOverload(name, [range])
+        default: throw .noOverload(id.name, [range])
         }
-        switch name {
-        case "all": return try quantifier(name, items, v, body[0], absorbing: false, &s)
-        case "exists": return try quantifier(name, items, v, body[0], absorbing: true, &s)
-        case "exists_one": return try existsOne(items, v, body[0], &s)
-        case "map": return try mapMacro(items, v, body, &s)
-        default: return try filterMacro(items, v, body[0], &s)
+        switch id {
+        case .all: return try quantifier(id.name, items, v, first, absorbing: false, &s)
+        case .exists: return try quantifier(id.name, items, v, first, absorbing: true, &s)
+        case .existsOne: return try existsOne(items, v, first, &s)
+        case .map: return try mapMacro(items, v, body, &s)
+        default: return try filterMacro(items, v, first, &s)
         }
     }
 
@@ -692,7 +725,7 @@ package struct Evaluator: Sendable {
             try charge(1, &s)
             switch step(body, v, item, &s) {
             case .success(.bool(let b)): if b { count += 1 }
-            case .success(let other): throw .noOverload("exists_one", [other])
+            case .success(let other): throw .noOverload(BuiltinID.existsOne.name, [other])
             case .failure(let err): throw err
             }
         }
@@ -707,7 +740,7 @@ package struct Evaluator: Sendable {
             if body.count == 2 {
                 switch step(body[0], v, item, &s) {
                 case .success(.bool(let keep)): if !keep { continue }
-                case .success(let other): throw .noOverload("map", [other])
+                case .success(let other): throw .noOverload(BuiltinID.map.name, [other])
                 case .failure(let err): throw err
                 }
             }
@@ -727,7 +760,7 @@ package struct Evaluator: Sendable {
             try charge(1, &s)
             switch step(body, v, item, &s) {
             case .success(.bool(let keep)): if keep { out.append(item) }
-            case .success(let other): throw .noOverload("filter", [other])
+            case .success(let other): throw .noOverload(BuiltinID.filter.name, [other])
             case .failure(let err): throw err
             }
         }

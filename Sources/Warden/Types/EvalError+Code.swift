@@ -16,6 +16,7 @@ extension ErrorCode {
         case .noSuchField: self = .noSuchFieldAtRunTime
         case .custom: self = .hostFailure
         case .hostResultType: self = .hostResultType
+        case .internalError: self = .internalError
         }
     }
 }

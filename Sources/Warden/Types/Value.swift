@@ -97,6 +97,9 @@ extension Value {
             case invalidArgument, limitExceeded, noSuchVariable, noSuchField, custom
             /// A host function returned a value that is not of its declared result type.
             case hostResultType
+            /// The evaluator's own consistency check failed (a call the checker did not resolve): a
+            /// bug to report, never the rule's or the device's fault; the rule errs like any other.
+            case internalError
         }
         /// What kind of failure.
         public var kind: Kind

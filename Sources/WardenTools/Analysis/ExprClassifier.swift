@@ -147,14 +147,18 @@ package struct ExprClassifier {
         case .call(let name, let target, let args, _):
             var all: [Shape] = []
             if let t = target { all.append(shape(t, &info)) }
-            // A macro's first argument binds its variable: not an expression.
-            let isMacro = target != nil && Self.macros.contains(name) && args.first.map(Self.isIdent) == true
+            // The built-in the checker resolved the call to. A macro's first argument binds its
+            // variable: not an expression.
+            let builtin = program.policy.resolutions.calls[e.id]
+            let isMacro = target != nil && builtin?.isComprehension == true && args.first.map(Self.isIdent) == true
             for a in isMacro ? Array(args.dropFirst()) : args { all.append(shape(a, &info)) }
             if all.allSatisfy({ $0 == .constant }) { return .constant }
-            switch name {
-            case "matches": info.note("the regex `matches`")
-            case "all", "exists", "exists_one", "map", "filter": info.note("the macro `\(name)` over a list")
-            default: info.note("the function `\(name)`")
+            if builtin == .matches {
+                info.note("the regex `matches`")
+            } else if isMacro {
+                info.note("the macro `\(name)` over a list")
+            } else {
+                info.note("the function `\(name)`")
             }
             return .inexact
         case .index(let a, let b):
@@ -201,8 +205,6 @@ package struct ExprClassifier {
             return logical([shape(c, &info), shape(a, &info), shape(b, &info)], &info)
         }
     }
-
-    static let macros: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
 
     static func isIdent(_ e: Expr) -> Bool {
         if case .ident = e.kind { return true }

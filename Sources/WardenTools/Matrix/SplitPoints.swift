@@ -82,16 +82,18 @@ struct SplitCollector {
                 walk(program.policy.lets[li].expr, aliases: [])
             }
         case .select(let x, _, _): walk(x, aliases: aliases)
-        case .call(let name, let target, let args, _):
+        case .call(_, let target, let args, _):
             if let target { walk(target, aliases: aliases) }
+            // The built-in the checker resolved the call to (a host function has none).
+            let builtin = program.policy.resolutions.calls[e.id]
             var inner = aliases
-            if let target, Self.comprehensions.contains(name), args.count >= 2,
+            if let target, builtin?.isComprehension == true, args.count >= 2,
                 let v0 = args.first, case .ident(let v) = v0.kind, references(target, aliases: aliases)
             {
                 inner.insert(v)  // `tags.exists(t, t == "BYOD")`: `t` stands for the fact's elements
             }
             for a in args { walk(a, aliases: inner) }
-            if let target, Self.stringTests.contains(name), args.count == 1,
+            if let target, let builtin, Self.stringTests.contains(builtin), args.count == 1,
                 references(target, aliases: aliases), let a0 = args.first, let c = constant(a0, aliases: aliases)
             {
                 record(c, op: .equal, direct: false)
@@ -118,8 +120,7 @@ struct SplitCollector {
         }
     }
 
-    static let comprehensions: Set<String> = ["all", "exists", "exists_one", "filter", "map"]
-    static let stringTests: Set<String> = ["startsWith", "endsWith", "contains"]
+    static let stringTests: Set<BuiltinID> = [.startsWith, .endsWith, .contains]
 
     /// The first relation of a chain `first op1 e1 op2 e2 ...`: it compares the fold so far (the
     /// arithmetic before it) with its operand. A later relation compares a boolean, which splits
@@ -158,7 +159,8 @@ struct SplitCollector {
     /// `daysBetween(x, t)` (sign -1: `t - x` days) or `daysBetween(t, x)` (sign +1: `x - t`) with
     /// the date fact `x` itself and `t` a date fixed in the grid (a constant, `today`, a given fact).
     private mutating func daysBetween(_ e: Expr, aliases: Set<String>) -> (Day, Int)? {
-        guard type == .date, case .call("daysBetween", nil, let args, _) = e.kind, args.count == 2,
+        guard type == .date, program.policy.resolutions.calls[e.id] == .daysBetween,
+            case .call(_, nil, let args, _) = e.kind, args.count == 2,
             let a = args.first, let b = args.last
         else { return nil }
         if isFact(a, aliases: aliases), case .date(let t)? = constant(b, aliases: aliases) { return (t, -1) }

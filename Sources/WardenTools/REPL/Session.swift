@@ -55,6 +55,11 @@ public struct Reply: Error, Sendable, Hashable {
         return r
     }
 
+    /// A `:` command's error with its code: `error[W0309]: unknown command ...`.
+    static func commandError(_ code: ErrorCode, _ message: String) -> Reply {
+        fail("error[\(code.rawValue)]: \(message)")
+    }
+
     static func fail(_ s: String) -> Reply {
         var r = Reply()
         r.errors = s.hasSuffix("\n") ? s : s + "\n"
@@ -320,7 +325,7 @@ public struct Session {
     /// Adds a policy file's text to the session (`warden repl FILE`, `:load FILE`).
     public mutating func load(_ path: String) -> Reply {
         switch readFile(path) {
-        case .failure(let f): return .fail("error: \(f.message)")
+        case .failure(let f): return .commandError(.unreadableFile, f.message)
         case .success(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 // Compile the raw bytes alone so the lexer reports where the UTF-8 is invalid.
@@ -494,7 +499,9 @@ public struct Session {
         }.joined()
         guard let expr = parsed.expr, !diagnostics.contains(where: { $0.severity == .error }) else {
             var r = Reply.fail(rendered)
-            if rendered.isEmpty { r.errors = "\(entryName): error: not an expression\n" }
+            if rendered.isEmpty {
+                r.errors = "\(entryName): error[\(ErrorCode.unexpectedToken.rawValue)]: not an expression\n"
+            }
             return .failure(r)
         }
         let evaluator = Evaluator(
@@ -578,11 +585,11 @@ public struct Session {
         case "schema":
             if argument.isEmpty { return .out(SchemaText.overview(engine.schema)) }
             if let t = SchemaText.entry(argument, in: engine.schema) { return .out(t) }
-            var m = "error: no fact, key or enum named `\(argument)`"
+            var m = "no fact, key or enum named `\(argument)`"
             if let s = SchemaText.suggestion(argument, in: engine.schema) { m += "; did you mean `\(s)`?" }
-            return .fail(m)
+            return .commandError(.unknownSchemaName, m)
         case "type":
-            if argument.isEmpty { return .fail("error: `:type` needs an expression: `:type EXPR`") }
+            if argument.isEmpty { return .commandError(.commandUsage, "`:type` needs an expression: `:type EXPR`") }
             switch checkExpression(argument, at: argumentColumn, of: text) {
             case .failure(let r): return r
             case .success(let c):
@@ -591,12 +598,12 @@ public struct Session {
                 return r
             }
         case "load":
-            if argument.isEmpty { return .fail("error: `:load` needs a file name: `:load FILE`") }
+            if argument.isEmpty { return .commandError(.commandUsage, "`:load` needs a file name: `:load FILE`") }
             return load(argument)
         default:
-            var m = "error: unknown command `:\(name)`"
+            var m = "unknown command `:\(name)`"
             if let s = nearest(name, in: Session.commands.map(\.name)) { m += "; did you mean `:\(s)`?" }
-            return .fail(m + " (`:help` lists the commands)")
+            return .commandError(.unknownCommand, m + " (`:help` lists the commands)")
         }
     }
 
@@ -628,17 +635,19 @@ public struct Session {
 
     mutating func set(_ argument: String, column: Int, line: String) -> Reply {
         guard let eq = argument.firstIndex(of: "=") else {
-            return .fail("error: `:set` takes `FACT = VALUE`, such as `:set threatLevel = high`")
+            return .commandError(.commandUsage, "`:set` takes `FACT = VALUE`, such as `:set threatLevel = high`")
         }
         let name = String(argument[..<eq]).trimmingBlanks()
         let valueText = String(argument[argument.index(after: eq)...])
-        if name.isEmpty { return .fail("error: `:set` takes `FACT = VALUE`, such as `:set threatLevel = high`") }
+        if name.isEmpty {
+            return .commandError(.commandUsage, "`:set` takes `FACT = VALUE`, such as `:set threatLevel = high`")
+        }
         let slot: Int
         switch factSlot(name) {
         case .failure(let r): return r
         case .success(let s): slot = s
         }
-        if valueText.trimmingBlanks().isEmpty { return .fail("error: `:set \(name) =` needs a value") }
+        if valueText.trimmingBlanks().isEmpty { return .commandError(.commandUsage, "`:set \(name) =` needs a value") }
         let fact = engine.schema.facts[slot]
         let valueColumn = column + argument[...eq].utf8.count
         switch checkExpression(valueText, at: valueColumn, of: line, expected: fact.type) {
@@ -653,7 +662,8 @@ public struct Session {
                         start: start, end: valueColumn + valueText.trimmingTrailingSpaces().utf8.count)
                     return .fail(
                         SourceFile(name: entryName, text: line).render(
-                            "error", "fact `\(name)` is `\(fact.type)`, not `\(c.type.isDynamic ? v.type : c.type)`",
+                            "error[\(ErrorCode.typeMismatch.rawValue)]",
+                            "fact `\(name)` is `\(fact.type)`, not `\(c.type.isDynamic ? v.type : c.type)`",
                             span))
                 }
                 facts[slot] = v
@@ -665,7 +675,7 @@ public struct Session {
     }
 
     mutating func unset(_ name: String) -> Reply {
-        if name.isEmpty { return .fail("error: `:unset` takes a fact name: `:unset FACT`") }
+        if name.isEmpty { return .commandError(.commandUsage, "`:unset` takes a fact name: `:unset FACT`") }
         switch factSlot(name) {
         case .failure(let r): return r
         case .success(let slot):
