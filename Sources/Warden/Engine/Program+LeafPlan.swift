@@ -48,3 +48,17 @@ extension Program {
         return true
     }
 }
+
+extension Program {
+    /// Whether the straight-line plan decides this input (for tests and `warden bench`): the
+    /// program has a plan, and the input has no fact errors and meets the plan's conditions.
+    func planDecides(_ input: Input) -> Bool {
+        guard let plan, input.fastValid, input.factErrors.isEmpty, input.fast.slotCount == compiled.slotCount else {
+            return false
+        }
+        return input.fast.withWords { header, words, pool in
+            header.pointee.fast & plan.fastSlots == plan.fastSlots && header.pointee.malformed & plan.hasSlots == 0
+                && pool.count <= plan.maxPool && plan.bits(words: words, present: header.pointee.present, pool: pool) != nil
+        }
+    }
+}
