@@ -46,7 +46,10 @@ import Testing
         case 14: return r.pick(["rooted", "defenderActive", "accountDisabled", "knoxAttested", "openNetwork"])
         case 15: return "has(\(r.pick(["osVersion", "tags", "model", "today", "threatLevel"])))"
         case 16: return "osVersion \(cmp) appVersion"
-        default: return r.pick(["true", "false", "offlineMinutes > 9223372036854775807", "pinAttempts < -9223372036854775808"])
+        default:
+            return r.pick([
+                "true", "false", "offlineMinutes > 9223372036854775807", "pinAttempts < -9223372036854775808",
+            ])
         }
     }
 

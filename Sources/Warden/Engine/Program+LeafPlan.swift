@@ -9,7 +9,8 @@ extension Program {
         _ plan: LeafPlan, present: UInt64, fast: UInt64, malformed: UInt64, words: UnsafeBufferPointer<Int64>,
         pool: UnsafeBufferPointer<Int64>, into decision: inout Decision
     ) -> Bool {
-        guard fast & plan.fastSlots == plan.fastSlots, malformed & plan.hasSlots == 0, pool.count <= plan.maxPool,
+        guard words.count >= plan.minWords, fast & plan.fastSlots == plan.fastSlots, malformed & plan.hasSlots == 0,
+            pool.count <= plan.maxPool,
             let bits = plan.bits(words: words, present: present, pool: pool)
         else { return false }
         decision.action = .allow
@@ -26,11 +27,11 @@ extension Program {
             while k < stop {
                 let m = rules[k]
                 let met: UInt64 = bits & m == m ? 1 : 0
-                fired |= met &<< UInt64(truncatingIfNeeded: k - r)
+                fired |= met &<< UInt64(truncatingIfNeeded: k &- r)
                 k += 1
             }
             while fired != 0 {
-                let ri = r + fired.trailingZeroBitCount
+                let ri = r &+ fired.trailingZeroBitCount
                 fired &= fired &- 1
                 let f = firedTemplates[ri]
                 decision.fired.append(f)
@@ -57,8 +58,10 @@ extension Program {
             return false
         }
         return input.fast.withWords { header, words, pool in
-            header.pointee.fast & plan.fastSlots == plan.fastSlots && header.pointee.malformed & plan.hasSlots == 0
-                && pool.count <= plan.maxPool && plan.bits(words: words, present: header.pointee.present, pool: pool) != nil
+            words.count >= plan.minWords && header.pointee.fast & plan.fastSlots == plan.fastSlots
+                && header.pointee.malformed & plan.hasSlots == 0
+                && pool.count <= plan.maxPool
+                && plan.bits(words: words, present: header.pointee.present, pool: pool) != nil
         }
     }
 }

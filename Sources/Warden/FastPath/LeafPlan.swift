@@ -61,6 +61,8 @@ struct LeafPlan: @unchecked Sendable {
     let hasSlots: UInt64
     /// The largest list pool (elements of the device's list facts) for which the step bound fits the limits.
     let maxPool: Int
+    /// The fewest slot words a device must have: one past the highest slot a leaf reads.
+    let minWords: Int
 
     /// Owns a plan's buffers and frees them.
     final class Storage: @unchecked Sendable {
@@ -111,7 +113,7 @@ struct LeafPlan: @unchecked Sendable {
         let base = n + others.count
         while j < ors.count {
             let met: UInt64 = bits & ors[j] != 0 ? 1 : 0
-            bits |= met &<< UInt64(truncatingIfNeeded: base + j)
+            bits |= met &<< UInt64(truncatingIfNeeded: base &+ j)
             j += 1
         }
         return bits
@@ -148,7 +150,7 @@ struct LeafPlan: @unchecked Sendable {
             case .slots:
                 v = LeafPlan.compare(words[slot], words[Int(truncatingIfNeeded: l.slot2)], l.cmp)
             }
-            if v != l.negate { bits |= 1 &<< UInt64(truncatingIfNeeded: ranges.count + j) }
+            if v != l.negate { bits |= 1 &<< UInt64(truncatingIfNeeded: ranges.count &+ j) }
             j += 1
         }
         return bits
@@ -192,8 +194,10 @@ extension LeafPlan {
             forms.append(cnf)
             maxRuleStatic = max(maxRuleStatic, cost)
             maxRuleLists = max(maxRuleLists, lists)
-            totalStatic += cost
-            totalLists += lists
+            let (sum, overflow) = totalStatic.addingReportingOverflow(cost)
+            guard !overflow else { return nil }
+            totalStatic = sum
+            totalLists &+= lists  // at most maxVisits
             guard totalStatic <= limits.maxDecisionSteps, maxRuleStatic <= limits.maxSteps else { return nil }
         }
         // Bits: the range leaves, the other leaves, then the clauses of several leaves (or none).
@@ -220,11 +224,11 @@ extension LeafPlan {
             var mask: UInt64 = 0
             for clause in form {
                 if clause.count == 1, let p = clause.first {
-                    mask |= 1 << UInt64(position[p])
+                    mask |= 1 << UInt64(truncatingIfNeeded: position[p])
                     continue
                 }
                 var leaves: UInt64 = 0
-                for p in clause { leaves |= 1 << UInt64(position[p]) }
+                for p in clause { leaves |= 1 << UInt64(truncatingIfNeeded: position[p]) }
                 let bit: Int
                 if let known = orBit[leaves] {
                     bit = known
@@ -234,7 +238,7 @@ extension LeafPlan {
                     orBit[leaves] = bit
                     ors.append(leaves)
                 }
-                mask |= 1 << UInt64(bit)
+                mask |= 1 << UInt64(truncatingIfNeeded: bit)
             }
             rules.append(mask)
         }
@@ -245,7 +249,8 @@ extension LeafPlan {
         let storage = Storage(ranges, others, ors, rules)
         let plan = LeafPlan(
             ranges: storage.ranges, others: storage.others, ors: storage.ors, rules: storage.rules,
-            fastSlots: b.fastSlots, hasSlots: b.hasSlots, maxPool: maxPool)
+            fastSlots: b.fastSlots, hasSlots: b.hasSlots, maxPool: maxPool,
+            minWords: 64 - (b.fastSlots | b.hasSlots).leadingZeroBitCount)
         return (plan, storage)
     }
 
@@ -282,12 +287,12 @@ extension LeafPlan {
             return leaves.count - 1
         }
 
-        func slotOK(_ s: Int32) -> Bool { s >= 0 && Int(s) < slotLimit }
+        func slotOK(_ s: Int32) -> Bool { s >= 0 && Int(truncatingIfNeeded: s) < slotLimit }
 
         /// `words[slot] cmp k` (its negation when `negate`) as a range leaf, or a constant.
         mutating func compare(_ slot: Int32, _ cmp: UInt8, _ k: Int64, negate: Bool) -> Literal? {
             guard slotOK(slot) else { return nil }
-            fastSlots |= 1 << UInt64(slot)
+            fastSlots |= 1 << UInt64(truncatingIfNeeded: slot)
             // In the signed order of `word ^ flip` (an unsigned order shifted by 2^63): [lo, hi].
             let flip: Int64 = cmp & CCmp.unsignedFlag != 0 ? Int64.min : 0
             let key = k ^ flip
@@ -299,11 +304,11 @@ extension LeafPlan {
             case CCmp.ne: (lo, hi, neg) = (key, key, !negate)
             case CCmp.lt:
                 if key == Int64.min { return negate ? .always : .never }
-                hi = key - 1
+                hi = key &- 1
             case CCmp.le: hi = key
             case CCmp.gt:
                 if key == Int64.max { return negate ? .always : .never }
-                lo = key + 1
+                lo = key &+ 1
             case CCmp.ge: lo = key
             default: return nil
             }
@@ -311,7 +316,9 @@ extension LeafPlan {
             if neg { (lo, hi) = (hi &+ 1, lo &- 1) }  // the complement, wrapping round
             // `x ^ flip` is `x &+ flip` (flip is 0 or 2^63), so `(x ^ flip) &- lo` is `x &- (lo ^ flip)`.
             let span = UInt64(bitPattern: hi &- lo)
-            return leaf(.range(RangeLeaf(lo: lo ^ flip, span: span, slot: Int(slot)))).map { .leaf($0) }
+            return leaf(.range(RangeLeaf(lo: lo ^ flip, span: span, slot: Int(truncatingIfNeeded: slot)))).map {
+                .leaf($0)
+            }
         }
 
         /// The form of one literal.
@@ -339,8 +346,8 @@ extension LeafPlan {
         /// The conjunctive form of node `i` (its negation when `positive` is false).
         mutating func cnf(_ i: Int32, _ positive: Bool) -> Form? {
             visits += 1
-            guard visits <= LeafPlan.maxVisits, i >= 0, Int(i) < c.nodes.count else { return nil }
-            let n = c.nodes[Int(i)]
+            guard visits <= LeafPlan.maxVisits, i >= 0, Int(truncatingIfNeeded: i) < c.nodes.count else { return nil }
+            let n = c.nodes[Int(truncatingIfNeeded: i)]
             switch n.op {
             case .constant:
                 return (n.k != 0) == positive ? [] : [[]]
@@ -351,15 +358,17 @@ extension LeafPlan {
                 return form(compare(n.slot, n.cmp, n.k, negate: !positive))
             case .cmpSlots:
                 guard slotOK(n.slot), slotOK(n.a) else { return nil }
-                fastSlots |= 1 << UInt64(n.slot) | 1 << UInt64(n.a)
+                fastSlots |= 1 << UInt64(truncatingIfNeeded: n.slot) | 1 << UInt64(truncatingIfNeeded: n.a)
                 let l = leaf(.other(OtherLeaf(kind: .slots, slot: n.slot, slot2: n.a, cmp: n.cmp, negate: !positive)))
                 return l.map { [[$0]] }
             case .inConsts:
-                guard slotOK(n.slot), n.a >= 0, n.a <= n.b, Int(n.b) <= c.consts.count else { return nil }
-                fastSlots |= 1 << UInt64(n.slot)
+                guard slotOK(n.slot), n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.consts.count else {
+                    return nil
+                }
+                fastSlots |= 1 << UInt64(truncatingIfNeeded: n.slot)
                 // x in [a, b]: one clause (x == a or x == b); its negation: x != a, x != b.
                 var out: Form = positive ? [[]] : []
-                for j in Int(n.a)..<Int(n.b) {
+                for j in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) {
                     guard c.constLong[j] < 0, let f = form(compare(n.slot, CCmp.eq, c.consts[j], negate: !positive))
                     else { return nil }
                     if positive {
@@ -373,19 +382,19 @@ extension LeafPlan {
                 return out
             case .listHasConst:
                 guard n.c < 0, slotOK(n.slot) else { return nil }
-                fastSlots |= 1 << UInt64(n.slot)
+                fastSlots |= 1 << UInt64(truncatingIfNeeded: n.slot)
                 return leaf(.other(OtherLeaf(kind: .listHas, slot: n.slot, k: n.k, negate: !positive))).map { [[$0]] }
             case .has:
                 guard slotOK(n.slot) else { return nil }
-                hasSlots |= 1 << UInt64(n.slot)
+                hasSlots |= 1 << UInt64(truncatingIfNeeded: n.slot)
                 return leaf(.other(OtherLeaf(kind: .present, slot: n.slot, negate: !positive))).map { [[$0]] }
             case .not:
                 return cnf(n.a, !positive)
             case .and, .or:
-                guard n.a >= 0, n.a <= n.b, Int(n.b) <= c.kids.count else { return nil }
+                guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return nil }
                 let conjunction = (n.op == .and) == positive
                 var out: Form = conjunction ? [] : [[]]
-                for j in Int(n.a)..<Int(n.b) {
+                for j in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) {
                     guard let f = cnf(c.kids[j], positive) else { return nil }
                     if conjunction {
                         out += f
@@ -400,7 +409,7 @@ extension LeafPlan {
                 // a ? b : c  ==  (!a || b) && (a || c); its negation: a ? !b : !c.
                 guard let na = cnf(n.a, false), let pa = cnf(n.a, true), let b = cnf(n.b, positive),
                     let cc = cnf(n.c, positive), let x = or(na, b), let y = or(pa, cc),
-                    x.count + y.count <= LeafPlan.maxClauses
+                    x.count &+ y.count <= LeafPlan.maxClauses
                 else { return nil }
                 return x + y
             case .fallback:
@@ -415,15 +424,17 @@ extension LeafPlan {
             var stack: [Int32] = [i]
             while let j = stack.popLast() {
                 visits += 1
-                guard visits <= LeafPlan.maxVisits, j >= 0, Int(j) < c.nodes.count else { return nil }
-                let n = c.nodes[Int(j)]
-                total += Int(n.cost)
+                guard visits <= LeafPlan.maxVisits, j >= 0, Int(truncatingIfNeeded: j) < c.nodes.count else {
+                    return nil
+                }
+                let n = c.nodes[Int(truncatingIfNeeded: j)]
+                total &+= Int(truncatingIfNeeded: n.cost)  // at most maxVisits Int32s: no overflow
                 switch n.op {
                 case .listHasConst: lists += 1
                 case .not: stack.append(n.a)
                 case .and, .or:
-                    guard n.a >= 0, n.a <= n.b, Int(n.b) <= c.kids.count else { return nil }
-                    for k in Int(n.a)..<Int(n.b) { stack.append(c.kids[k]) }
+                    guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return nil }
+                    for k in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) { stack.append(c.kids[k]) }
                 case .cond: stack += [n.a, n.b, n.c]
                 case .fallback: return nil
                 case .constant, .factBool, .cmpConst, .cmpSlots, .inConsts, .has: break
