@@ -4,7 +4,7 @@
 #   WARDEN_BENCH_WORKLOAD the workload folder (default: Benchmarks/workload in this repository)
 #   WARDEN_BENCH_WORK     scratch directory (default: a fresh temporary directory)
 #   SCALING=0             skip the generated 200/1,000/10,000-rule policies
-#   CALLGRIND=0           skip the instruction count of the batch loop (valgrind --tool=callgrind)
+#   CALLGRIND=0           skip the instruction counts of the batch and single-device loops (valgrind --tool=callgrind)
 # Exits non-zero when decisions differ from the reference; timings are reported, not enforced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
