@@ -233,9 +233,13 @@ struct BenchCommand: ParsableCommand {
     @inline(never)
     static func singlePass(_ program: Program, _ devices: [JSONDevice], _ decision: inout Decision) -> Int {
         var fired = 0
-        for d in devices {
-            program.evaluate(d.input, into: &decision)
-            fired &+= decision.fired.count
+        // Each input borrowed in place, as an app passes the one it holds (`for d in devices` or
+        // `devices[i]` copied each device, retaining its storage: a write to a cold object per device).
+        devices.withUnsafeBufferPointer { d in
+            for i in d.indices {
+                program.evaluate(d[i].input, into: &decision)
+                fired &+= decision.fired.count
+            }
         }
         return fired
     }

@@ -98,6 +98,14 @@ public struct Program: Sendable {
     let ruleIndex: RuleIndex?
     /// Each slot's typed encoding.
     let encodings: [FastEncoding?]
+    /// The straight-line pre-check of a small policy (LeafPlan.swift); nil: the general loop only.
+    let plan: LeafPlan?
+    /// Owns the plan's buffers.
+    let planStorage: LeafPlan.Storage?
+    /// The identity of `constantConfig`'s storage (never dereferenced) and its count: a decision
+    /// whose `config` has both already holds it, which is checked without retaining either array.
+    let constantConfigBase: UInt
+    let constantConfigCount: Int
     /// A fired-rule entry per rule, built once.
     let firedTemplates: [FiredRule]
     /// The `let`s ordered by where their value starts in the source, for the note on an error
@@ -139,6 +147,13 @@ public struct Program: Sendable {
                 policy, engine.schema, Input(slots: engine.schema.facts.count), setters: [], warnings: &ignored)
         }
         self.constantConfig = constant
+        // The straight-line plan, for a small policy whose decisions need nothing but the rules.
+        let built =
+            ruleIndex == nil && constant != nil ? LeafPlan.build(compiled, limits: engine.limits.evalLimits) : nil
+        self.plan = built?.0
+        self.planStorage = built?.1
+        self.constantConfigBase = constant?.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } ?? 0
+        self.constantConfigCount = constant?.count ?? -1
     }
 
     /// The policy's name from its header, if any.
@@ -191,12 +206,24 @@ public struct Program: Sendable {
             evaluate(encoded, into: &decision)
             return
         }
+        // The words are read through `input.fast` itself (a borrow: no retain of its storage, which
+        // would write to a cold object per device). The straight-line plan first: it needs no
+        // pointer to the input (`withUnsafePointer(to:)` copies the input through its value witnesses).
+        if let plan, input.factErrors.isEmpty,
+            input.fast.withWords({ header, words, pool in
+                decidePlanned(
+                    plan, present: header.pointee.present, fast: header.pointee.fast,
+                    malformed: header.pointee.malformed, words: words, pool: pool, into: &decision)
+            })
+        {
+            return
+        }
         withUnsafePointer(to: input) { p in
-            p.pointee.fast.withWords { header, words, pool in
+            input.fast.withWords { header, words, pool in
                 var run = CompiledRun(
                     present: header.pointee.present, fast: header.pointee.fast, malformed: header.pointee.malformed,
                     words: words, pool: pool, input: p, state: nil)
-                decide(&run, factErrors: !p.pointee.factErrors.isEmpty, into: &decision)
+                decide(&run, factErrors: !input.factErrors.isEmpty, into: &decision)
             }
         }
     }
@@ -205,6 +232,13 @@ public struct Program: Sendable {
     /// Reads `run.input` only when a rule, a fact error or a non-constant configuration needs it.
     @inline(__always)
     func decide(_ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
+        if let plan, !factErrors,
+            decidePlanned(
+                plan, present: run.present, fast: run.fast, malformed: run.malformed, words: run.words, pool: run.pool,
+                into: &decision)
+        {
+            return
+        }
         if let index = ruleIndex, run.candidates == nil {
             decideIndexed(index, &run, factErrors: factErrors, into: &decision)  // sets run.candidates
             return

@@ -145,13 +145,15 @@ package struct FastFacts: @unchecked Sendable {
         }
     }
 
-    package var slotCount: Int { buffer.header.slotCount }
+    // Reads through the header's pointer: `buffer.header` is a class property, whose every read
+    // pays a dynamic exclusivity check (about 40 instructions per decision).
+    package var slotCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.slotCount } }
 
-    var present: UInt64 { buffer.header.present }
-    var fastBits: UInt64 { buffer.header.fast }
-    package var malformedBits: UInt64 { buffer.header.malformed }
-    package var wordCount: Int { buffer.header.wordCount }
-    package var poolCount: Int { buffer.header.poolCount }
+    var present: UInt64 { buffer.withUnsafeMutablePointerToHeader { $0.pointee.present } }
+    var fastBits: UInt64 { buffer.withUnsafeMutablePointerToHeader { $0.pointee.fast } }
+    package var malformedBits: UInt64 { buffer.withUnsafeMutablePointerToHeader { $0.pointee.malformed } }
+    package var wordCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.wordCount } }
+    package var poolCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.poolCount } }
 
     mutating func makeUnique(extra: Int = 0) {
         let h = buffer.header
