@@ -1,0 +1,82 @@
+// The columnar copy of a `DeviceBatch`, for the column kernel (FastPath/ColumnKernel.swift): the
+// same typed words as the rows, laid out one column block at a time so that a rule's leaf reads
+// 64 devices' words of one fact contiguously, and the header words transposed into bit sets.
+//
+//   block b (devices 64b ..< 64b + 64), slot s:  tiles[(b * wordCount + s) * 64 + lane]
+//   fast / present / malformed bits of slot s in block b:  bit `lane` of fastBits[b * wordCount + s] ...
+//   exactBits[b]: the devices whose row has flags (fact errors, reference path): decided per device
+//
+// Built at `append` (one store per word), so an evaluation reads it without building anything.
+// List-of-strings words keep pointing into the batch's shared pool.
+
+/// The columnar copy of a batch's rows (see the file comment).
+struct BatchColumns: Sendable {
+    /// Devices per block: one bit per device in a `UInt64`.
+    static let lanes = 64
+    /// Slot words per device (the batch's `wordCount`).
+    let wordCount: Int
+    /// The devices.
+    private(set) var count = 0
+    /// The words, block by block, slot by slot, 64 lanes each (a partial last block is padded with 0).
+    private(set) var tiles: [Int64] = []
+    /// Per block and slot: which devices' words are valid (fast).
+    private(set) var fastBits: [UInt64] = []
+    /// Per block and slot: which devices have the fact (present).
+    private(set) var presentBits: [UInt64] = []
+    /// Per block and slot: which devices gave the fact malformed.
+    private(set) var malformedBits: [UInt64] = []
+    /// Per block: devices whose row has flags, decided by the per-device path.
+    private(set) var exactBits: [UInt64] = []
+
+    init(wordCount: Int) {
+        self.wordCount = max(0, min(wordCount, FastEncoding.maxSlots))
+    }
+
+    /// The number of blocks.
+    var blockCount: Int { exactBits.count }
+
+    /// Reserves room for `n` devices.
+    mutating func reserveCapacity(_ n: Int) {
+        let blocks = max(0, n) / BatchColumns.lanes + 1
+        let (bits, o1) = blocks.multipliedReportingOverflow(by: wordCount)
+        let (words, o2) = bits.multipliedReportingOverflow(by: BatchColumns.lanes)
+        guard !o1, !o2 else { return }
+        tiles.reserveCapacity(words)
+        fastBits.reserveCapacity(bits)
+        presentBits.reserveCapacity(bits)
+        malformedBits.reserveCapacity(bits)
+        exactBits.reserveCapacity(blocks)
+    }
+
+    /// Appends a device from its row (`DeviceBatch` layout: present, fast, flags, malformed, words).
+    mutating func append(row: [Int64]) {
+        let lane = count % BatchColumns.lanes
+        if lane == 0 {
+            tiles.append(contentsOf: repeatElement(0, count: wordCount * BatchColumns.lanes))
+            fastBits.append(contentsOf: repeatElement(0, count: wordCount))
+            presentBits.append(contentsOf: repeatElement(0, count: wordCount))
+            malformedBits.append(contentsOf: repeatElement(0, count: wordCount))
+            exactBits.append(0)
+        }
+        count += 1
+        let block = exactBits.count - 1
+        let bit: UInt64 = 1 << UInt64(lane)
+        guard block >= 0, row.count >= DeviceBatch.headerWords + wordCount else {
+            if block >= 0 { exactBits[block] |= bit }
+            return
+        }
+        if row[2] != 0 { exactBits[block] |= bit }
+        let present = UInt64(bitPattern: row[0])
+        let fast = UInt64(bitPattern: row[1])
+        let malformed = UInt64(bitPattern: row[DeviceBatch.malformedWord])
+        let firstBits = block * wordCount
+        for s in 0..<wordCount {
+            let at = firstBits + s
+            tiles[at * BatchColumns.lanes + lane] = row[DeviceBatch.headerWords + s]
+            let slotBit: UInt64 = 1 << UInt64(s)
+            if fast & slotBit != 0 { fastBits[at] |= bit }
+            if present & slotBit != 0 { presentBits[at] |= bit }
+            if malformed & slotBit != 0 { malformedBits[at] |= bit }
+        }
+    }
+}
