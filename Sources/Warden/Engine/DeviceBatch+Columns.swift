@@ -5,6 +5,8 @@
 //   block b (devices 64b ..< 64b + 64), slot s:  tiles[(b * wordCount + s) * 64 + lane]
 //   fast / present / malformed bits of slot s in block b:  bit `lane` of fastBits[b * wordCount + s] ...
 //   exactBits[b]: the devices whose row has flags (fact errors, reference path): decided per device
+//   valueBits[(b * wordCount + s) * 9 + v]: devices whose word of slot s is v (0 ..< 8), or, at v = 8,
+//     any other word: a bool, an enum member or a small count is then compared by OR-ing bit sets
 //
 // Built at `append` (one store per word), so an evaluation reads it without building anything.
 // List-of-strings words keep pointing into the batch's shared pool.
@@ -27,6 +29,10 @@ struct BatchColumns: Sendable {
     private(set) var malformedBits: [UInt64] = []
     /// Per block: devices whose row has flags, decided by the per-device path.
     private(set) var exactBits: [UInt64] = []
+    /// Per block and slot: the devices by word value 0 ..< 8, then those of any other word.
+    private(set) var valueBits: [UInt64] = []
+    /// Value buckets per slot: words 0 ..< 8 and one for any other word.
+    static let buckets = 9
 
     init(wordCount: Int) {
         self.wordCount = max(0, min(wordCount, FastEncoding.maxSlots))
@@ -42,6 +48,8 @@ struct BatchColumns: Sendable {
         let (words, o2) = bits.multipliedReportingOverflow(by: BatchColumns.lanes)
         guard !o1, !o2 else { return }
         tiles.reserveCapacity(words)
+        let (values, o3) = bits.multipliedReportingOverflow(by: BatchColumns.buckets)
+        if !o3 { valueBits.reserveCapacity(values) }
         fastBits.reserveCapacity(bits)
         presentBits.reserveCapacity(bits)
         malformedBits.reserveCapacity(bits)
@@ -56,6 +64,7 @@ struct BatchColumns: Sendable {
             fastBits.append(contentsOf: repeatElement(0, count: wordCount))
             presentBits.append(contentsOf: repeatElement(0, count: wordCount))
             malformedBits.append(contentsOf: repeatElement(0, count: wordCount))
+            valueBits.append(contentsOf: repeatElement(0, count: wordCount * BatchColumns.buckets))
             exactBits.append(0)
         }
         count += 1
@@ -72,7 +81,10 @@ struct BatchColumns: Sendable {
         let firstBits = block * wordCount
         for s in 0..<wordCount {
             let at = firstBits + s
-            tiles[at * BatchColumns.lanes + lane] = row[DeviceBatch.headerWords + s]
+            let word = row[DeviceBatch.headerWords + s]
+            tiles[at * BatchColumns.lanes + lane] = word
+            let bucket = word >= 0 && word < 8 ? Int(word) : 8
+            valueBits[at * BatchColumns.buckets + bucket] |= bit
             let slotBit: UInt64 = 1 << UInt64(s)
             if fast & slotBit != 0 { fastBits[at] |= bit }
             if present & slotBit != 0 { presentBits[at] |= bit }

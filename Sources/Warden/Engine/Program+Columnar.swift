@@ -147,43 +147,48 @@ extension Program {
         defer { ruleTrue.deallocate() }
         // A schema of no facts has no words: its blocks point at these (and no node reads them).
         let noWords = [Int64](repeating: 0, count: lanes)
-        let noBits: [UInt64] = [0]
+        let noBits = [UInt64](repeating: 0, count: BatchColumns.buckets)
         var next = lo
         columns.tiles.withUnsafeBufferPointer { tiles in
             columns.fastBits.withUnsafeBufferPointer { fast in
                 columns.presentBits.withUnsafeBufferPointer { present in
                     columns.malformedBits.withUnsafeBufferPointer { malformed in
-                        noWords.withUnsafeBufferPointer { noWords in
-                            noBits.withUnsafeBufferPointer { noBits in
-                                batch.pool.withUnsafeBufferPointer { pool in
-                                    var b = lo / lanes
-                                    while next < hi, b < columns.blockCount {
-                                        let base = b * lanes
-                                        let bits = b * wordCount
-                                        guard
-                                            wordCount == 0
-                                                || (bits + wordCount <= fast.count
-                                                    && bits + wordCount <= present.count
-                                                    && bits + wordCount <= malformed.count
-                                                    && (bits + wordCount) * lanes <= tiles.count),
-                                            let w = wordCount == 0 ? noWords.baseAddress : tiles.baseAddress,
-                                            let f = wordCount == 0 ? noBits.baseAddress : fast.baseAddress,
-                                            let p = wordCount == 0 ? noBits.baseAddress : present.baseAddress,
-                                            let m = wordCount == 0 ? noBits.baseAddress : malformed.baseAddress
-                                        else { return }
-                                        let from = max(lo - base, 0)
-                                        let to = min(hi - base, lanes)
-                                        var devices: UInt64 = to >= lanes ? ~0 : (1 << UInt64(to)) &- 1
-                                        devices &= ~((1 << UInt64(from)) &- 1)
-                                        let flagged = columns.exactBits[b] & devices
-                                        var block = ColumnKernel.Block(
-                                            words: w + bits * lanes, fast: f + bits, present: p + bits,
-                                            malformed: m + bits,
-                                            pool: pool)
-                                        let exact = kernel.run(&block, care: devices & ~flagged, ruleTrue: ruleTrue)
-                                        body(base, devices, exact | flagged, UnsafeBufferPointer(ruleTrue))
-                                        next = base + to
-                                        b += 1
+                        columns.valueBits.withUnsafeBufferPointer { values in
+                            noWords.withUnsafeBufferPointer { noWords in
+                                noBits.withUnsafeBufferPointer { noBits in
+                                    batch.pool.withUnsafeBufferPointer { pool in
+                                        var b = lo / lanes
+                                        while next < hi, b < columns.blockCount {
+                                            let base = b * lanes
+                                            let bits = b * wordCount
+                                            guard
+                                                wordCount == 0
+                                                    || (bits + wordCount <= fast.count
+                                                        && bits + wordCount <= present.count
+                                                        && bits + wordCount <= malformed.count
+                                                        && (bits + wordCount) * lanes <= tiles.count
+                                                        && (bits + wordCount) * BatchColumns.buckets <= values.count),
+                                                let w = wordCount == 0 ? noWords.baseAddress : tiles.baseAddress,
+                                                let f = wordCount == 0 ? noBits.baseAddress : fast.baseAddress,
+                                                let p = wordCount == 0 ? noBits.baseAddress : present.baseAddress,
+                                                let m = wordCount == 0 ? noBits.baseAddress : malformed.baseAddress,
+                                                let v = wordCount == 0 ? noBits.baseAddress : values.baseAddress
+                                            else { return }
+                                            let from = max(lo - base, 0)
+                                            let to = min(hi - base, lanes)
+                                            var devices: UInt64 = to >= lanes ? ~0 : (1 << UInt64(to)) &- 1
+                                            devices &= ~((1 << UInt64(from)) &- 1)
+                                            let flagged = columns.exactBits[b] & devices
+                                            var block = ColumnKernel.Block(
+                                                words: w + bits * lanes, values: v + bits * BatchColumns.buckets,
+                                                fast: f + bits, present: p + bits,
+                                                malformed: m + bits,
+                                                pool: pool)
+                                            let exact = kernel.run(&block, care: devices & ~flagged, ruleTrue: ruleTrue)
+                                            body(base, devices, exact | flagged, UnsafeBufferPointer(ruleTrue))
+                                            next = base + to
+                                            b += 1
+                                        }
                                     }
                                 }
                             }

@@ -87,6 +87,8 @@ struct ColumnKernel {
     struct Block {
         /// The block's words: slot `s`, lane `j` at `words[s * 64 + j]` (`wordCount * 64` words).
         let words: UnsafePointer<Int64>
+        /// The block's value buckets: slot `s`, bucket `v` at `values[s * 9 + v]` (BatchColumns.valueBits).
+        let values: UnsafePointer<UInt64>
         let fast: UnsafePointer<UInt64>
         let present: UnsafePointer<UInt64>
         let malformed: UnsafePointer<UInt64>
@@ -123,7 +125,7 @@ struct ColumnKernel {
             return n.k != 0 ? (~0, 0) : (0, ~0)
         case .factBool:
             let known = b.fast[slot]
-            let v = ColumnKernel.lanes(b.words + slot * BatchColumns.lanes) { $0 != 0 }
+            let v = ~b.values[slot * BatchColumns.buckets]  // every word but 0
             return (known & v, known & ~v)
         case .cmpConst:
             let known = b.fast[slot]
@@ -134,7 +136,7 @@ struct ColumnKernel {
                 let same = ColumnKernel.lanes(p) { $0 == k }
                 return n.cmp == CCmp.eq ? (0, known & ~same) : (known & ~same, 0)
             }
-            let v = ColumnKernel.compare(p, n.k, n.cmp)
+            let v = bucketCompare(b, slot, n.k, n.cmp, need: care & known) ?? ColumnKernel.compare(p, n.k, n.cmp)
             return (known & v, known & ~v)
         case .cmpSlots:
             let other = Int(n.a)
@@ -149,7 +151,7 @@ struct ColumnKernel {
             var longHit: UInt64 = 0
             for j in Int(n.a)..<Int(n.b) {
                 let k = compiled.consts[j]
-                let same = ColumnKernel.lanes(p) { $0 == k }
+                let same = bucketCompare(b, slot, k, CCmp.eq, need: care & known) ?? ColumnKernel.lanes(p) { $0 == k }
                 if compiled.constLong[j] < 0 { hit |= same } else { longHit |= same }
             }
             return (known & hit, known & ~hit & ~longHit)
@@ -195,6 +197,17 @@ struct ColumnKernel {
         }
     }
 
+    /// `word cmp k` for a signed comparison from the value buckets, or nil when a device of `need`
+    /// has a word outside 0 ..< 8 (or the comparison is unsigned): the lanes must then be compared.
+    @inline(__always)
+    func bucketCompare(_ b: Block, _ slot: Int, _ k: Int64, _ cmp: UInt8, need: UInt64) -> UInt64? {
+        let buckets = b.values + slot * BatchColumns.buckets
+        guard cmp & CCmp.unsignedFlag == 0, buckets[8] & need == 0 else { return nil }
+        var m: UInt64 = 0
+        for v in 0..<8 where compiled.compare(Int64(v), k, cmp) { m |= buckets[v] }
+        return m
+    }
+
     /// `k in listFact` for the devices of `devices` (the others are unknown here), scanning each
     /// device's elements in the batch's pool; a long constant's equal word is unknown (confirm).
     @inline(never)
@@ -232,9 +245,12 @@ struct ColumnKernel {
     /// The lanes of a 64-word column for which `test` holds, as bits.
     @inline(__always)
     static func lanes(_ p: UnsafePointer<Int64>, _ test: (Int64) -> Bool) -> UInt64 {
+        // Lane 63 first, doubling: no variable shift per lane.
         var m: UInt64 = 0
-        for j in 0..<BatchColumns.lanes {
-            m |= (test(p[j]) ? 1 : 0) << UInt64(j)
+        var j = BatchColumns.lanes - 1
+        while j >= 0 {
+            m = m &+ m &+ (test(p[j]) ? 1 : 0)
+            j -= 1
         }
         return m
     }
@@ -243,8 +259,10 @@ struct ColumnKernel {
     @inline(__always)
     static func lanes(_ p: UnsafePointer<Int64>, _ q: UnsafePointer<Int64>, _ test: (Int64, Int64) -> Bool) -> UInt64 {
         var m: UInt64 = 0
-        for j in 0..<BatchColumns.lanes {
-            m |= (test(p[j], q[j]) ? 1 : 0) << UInt64(j)
+        var j = BatchColumns.lanes - 1
+        while j >= 0 {
+            m = m &+ m &+ (test(p[j], q[j]) ? 1 : 0)
+            j -= 1
         }
         return m
     }
