@@ -264,4 +264,32 @@ import Testing
             }
         }
     }
+
+    @Test func slotsOfManyDistinctValuesDecideAsPerDevice() throws {
+        // More distinct words than a slot's value table holds (16): the kernel compares the lanes.
+        let program = try Engine().compile(
+            """
+            rule "a" when manufacturer == "vendor-number-7-of-forty" or manufacturer in ["v3", "v9", "v30"] then warn
+            rule "b" when manufacturer != "v12" and osVersion >= "10.20" then blockAccess
+            rule "c" when pinAttempts > 20 or not (offlineMinutes < 700) then wipeData
+            rule "d" when rooted == false and threatLevel != high then warn
+            """)
+        var rng = SplitMix(seed: 40)
+        var batch = DeviceBatch(program: program)
+        for _ in 0..<900 {
+            let n = rng.int(40)
+            let name = n % 2 == 0 ? "v\(n)" : "vendor-number-\(n)-of-forty"
+            var facts: [String: Value] = [
+                "manufacturer": .string(name), "pinAttempts": .int(Int64(rng.int(40))),
+                "offlineMinutes": .int(Int64(rng.int(1_400))), "rooted": .bool(rng.chance(0.2)),
+                "threatLevel": .enumMember(.threatLevel, rng.int(4)),
+            ]
+            if let v = Version("10.\(rng.int(40))") { facts["osVersion"] = .version(v) }
+            batch.append(program.input(facts))
+        }
+        #expect(batch.columns.tables.allSatisfy { $0.count <= BatchColumns.tableSize })
+        #expect(ColumnarBatchTests.kernelDecided(program, batch) == batch.count)
+        if let d = ColumnarBatchTests.difference(program, batch) { Issue.record("\(d)") }
+        #expect(Set(program.actions(batch)).count == 4)
+    }
 }

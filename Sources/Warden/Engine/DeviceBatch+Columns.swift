@@ -5,8 +5,10 @@
 //   block b (devices 64b ..< 64b + 64), slot s:  tiles[(b * wordCount + s) * 64 + lane]
 //   fast / present / malformed bits of slot s in block b:  bit `lane` of fastBits[b * wordCount + s] ...
 //   exactBits[b]: the devices whose row has flags (fact errors, reference path): decided per device
-//   valueBits[(b * wordCount + s) * 9 + v]: devices whose word of slot s is v (0 ..< 8), or, at v = 8,
-//     any other word: a bool, an enum member or a small count is then compared by OR-ing bit sets
+//   tables[s]: the first 16 distinct (fast) words of slot s in the batch
+//   valueBits[(b * wordCount + s) * 17 + v]: devices whose word of slot s is tables[s][v], or, at
+//     v = 16, any other word (or no fast word): a bool, an enum member, a small count, a string of a
+//     small domain is then compared by OR-ing the bit sets of the table entries that satisfy the test
 //
 // Built at `append` (one store per word), so an evaluation reads it without building anything.
 // List-of-strings words keep pointing into the batch's shared pool.
@@ -29,13 +31,18 @@ struct BatchColumns: Sendable {
     private(set) var malformedBits: [UInt64] = []
     /// Per block: devices whose row has flags, decided by the per-device path.
     private(set) var exactBits: [UInt64] = []
-    /// Per block and slot: the devices by word value 0 ..< 8, then those of any other word.
+    /// Per block and slot: the devices by table entry, then those of any other word.
     private(set) var valueBits: [UInt64] = []
-    /// Value buckets per slot: words 0 ..< 8 and one for any other word.
-    static let buckets = 9
+    /// Per slot: the first `tableSize` distinct fast words seen.
+    private(set) var tables: [[Int64]]
+    /// Entries of a slot's table.
+    static let tableSize = 16
+    /// Value buckets per slot: the table's entries and one for any other word.
+    static let buckets = tableSize + 1
 
     init(wordCount: Int) {
         self.wordCount = max(0, min(wordCount, FastEncoding.maxSlots))
+        tables = [[Int64]](repeating: [], count: self.wordCount)
     }
 
     /// The number of blocks.
@@ -54,6 +61,16 @@ struct BatchColumns: Sendable {
         presentBits.reserveCapacity(bits)
         malformedBits.reserveCapacity(bits)
         exactBits.reserveCapacity(blocks)
+    }
+
+    /// The table entry of slot `s` for `word` (added while the table has room), or `tableSize`.
+    mutating func tableEntry(_ s: Int, _ word: Int64) -> Int {
+        guard s >= 0, s < tables.count else { return BatchColumns.tableSize }
+        let n = tables[s].count
+        for e in 0..<n where tables[s][e] == word { return e }
+        guard n < BatchColumns.tableSize else { return BatchColumns.tableSize }
+        tables[s].append(word)
+        return n
     }
 
     /// Appends a device from its row (`DeviceBatch` layout: present, fast, flags, malformed, words).
@@ -83,9 +100,10 @@ struct BatchColumns: Sendable {
             let at = firstBits + s
             let word = row[DeviceBatch.headerWords + s]
             tiles[at * BatchColumns.lanes + lane] = word
-            let bucket = word >= 0 && word < 8 ? Int(word) : 8
-            valueBits[at * BatchColumns.buckets + bucket] |= bit
             let slotBit: UInt64 = 1 << UInt64(s)
+            var bucket = BatchColumns.tableSize
+            if fast & slotBit != 0 { bucket = tableEntry(s, word) }
+            valueBits[at * BatchColumns.buckets + bucket] |= bit
             if fast & slotBit != 0 { fastBits[at] |= bit }
             if present & slotBit != 0 { presentBits[at] |= bit }
             if malformed & slotBit != 0 { malformedBits[at] |= bit }

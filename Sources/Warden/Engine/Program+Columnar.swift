@@ -17,7 +17,8 @@ extension Program {
             batch.columns.wordCount == batch.wordCount,
             Program.sameStorage(batch.encodings, encodings) || batch.encodings == encodings
         else { return nil }
-        return ColumnKernel(compiled, wordCount: batch.wordCount, limits: engine.limits.evalLimits)
+        return ColumnKernel(
+            compiled, wordCount: batch.wordCount, tables: batch.columns.tables, limits: engine.limits.evalLimits)
     }
 
     /// Evaluates the devices of `range` (default: all) of a batch by column blocks, calling `body`

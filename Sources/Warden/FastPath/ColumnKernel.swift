@@ -33,9 +33,22 @@ struct ColumnKernel {
     let maxDecisionSteps: Int
     /// Deepest node nesting the kernel follows (the parser bounds nesting far below it).
     static let maxDepth = 512
+    /// Per node (leaf tests of one slot against a constant): the slot's table entries whose word
+    /// passes the test (bit e for entry e), and what the test says of a word outside the table.
+    let nodeSel: [Selection]
+    /// Per constant of `inConsts` lists: the table entries equal to it, and the answer for other words.
+    let constSel: [Selection]
+
+    /// A leaf test over a slot's value table (DeviceBatch+Columns.swift).
+    struct Selection {
+        /// Table entries that pass.
+        var entries: UInt32 = 0
+        /// A word outside the table: 0 unknown (compare the lanes), 1 fails, 2 passes.
+        var other: UInt8 = 0
+    }
 
     /// The kernel, or nil when a rule has a node it cannot evaluate (or the nodes are not well formed).
-    init?(_ compiled: CompiledPolicy, wordCount: Int, limits: EvalLimits) {
+    init?(_ compiled: CompiledPolicy, wordCount: Int, tables: [[Int64]], limits: EvalLimits) {
         self.compiled = compiled
         self.roots = compiled.roots
         self.wordCount = wordCount
@@ -48,6 +61,35 @@ struct ColumnKernel {
             costs.append(cost)
         }
         self.ruleCost = costs
+        // The leaves' selections over the batch's value tables.
+        func table(_ slot: Int32) -> [Int64] { slot >= 0 && Int(slot) < tables.count ? tables[Int(slot)] : [] }
+        func select(_ slot: Int32, _ k: Int64, _ cmp: UInt8) -> Selection {
+            let t = table(slot)
+            var sel = Selection()
+            for (e, w) in t.enumerated() where e < 32 && compiled.compare(w, k, cmp) { sel.entries |= 1 << UInt32(e) }
+            if t.contains(k) && (cmp & 0x0F == CCmp.eq || cmp & 0x0F == CCmp.ne) {
+                sel.other = cmp & 0x0F == CCmp.eq ? 1 : 2  // a word outside the table differs from k
+            }
+            return sel
+        }
+        var nodeSel = [Selection](repeating: Selection(), count: compiled.nodes.count)
+        for i in 0..<compiled.nodes.count {
+            let n = compiled.nodes[i]
+            switch n.op {
+            case .factBool: nodeSel[i] = select(n.slot, 0, CCmp.ne)
+            case .cmpConst: nodeSel[i] = select(n.slot, n.k, n.cmp)
+            default: break
+            }
+        }
+        var constSel = [Selection](repeating: Selection(), count: compiled.consts.count)
+        for i in 0..<compiled.nodes.count where compiled.nodes[i].op == .inConsts {
+            let n = compiled.nodes[i]
+            for j in Int(n.a)..<Int(n.b) where j >= 0 && j < constSel.count {
+                constSel[j] = select(n.slot, compiled.consts[j], CCmp.eq)
+            }
+        }
+        self.nodeSel = nodeSel
+        self.constSel = constSel
     }
 
     /// The summed cost of a supported subtree, or nil when the kernel cannot evaluate it.
@@ -87,7 +129,7 @@ struct ColumnKernel {
     struct Block {
         /// The block's words: slot `s`, lane `j` at `words[s * 64 + j]` (`wordCount * 64` words).
         let words: UnsafePointer<Int64>
-        /// The block's value buckets: slot `s`, bucket `v` at `values[s * 9 + v]` (BatchColumns.valueBits).
+        /// The block's value buckets: slot `s`, bucket `v` at `values[s * 17 + v]` (BatchColumns.valueBits).
         let values: UnsafePointer<UInt64>
         let fast: UnsafePointer<UInt64>
         let present: UnsafePointer<UInt64>
@@ -125,7 +167,9 @@ struct ColumnKernel {
             return n.k != 0 ? (~0, 0) : (0, ~0)
         case .factBool:
             let known = b.fast[slot]
-            let v = ~b.values[slot * BatchColumns.buckets]  // every word but 0
+            let v =
+                selected(nodeSel[Int(i)], b, slot, need: care & known)
+                ?? ColumnKernel.lanes(b.words + slot * BatchColumns.lanes) { $0 != 0 }
             return (known & v, known & ~v)
         case .cmpConst:
             let known = b.fast[slot]
@@ -133,10 +177,12 @@ struct ColumnKernel {
             if n.c >= 0 && (n.cmp == CCmp.eq || n.cmp == CCmp.ne) {
                 // A long string: equal words must be confirmed on the bytes (the per-device path).
                 let k = n.k
-                let same = ColumnKernel.lanes(p) { $0 == k }
+                // The node's selection is of `==` or `!=`: the devices with the equal word are the others.
+                let pass = selected(nodeSel[Int(i)], b, slot, need: care & known)
+                let same = pass.map { n.cmp == CCmp.eq ? $0 : ~$0 } ?? ColumnKernel.lanes(p) { $0 == k }
                 return n.cmp == CCmp.eq ? (0, known & ~same) : (known & ~same, 0)
             }
-            let v = bucketCompare(b, slot, n.k, n.cmp, need: care & known) ?? ColumnKernel.compare(p, n.k, n.cmp)
+            let v = selected(nodeSel[Int(i)], b, slot, need: care & known) ?? ColumnKernel.compare(p, n.k, n.cmp)
             return (known & v, known & ~v)
         case .cmpSlots:
             let other = Int(n.a)
@@ -151,7 +197,7 @@ struct ColumnKernel {
             var longHit: UInt64 = 0
             for j in Int(n.a)..<Int(n.b) {
                 let k = compiled.consts[j]
-                let same = bucketCompare(b, slot, k, CCmp.eq, need: care & known) ?? ColumnKernel.lanes(p) { $0 == k }
+                let same = selected(constSel[j], b, slot, need: care & known) ?? ColumnKernel.lanes(p) { $0 == k }
                 if compiled.constLong[j] < 0 { hit |= same } else { longHit |= same }
             }
             return (known & hit, known & ~hit & ~longHit)
@@ -197,14 +243,23 @@ struct ColumnKernel {
         }
     }
 
-    /// `word cmp k` for a signed comparison from the value buckets, or nil when a device of `need`
-    /// has a word outside 0 ..< 8 (or the comparison is unsigned): the lanes must then be compared.
+    /// The devices whose word passes a leaf's test, from the value buckets, or nil when a device of
+    /// `need` has a word outside the table that the selection cannot answer: compare the lanes then.
     @inline(__always)
-    func bucketCompare(_ b: Block, _ slot: Int, _ k: Int64, _ cmp: UInt8, need: UInt64) -> UInt64? {
+    func selected(_ sel: Selection, _ b: Block, _ slot: Int, need: UInt64) -> UInt64? {
         let buckets = b.values + slot * BatchColumns.buckets
-        guard cmp & CCmp.unsignedFlag == 0, buckets[8] & need == 0 else { return nil }
+        let other = buckets[BatchColumns.tableSize]
         var m: UInt64 = 0
-        for v in 0..<8 where compiled.compare(Int64(v), k, cmp) { m |= buckets[v] }
+        switch sel.other {
+        case 1: break
+        case 2: m = other
+        default: if other & need != 0 { return nil }
+        }
+        var e = sel.entries
+        while e != 0 {
+            m |= buckets[e.trailingZeroBitCount]
+            e &= e &- 1
+        }
         return m
     }
 
