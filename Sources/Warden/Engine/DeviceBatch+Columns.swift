@@ -5,9 +5,9 @@
 //   block b (devices 64b ..< 64b + 64), slot s:  tiles[(b * wordCount + s) * 64 + lane]
 //   fast / present / malformed bits of slot s in block b:  bit `lane` of fastBits[b * wordCount + s] ...
 //   exactBits[b]: the devices whose row has flags (fact errors, reference path): decided per device
-//   tables[s]: the first 16 distinct (fast) words of slot s in the batch
-//   valueBits[(b * wordCount + s) * 17 + v]: devices whose word of slot s is tables[s][v], or, at
-//     v = 16, any other word (or no fast word): a bool, an enum member, a small count, a string of a
+//   tables[s]: the first 32 distinct (fast) words of slot s in the batch
+//   valueBits[(b * wordCount + s) * 33 + v]: devices whose word of slot s is tables[s][v], or, at
+//     v = 32, any other word (or no fast word): a bool, an enum member, a small count, a string of a
 //     small domain is then compared by OR-ing the bit sets of the table entries that satisfy the test
 //
 // Built at `append` (one store per word), so an evaluation reads it without building anything.
@@ -36,7 +36,7 @@ struct BatchColumns: Sendable {
     /// Per slot: the first `tableSize` distinct fast words seen.
     private(set) var tables: [[Int64]]
     /// Entries of a slot's table.
-    static let tableSize = 16
+    static let tableSize = 32
     /// Value buckets per slot: the table's entries and one for any other word.
     static let buckets = tableSize + 1
 

@@ -90,19 +90,31 @@ extension Program {
             }
             return out
         }
-        let ruleActions = firedTemplates.map(\.action)
+        // The rules of each action above `allow`, most severe first (`byAction[from ..< to]`): a
+        // device gets the first action one of whose rules it fires.
+        var byAction: [Int] = []
+        var levels: [(action: Action, from: Int, to: Int)] = []
+        for a in Action.allCases.sorted(by: >) where a != .allow {
+            let from = byAction.count
+            byAction += firedTemplates.indices.filter { firedTemplates[$0].action == a }
+            if byAction.count > from { levels.append((a, from, byAction.count)) }
+        }
         let next = out.withUnsafeMutableBufferPointer { out in
             columnBlocks(batch, lo, hi, kernel) { base, devices, exact, ruleTrue in
-                let decided = devices & ~exact
+                var open = devices & ~exact
                 let first = base - lo  // out index of lane 0 (lanes of `devices` are in range)
-                for ri in 0..<min(ruleTrue.count, ruleActions.count) {
-                    let a = ruleActions[ri]
-                    var fired = ruleTrue[ri] & decided
-                    guard a != .allow else { continue }
+                for level in levels where open != 0 {
+                    var fired: UInt64 = 0
+                    for j in level.from..<level.to {
+                        let ri = byAction[j]
+                        if ri < ruleTrue.count { fired |= ruleTrue[ri] }
+                    }
+                    fired &= open
+                    open &= ~fired
                     while fired != 0 {
                         let k = first + fired.trailingZeroBitCount
                         fired &= fired &- 1
-                        if k >= 0, k < out.count, a > out[k] { out[k] = a }
+                        if k >= 0, k < out.count { out[k] = level.action }
                     }
                 }
                 var rest = devices & exact

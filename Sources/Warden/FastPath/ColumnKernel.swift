@@ -129,7 +129,7 @@ struct ColumnKernel {
     struct Block {
         /// The block's words: slot `s`, lane `j` at `words[s * 64 + j]` (`wordCount * 64` words).
         let words: UnsafePointer<Int64>
-        /// The block's value buckets: slot `s`, bucket `v` at `values[s * 17 + v]` (BatchColumns.valueBits).
+        /// The block's value buckets: slot `s`, bucket `v` at `values[s * 33 + v]` (BatchColumns.valueBits).
         let values: UnsafePointer<UInt64>
         let fast: UnsafePointer<UInt64>
         let present: UnsafePointer<UInt64>
