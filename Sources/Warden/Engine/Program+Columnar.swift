@@ -112,7 +112,7 @@ extension Program {
                     fired &= open
                     open &= ~fired
                     while fired != 0 {
-                        let k = first + fired.trailingZeroBitCount
+                        let k = first &+ fired.trailingZeroBitCount
                         fired &= fired &- 1
                         if k >= 0, k < out.count { out[k] = level.action }
                     }
@@ -122,7 +122,7 @@ extension Program {
                     let lane = rest.trailingZeroBitCount
                     rest &= rest &- 1
                     evaluate(batch, at: base + lane, into: &decision)
-                    let k = first + lane
+                    let k = first &+ lane
                     if k >= 0, k < out.count { out[k] = decision.action }
                 }
             }

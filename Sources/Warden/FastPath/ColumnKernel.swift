@@ -84,7 +84,8 @@ struct ColumnKernel {
         var constSel = [Selection](repeating: Selection(), count: compiled.consts.count)
         for i in 0..<compiled.nodes.count where compiled.nodes[i].op == .inConsts {
             let n = compiled.nodes[i]
-            for j in Int(n.a)..<Int(n.b) where j >= 0 && j < constSel.count {
+            guard n.a >= 0, n.a <= n.b else { continue }
+            for j in Int(n.a)..<Int(n.b) where j < constSel.count {
                 constSel[j] = select(n.slot, compiled.consts[j], CCmp.eq)
             }
         }
