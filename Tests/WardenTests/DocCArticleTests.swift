@@ -14,11 +14,11 @@ import Warden
     @Test func theEmbeddingArticlesHostFactAndFunctionCompileAndEvaluate() throws {
         let allowList: Set<String> = ["device-1"]
         let schema = try Schema.builtIn.adding(facts: [
-            FactDefinition("riskScore", .int, "The host's risk score, 0 to 100.")
+            Schema.FactDefinition("riskScore", .int, "The host's risk score, 0 to 100.")
         ])
         let inAllowList = HostFunction(name: "allowListed", parameters: [.string], result: .bool) { args in
             guard case .string(let id)? = args.first else {
-                return .failure(EvalError(.invalidArgument, "expected a string"))
+                return .failure(Value.Error(.invalidArgument, "expected a string"))
             }
             return .success(.bool(allowList.contains(id)))
         }
@@ -31,7 +31,7 @@ import Warden
 
     @Test func theErrorHandlingArticlesSchemaErrorMessageIsTheOnePrinted() {
         do {
-            _ = try Schema.builtIn.adding(facts: [FactDefinition("rooted", .bool, "")])
+            _ = try Schema.builtIn.adding(facts: [Schema.FactDefinition("rooted", .bool, "")])
             Issue.record("adding a built-in fact's name succeeded")
         } catch {
             #expect("\(error)" == "the schema already declares a fact `rooted`")

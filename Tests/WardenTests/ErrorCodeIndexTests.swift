@@ -71,7 +71,10 @@ import Testing
             }
         }
         guard let policy = section.block("warden") else { return [] }
-        let engine = Engine(functions: functions, limits: limits(for: code))
+        // W0308's host supplies only two built-in facts (strict mode).
+        let engine = Engine(
+            functions: functions, limits: limits(for: code),
+            suppliedFacts: code == .unsuppliedFact ? ["threatLevel", "rooted"] : nil)
         let program: Program
         do {
             program = try engine.compile(policy, name: "example.warden")

@@ -25,7 +25,7 @@ enum ReadmeSnippets {
 
     /// README.md's ```swift block number 2 (no line number: edits elsewhere in the README do not stale this file).
     static func snippet2(program: Program) throws {
-        guard let old = Version("9.1") else { return }
+        guard let old = Value.Version("9.1") else { return }
         let why = program.explain(program.input(["osVersion": .version(old)]))
         for (rule, evidence) in zip(why.decision.fired, why.fired) {
             print(rule.name, evidence.facts.map(\.text), evidence.conditions.map(\.text))
@@ -34,7 +34,32 @@ enum ReadmeSnippets {
     }
 
     /// README.md's ```swift block number 3 (no line number: edits elsewhere in the README do not stale this file).
-    static func snippet3(program: Program, inputs: [Input]) throws {
+    static func snippet3() throws {
+        let schema = try Schema.builtIn.adding(facts: [Schema.FactDefinition("riskScore", .int, "The host's risk, 0 to 100.")])
+        let hostProgram = try Engine(schema: schema).compile(#"rule "risky" when riskScore > 70 then blockAccess"#)
+        let errors: [Decision.Error] = hostProgram.evaluate(hostProgram.input([:])).errors   // riskScore is missing
+        for error in errors { print(error.code, error.message) }                            // W0901 ...
+    }
+
+    /// README.md's ```swift block number 4 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet4() throws {
+        let tier = EnumType("Tier", members: ["bronze", "silver", "gold"], ordered: true)
+        let region = EnumType("Region", members: ["emea", "amer", "apac"], ordered: false)
+        let schema = try Schema.builtIn.adding(facts: [                 // registers Tier and Region too
+            Schema.FactDefinition("tier", .enumeration(tier), "the customer tier"),
+            Schema.FactDefinition("regions", .list(.enumeration(region)), "regions the user works in"),
+        ])
+        let strict = Engine(schema: schema, suppliedFacts: ["threatLevel", "rooted"])   // strict facts
+        let hostProgram = try strict.compile("when tier >= silver && emea in regions && !rooted then warn")
+        let decision = hostProgram.evaluate(try hostProgram.input(strict: [
+            "tier": try schema.value(enum: "Tier", "gold"),             // or .string("gold"), or Value.enumMember(tier, named:)
+            "regions": .list([.string("emea")]), "rooted": .bool(false),
+        ]))
+        assert(decision.action == .warn)
+    }
+
+    /// README.md's ```swift block number 5 (no line number: edits elsewhere in the README do not stale this file).
+    static func snippet5(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }
         // The whole fleet, 64 devices at a time: each device's index and decision, in index order.
@@ -51,5 +76,5 @@ enum ReadmeSnippets {
         }
     }
 
-    static let count = 3
+    static let count = 5
 }

@@ -93,7 +93,7 @@ import Testing
 
     /// Runs every README Swift block on a small policy and two devices.
     @Test func readmeSwiftSnippetsRun() throws {
-        #expect(ReadmeSnippets.count == 3, "a README Swift block was added or removed: call it here")
+        #expect(ReadmeSnippets.count == 5, "a README Swift block was added or removed: call it here")
         let policyText = """
             policy "readme" onError blockAccess
             rule "threat" when threatLevel > medium then blockAccess
@@ -103,7 +103,9 @@ import Testing
         let program = try Engine().compile(policyText, name: "readme.warden")
         let inputs = [program.input(["threatLevel": .enumMember(.threatLevel, 3)]), program.input([:])]
         try ReadmeSnippets.snippet2(program: program)
-        try ReadmeSnippets.snippet3(program: program, inputs: inputs)
+        try ReadmeSnippets.snippet3()
+        try ReadmeSnippets.snippet4()  // host enums and strict facts
+        try ReadmeSnippets.snippet5(program: program, inputs: inputs)
     }
 
     @Test func everyWardenBlockCompilesAndItsTestsPass() throws {

@@ -140,8 +140,8 @@ struct MiniTextMate {
         for k in Schema.builtIn.keys {
             #expect(scopes(of: k.name) == ["support.variable.config-key.warden"], "\(k.name)")
         }
-        for e in EnumType.allCases {
-            #expect(scopes(of: e.rawValue) == ["support.type.enum.warden"])
+        for e in EnumType.builtins {
+            #expect(scopes(of: e.name) == ["support.type.enum.warden"])
             for m in e.members { #expect(scopes(of: m) == ["support.constant.enum-member.warden"], "\(m)") }
         }
         // Every built-in function and macro called by name is a support function, from `BuiltinTable`.

@@ -10,12 +10,12 @@ public struct HostFunction: Sendable {
     /// The result type.
     public let result: WardenType
     /// The implementation; it must not trap and should be fast and pure.
-    public let implementation: @Sendable ([Value]) -> Result<Value, EvalError>
+    public let implementation: @Sendable ([Value]) -> Result<Value, Value.Error>
 
     /// Declares a host function.
     public init(
         name: String, parameters: [WardenType], result: WardenType,
-        implementation: @escaping @Sendable ([Value]) -> Result<Value, EvalError>
+        implementation: @escaping @Sendable ([Value]) -> Result<Value, Value.Error>
     ) {
         self.name = name
         self.parameters = parameters

@@ -152,6 +152,7 @@ extension Checker {
             if let slot = schema.slot(ofFact: name), !scopes.contains(where: { $0.name == name }),
                 letIndex[name] == nil
             {
+                checkSupplied(slot, name, arg.span)
                 resolutions[e.id] = .hasFact(slot)
                 resolutions.types[arg.id] = schema.facts[slot].type
                 return .bool

@@ -147,7 +147,7 @@ extension Checker {
                 if f.index < exprs.count { notes.append(.init("this one is `\(f.type)`", span: exprs[f.index].span)) }
                 error(
                     .cannotCompare,
-                    "\(what) `\(x.rawValue)` and `\(y.rawValue)`: members of different enums never compare",
+                    "\(what) `\(x.name)` and `\(y.name)`: members of different enums never compare",
                     span, notes: notes)
                 return .error
             }
@@ -172,7 +172,7 @@ extension Checker {
                 t = schema.facts[slot].type
             }
         case .select(let operand, let field, _):
-            if case .ident(let base) = operand.kind, let en = EnumType(rawValue: base), !isBoundName(base),
+            if case .ident(let base) = operand.kind, let en = schema.enum(named: base), !isBoundName(base),
                 en.ordinal(of: field) != nil
             {
                 t = .enumeration(en)
@@ -221,7 +221,7 @@ extension Checker {
             let sug = nearest(s, in: en.members)
             error(
                 .unknownEnumMember,
-                "`\"\(s)\"` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                "`\"\(s)\"` is not a member of `\(en.name)` (\(en.members.joined(separator: ", ")))"
                     + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug.map { "\"\($0)\"" },
                 data: ErrorData(member: s))
             return .error
@@ -264,10 +264,11 @@ extension Checker {
             return lets[i].type
         }
         if let slot = schema.slot(ofFact: name) {
+            checkSupplied(slot, name, e.span)
             resolutions[e.id] = .fact(slot)
             return schema.facts[slot].type
         }
-        let owners = Checker.enums(withMember: name)
+        let owners = enums(withMember: name)
         if !owners.isEmpty {
             var chosen = owners[0]
             if case .enumeration(let en)? = expected {
@@ -277,7 +278,7 @@ extension Checker {
                     let sug = nearest(name, in: en.members)
                     error(
                         .unknownEnumMember,
-                        "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                        "`\(name)` is not a member of `\(en.name)` (\(en.members.joined(separator: ", ")))"
                             + (sug.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: sug,
                         data: ErrorData(member: name))
                     return .error
@@ -290,12 +291,12 @@ extension Checker {
             resolutions[e.id] = .constant(.type(t))
             return .type
         }
-        if let en = EnumType(rawValue: name) {
+        if let en = schema.enum(named: name) {
             resolutions[e.id] = .constant(.type(.enumeration(en)))
             return .type
         }
         var candidates = schema.facts.map(\.name) + lets.map(\.name) + scopes.map(\.name)
-        for en in EnumType.allCases { candidates += en.members }
+        for en in schema.enums { candidates += en.members }
         if case .enumeration(let en)? = expected {
             // In an enum context a stray name is most likely a wrong member: list the members,
             // unless it is clearly a misspelt fact or `let`.
@@ -303,7 +304,7 @@ extension Checker {
             if member != nil || nearest(name, in: candidates) == nil {
                 error(
                     .unknownEnumMember,
-                    "`\(name)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                    "`\(name)` is not a member of `\(en.name)` (\(en.members.joined(separator: ", ")))"
                         + (member.map { "; did you mean `\($0)`?" } ?? ""), e.span, fixIt: member,
                     data: ErrorData(member: name))
                 return .error
@@ -317,7 +318,7 @@ extension Checker {
     }
 
     private func checkSelect(_ e: Expr, _ operand: Expr, _ field: String, _ fieldSpan: SourceSpan) -> WardenType {
-        if case .ident(let base) = operand.kind, let en = EnumType(rawValue: base), !isBoundName(base) {
+        if case .ident(let base) = operand.kind, let en = schema.enum(named: base), !isBoundName(base) {
             if let o = en.ordinal(of: field) {
                 resolutions[e.id] = .constant(.enumMember(en, o))
                 return .enumeration(en)
@@ -325,7 +326,7 @@ extension Checker {
             let sug = nearest(field, in: en.members)
             error(
                 .unknownEnumMember,
-                "`\(field)` is not a member of `\(en.rawValue)` (\(en.members.joined(separator: ", ")))"
+                "`\(field)` is not a member of `\(en.name)` (\(en.members.joined(separator: ", ")))"
                     + (sug.map { "; did you mean `\($0)`?" } ?? ""), fieldSpan, fixIt: sug,
                 data: ErrorData(member: field))
             return .error
@@ -350,7 +351,7 @@ extension Checker {
     func isFlexible(_ e: Expr) -> Bool {
         switch e.kind {
         case .literal(.string): return true
-        case .ident(let name): return !isBoundName(name) && !Checker.enums(withMember: name).isEmpty
+        case .ident(let name): return !isBoundName(name) && !enums(withMember: name).isEmpty
         case .list(let items): return !items.isEmpty && items.allSatisfy(isFlexible)
         case .conditional(_, let a, let b): return isFlexible(a) && isFlexible(b)
         default: return false
@@ -413,7 +414,7 @@ extension Checker {
         } else if lf && rf, let lm = memberNames(l), let rm = memberNames(r) {
             // `medium < high`: the first enum that has every member wins.
             let all = lm + rm
-            if let en = EnumType.resolutionOrder.first(where: { en in all.allSatisfy { en.ordinal(of: $0) != nil } }) {
+            if let en = schema.enums.first(where: { en in all.allSatisfy { en.ordinal(of: $0) != nil } }) {
                 lt = check(l, expected: .enumeration(en))
                 rt = check(r, expected: op == .in ? .list(.enumeration(en)) : .enumeration(en))
             } else {
@@ -421,11 +422,11 @@ extension Checker {
                 var seen: [String] = []
                 for n in all where !seen.contains(n) { seen.append(n) }
                 let owners = seen.map { n in
-                    "`\(n)` is in \(Checker.enums(withMember: n).map(\.rawValue).joined(separator: ", "))"
+                    "`\(n)` is in \(enums(withMember: n).map(\.name).joined(separator: ", "))"
                 }
                 error(
                     .ambiguousMember,
-                    "no one enum has all of \(seen.map { "`\($0)`" }.joined(separator: ", ")) (\(owners.joined(separator: "; "))): qualify a member, such as `\(Checker.enums(withMember: seen.last ?? "").first?.rawValue ?? "ThreatLevel").\(seen.last ?? "")`",
+                    "no one enum has all of \(seen.map { "`\($0)`" }.joined(separator: ", ")) (\(owners.joined(separator: "; "))): qualify a member, such as `\(enums(withMember: seen.last ?? "").first?.name ?? "ThreatLevel").\(seen.last ?? "")`",
                     span)
                 check(l)
                 check(r)
@@ -486,7 +487,7 @@ extension Checker {
                 case .string, .bytes, .bool, .version, .date, .type: return .bool
                 case .enumeration(let en):
                     if en.isOrdered { return .bool }
-                    error(.cannotCompare, "`\(en.rawValue)` is not ordered: `\(op.rawValue)` does not apply", opSpan)
+                    error(.cannotCompare, "`\(en.name)` is not ordered: `\(op.rawValue)` does not apply", opSpan)
                     return .bool
                 default: break
                 }

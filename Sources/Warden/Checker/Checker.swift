@@ -6,6 +6,8 @@ package final class Checker {
     let schema: Schema
     let source: SourceFile
     let hostFunctions: [HostFunction]
+    /// Strict mode: the built-in facts the host supplies (`Engine.suppliedFacts`); nil: all.
+    let suppliedFacts: Set<String>?
     package private(set) var diagnostics: [Diagnostic] = []
     package var resolutions = Resolutions()
     package var lets: [CheckedLet] = []
@@ -19,10 +21,13 @@ package final class Checker {
     var otherRuleNames: [String] = []
     var lintsConfiguration = true
 
-    package init(schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = []) {
+    package init(
+        schema: Schema, source: SourceFile, hostFunctions: [HostFunction] = [], suppliedFacts: Set<String>? = nil
+    ) {
         self.schema = schema
         self.source = source
         self.hostFunctions = hostFunctions
+        self.suppliedFacts = suppliedFacts
     }
 
     func error(
@@ -43,10 +48,8 @@ package final class Checker {
     /// Built-in function names (for suggestions and `let` shadowing).
     package static let builtinFunctions: [String] = BuiltinTable.names
 
-    /// Every enum containing a member of this name, in resolution order.
-    static func enums(withMember name: String) -> [EnumType] {
-        EnumType.resolutionOrder.filter { $0.ordinal(of: name) != nil }
-    }
+    /// Every enum of the schema containing a member of this name, in resolution order.
+    func enums(withMember name: String) -> [EnumType] { schema.enums(withMember: name) }
 
     package static let typeNames: [String: WardenType] = [
         "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
@@ -100,13 +103,13 @@ package final class Checker {
         var problem: String?
         if schema.slot(ofFact: name) != nil {
             problem = "`let \(name)` shadows the fact `\(name)`"
-        } else if !Checker.enums(withMember: name).isEmpty {
+        } else if !enums(withMember: name).isEmpty {
             problem = "`let \(name)` shadows the enum member `\(name)`"
         } else if Checker.builtinFunctions.contains(name) || hostFunctions.contains(where: { $0.name == name }) {
             problem = "`let \(name)` shadows the function `\(name)`"
         } else if letIndex[name] != nil {
             problem = "`let \(name)` is already declared"
-        } else if Checker.typeNames[name] != nil || EnumType(rawValue: name) != nil {
+        } else if Checker.typeNames[name] != nil || schema.enum(named: name) != nil {
             problem = "`let \(name)` shadows the type `\(name)`"
         }
         usedLets = []

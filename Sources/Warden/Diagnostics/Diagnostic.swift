@@ -1,14 +1,16 @@
-/// How serious a diagnostic is.
-public enum Severity: String, Sendable, Hashable, Comparable {
-    /// A note attached to another diagnostic; a warning (the policy still compiles); an error.
-    case note, warning, error
-    /// Orders by seriousness: note < warning < error.
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-    var rank: Int {
-        switch self {
-        case .note: 0
-        case .warning: 1
-        case .error: 2
+extension Diagnostic {
+    /// How serious a diagnostic is.
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        /// A note attached to another diagnostic; a warning (the policy still compiles); an error.
+        case note, warning, error
+        /// Orders by seriousness: note < warning < error.
+        public static func < (a: Diagnostic.Severity, b: Diagnostic.Severity) -> Bool { a.rank < b.rank }
+        var rank: Int {
+            switch self {
+            case .note: 0
+            case .warning: 1
+            case .error: 2
+            }
         }
     }
 }
@@ -20,22 +22,22 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         /// The note's text.
         public var message: String
         /// Where it points, if anywhere.
-        public var span: SourceSpan?
+        public var span: SourceFile.Span?
         /// Creates a note.
-        public init(_ message: String, span: SourceSpan? = nil) {
+        public init(_ message: String, span: SourceFile.Span? = nil) {
             self.message = message
             self.span = span
         }
     }
 
     /// Error, warning or note.
-    public var severity: Severity
+    public var severity: Diagnostic.Severity
     /// The stable code (`W0301`...): what kind of problem, documented with an example and a fix.
-    public var code: ErrorCode
+    public var code: Diagnostic.Code
     /// Lowercase message, names in backticks, no trailing period.
     public var message: String
     /// The offending range.
-    public var span: SourceSpan
+    public var span: SourceFile.Span
     /// Notes that point elsewhere.
     public var notes: [Note]
     /// A suggested replacement for the text of `span` (the "did you mean"), if any: an editor
@@ -46,12 +48,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// continues the entry on the next line instead of reporting it.
     public var isIncomplete: Bool
     /// What the diagnostic is about (the fact, the key, the function, the limit), where known.
-    public var data: ErrorData
+    public var data: Diagnostic.Data
 
     /// Creates a diagnostic.
     public init(
-        _ severity: Severity, _ code: ErrorCode, _ message: String, span: SourceSpan, notes: [Note] = [],
-        fixIt: String? = nil, isIncomplete: Bool = false, data: ErrorData = .none
+        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ message: String, span: SourceFile.Span,
+        notes: [Note] = [],
+        fixIt: String? = nil, isIncomplete: Bool = false, data: Diagnostic.Data = .none
     ) {
         self.severity = severity
         self.code = code
@@ -231,3 +234,7 @@ package func nearest(_ name: String, in candidates: some Sequence<String>) -> St
     guard let (cand, d) = best else { return nil }
     return d <= limit ? cand : nil
 }
+
+// The names the package used before these types were nested (issue 12); public code uses the
+// nested names.
+package typealias Severity = Diagnostic.Severity

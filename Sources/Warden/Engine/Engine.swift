@@ -75,12 +75,22 @@ public struct Engine: Sendable {
     public let functions: [HostFunction]
     /// Limits applied when compiling and evaluating.
     public let limits: Limits
+    /// Strict mode: the built-in facts this host supplies; a rule naming another built-in fact is
+    /// a compile error (`W0308`, caret at the fact). `nil` (the default): every fact may be
+    /// named. Host facts (``Schema/adding(facts:)``) are always supplied.
+    public let suppliedFacts: Set<String>?
 
-    /// Creates an engine. Register host facts through `Schema.adding(facts:)` and host functions here.
-    public init(schema: Schema = .builtIn, functions: [HostFunction] = [], limits: Limits = .default) {
+    /// Creates an engine. Register host facts through `Schema.adding(facts:)` and host functions
+    /// here; `suppliedFacts` turns on strict mode (the built-in facts the host gives, see
+    /// ``suppliedFacts``).
+    public init(
+        schema: Schema = .builtIn, functions: [HostFunction] = [], limits: Limits = .default,
+        suppliedFacts: Set<String>? = nil
+    ) {
         self.schema = schema
         self.functions = functions
         self.limits = limits
+        self.suppliedFacts = suppliedFacts
     }
 
     package var syntaxOptions: SyntaxOptions {
@@ -108,7 +118,7 @@ public struct Engine: Sendable {
                 ], source: source)
         }
         let parsed = Parser.parseFile(source, options: syntaxOptions)
-        let checker = Checker(schema: schema, source: source, hostFunctions: functions)
+        let checker = Checker(schema: schema, source: source, hostFunctions: functions, suppliedFacts: suppliedFacts)
         var diagnostics = parsed.diagnostics
         // The statements that parsed are checked too, so one run reports every error of the file.
         var policy = checker.check(parsed.file)

@@ -4,101 +4,107 @@
 // request, by walking the fired and erroring rules again (EvidenceRecorder.swift): the plain
 // decision path does none of this work.
 
-/// What a fired or erroring rule was decided on.
-public struct Evidence: Sendable, Hashable {
-    /// One fact a deciding condition read.
-    public struct Fact: Sendable, Hashable {
-        /// The fact's name.
+extension Decision {
+    /// What a fired or erroring rule was decided on.
+    public struct Evidence: Sendable, Hashable {
+        /// One fact a deciding condition read.
+        public struct Fact: Sendable, Hashable {
+            /// The fact's name.
+            public let name: String
+            /// Its value as short text (`9.1`, `high`, `2024-03-01`, `"acme"`, `["Sales"]`); nil when
+            /// the fact is missing or malformed.
+            public let value: String?
+            /// Why the fact is malformed, when it is.
+            public let malformation: String?
+
+            /// `osVersion = 9.1`, `osVersion missing`, `osVersion malformed: …`.
+            public var text: String {
+                if let value { return "\(name) = \(value)" }
+                if let malformation { return "\(name) malformed (\(malformation))" }
+                return "\(name) missing"
+            }
+        }
+
+        /// One condition that decided the rule: a comparison with both sides, or another test.
+        public struct Condition: Sendable, Hashable {
+            /// The condition's source text (`osVersion < minimumOs`), capped.
+            public let source: String
+            /// The comparison operator (`<`, `==`, `in`, ...), nil for a test that is not a comparison.
+            public let op: String?
+            /// The left side with its value (`osVersion 9.1`, `daysBetween(patchLevel, today) = 412`),
+            /// or for a test that is not a comparison, the test with its value (`has(defenderActive) = true`).
+            public let left: String
+            /// The right side with its value (`11.0 (minimumOs)`, `90`); nil for a test that is not a comparison.
+            public let right: String?
+            /// The condition's value: `true`, `false`, or nil when it ended in an error.
+            public let result: Bool?
+            /// The error it ended in, if any.
+            public let error: String?
+
+            /// `osVersion 9.1 < 11.0 (minimumOs)`, with ` → false` or ` → error: …` when it was not true.
+            public var text: String {
+                var t = left
+                if let op, let right { t += " \(op) \(right)" }
+                if let error { return t + " → error: \(error)" }
+                if result == false { t += " → false" }
+                return t
+            }
+        }
+
+        /// The rule's name.
+        public let rule: String
+        /// The rule's file in a policy set of several files.
+        public let file: String?
+        /// The rule's first and last source lines (of its file).
+        public let firstLine: Int
+        /// The rule's last source line.
+        public let lastLine: Int
+        /// The facts the deciding conditions read, in the order first read (at most `Decision.Evidence.maxItems`).
+        public var facts: [Fact] = []
+        /// The conditions that decided the rule, in evaluation order (at most `Decision.Evidence.maxItems`):
+        /// for `a && b` that is true both, for one that is false only the false operand; an erroring
+        /// rule lists the condition that erred.
+        public var conditions: [Condition] = []
+        /// False when the explanation was cut short: by the evaluation limits, or after
+        /// `Decision.Evidence.maxItems` facts or conditions.
+        public var isComplete = true
+
+        /// The most facts and the most conditions one evidence lists.
+        public static let maxItems = 32
+    }
+}
+
+extension Decision {
+    /// A config block that did not apply to a device, and why.
+    public struct SkippedConfig: Sendable, Hashable {
+        /// The block's name.
         public let name: String
-        /// Its value as short text (`9.1`, `high`, `2024-03-01`, `"acme"`, `["Sales"]`); nil when
-        /// the fact is missing or malformed.
-        public let value: String?
-        /// Why the fact is malformed, when it is.
-        public let malformation: String?
+        /// Its file in a policy set of several files.
+        public let file: String?
+        /// The line of its `config` keyword.
+        public let line: Int
+        /// Why it did not apply (`route managedDevices, but the device is unmanaged`).
+        public let reason: String
 
-        /// `osVersion = 9.1`, `osVersion missing`, `osVersion malformed: …`.
-        public var text: String {
-            if let value { return "\(name) = \(value)" }
-            if let malformation { return "\(name) malformed (\(malformation))" }
-            return "\(name) missing"
+        /// `config "Finance" (line 20)`, `config "Finance" (b.warden:3)`.
+        public var locationText: String {
+            "config \(ValuePrinter.quote(name)) (\(file.map { "\($0):" } ?? "line ")\(line))"
         }
-    }
-
-    /// One condition that decided the rule: a comparison with both sides, or another test.
-    public struct Condition: Sendable, Hashable {
-        /// The condition's source text (`osVersion < minimumOs`), capped.
-        public let source: String
-        /// The comparison operator (`<`, `==`, `in`, ...), nil for a test that is not a comparison.
-        public let op: String?
-        /// The left side with its value (`osVersion 9.1`, `daysBetween(patchLevel, today) = 412`),
-        /// or for a test that is not a comparison, the test with its value (`has(defenderActive) = true`).
-        public let left: String
-        /// The right side with its value (`11.0 (minimumOs)`, `90`); nil for a test that is not a comparison.
-        public let right: String?
-        /// The condition's value: `true`, `false`, or nil when it ended in an error.
-        public let result: Bool?
-        /// The error it ended in, if any.
-        public let error: String?
-
-        /// `osVersion 9.1 < 11.0 (minimumOs)`, with ` → false` or ` → error: …` when it was not true.
-        public var text: String {
-            var t = left
-            if let op, let right { t += " \(op) \(right)" }
-            if let error { return t + " → error: \(error)" }
-            if result == false { t += " → false" }
-            return t
-        }
-    }
-
-    /// The rule's name.
-    public let rule: String
-    /// The rule's file in a policy set of several files.
-    public let file: String?
-    /// The rule's first and last source lines (of its file).
-    public let firstLine: Int
-    /// The rule's last source line.
-    public let lastLine: Int
-    /// The facts the deciding conditions read, in the order first read (at most `Evidence.maxItems`).
-    public var facts: [Fact] = []
-    /// The conditions that decided the rule, in evaluation order (at most `Evidence.maxItems`):
-    /// for `a && b` that is true both, for one that is false only the false operand; an erroring
-    /// rule lists the condition that erred.
-    public var conditions: [Condition] = []
-    /// False when the explanation was cut short: by the evaluation limits, or after
-    /// `Evidence.maxItems` facts or conditions.
-    public var isComplete = true
-
-    /// The most facts and the most conditions one evidence lists.
-    public static let maxItems = 32
-}
-
-/// A config block that did not apply to a device, and why.
-public struct SkippedConfig: Sendable, Hashable {
-    /// The block's name.
-    public let name: String
-    /// Its file in a policy set of several files.
-    public let file: String?
-    /// The line of its `config` keyword.
-    public let line: Int
-    /// Why it did not apply (`route managedDevices, but the device is unmanaged`).
-    public let reason: String
-
-    /// `config "Finance" (line 20)`, `config "Finance" (b.warden:3)`.
-    public var locationText: String {
-        "config \(ValuePrinter.quote(name)) (\(file.map { "\($0):" } ?? "line ")\(line))"
     }
 }
 
-/// A decision with its evidence (`Program.explain(_:)`).
-public struct Explanation: Sendable, Hashable {
-    /// The decision, the same as `Program.evaluate(_:)` gives.
-    public var decision: Decision
-    /// The evidence of each fired rule, in the order of `decision.fired`.
-    public var fired: [Evidence]
-    /// The evidence of each error, in the order of `decision.errors`; nil for a fact error.
-    public var errors: [Evidence?]
-    /// The config blocks that did not apply to the device, in source order.
-    public var skippedConfigs: [SkippedConfig]
+extension Decision {
+    /// A decision with its evidence (`Program.explain(_:)`).
+    public struct Explanation: Sendable, Hashable {
+        /// The decision, the same as `Program.evaluate(_:)` gives.
+        public var decision: Decision
+        /// The evidence of each fired rule, in the order of `decision.fired`.
+        public var fired: [Decision.Evidence]
+        /// The evidence of each error, in the order of `decision.errors`; nil for a fact error.
+        public var errors: [Decision.Evidence?]
+        /// The config blocks that did not apply to the device, in source order.
+        public var skippedConfigs: [Decision.SkippedConfig]
+    }
 }
 
 extension Program {
@@ -107,12 +113,12 @@ extension Program {
     /// comparison with both sides; and the config blocks that did not apply, with why. The
     /// evidence is computed by evaluating those rules again, under the engine's limits: call it
     /// when a person asks why, not on the hot path (`evaluate(_:)` does none of this work).
-    public func explain(_ input: Input) -> Explanation {
+    public func explain(_ input: Input) -> Decision.Explanation {
         explain(input, decision: evaluate(input))
     }
 
     /// Explains a decision already made for `input` (`decision` must be `evaluate(input)`).
-    public func explain(_ input: Input, decision: Decision) -> Explanation {
+    public func explain(_ input: Input, decision: Decision) -> Decision.Explanation {
         var recorder = EvidenceRecorder(program: self, input: input)
         let byName = Dictionary(grouping: policy.rules.indices, by: { policy.rules[$0].name })
         func ruleIndex(_ name: String, _ line: Int) -> Int? {
@@ -191,3 +197,9 @@ extension Program {
         return nil
     }
 }
+
+// The names the package used before these types were nested (issue 12); public code uses the
+// nested names.
+package typealias Evidence = Decision.Evidence
+package typealias SkippedConfig = Decision.SkippedConfig
+package typealias Explanation = Decision.Explanation

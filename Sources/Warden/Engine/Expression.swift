@@ -28,7 +28,7 @@ extension Engine {
         guard let expr = parsed.expr, !parsed.diagnostics.contains(where: { $0.severity == .error }) else {
             throw CompileError(diagnostics: sortDiagnostics(parsed.diagnostics), source: source)
         }
-        let checker = Checker(schema: schema, source: source, hostFunctions: functions)
+        let checker = Checker(schema: schema, source: source, hostFunctions: functions, suppliedFacts: suppliedFacts)
         if let policy = context?.policy {
             checker.resolutions = policy.resolutions
             checker.lets = policy.lets

@@ -2,30 +2,34 @@
 // (wrong JSON type, out of its domain, `null`, or twice) is malformed, not missing: it is listed as
 // a fact error, and a rule that reads it, `has()` included, errs (Input, Evaluator).
 
-/// One device read from JSON: its input, its `id` as JSON text (if any).
-public struct JSONDevice: Sendable {
-    /// The facts.
-    public var input: Input
-    /// The device's `id` field, re-encoded as JSON text, when it has one.
-    public var idJSON: String?
+extension Input {
+    /// One device read from JSON: its input, its `id` as JSON text (if any).
+    public struct JSONDevice: Sendable {
+        /// The facts.
+        public var input: Input
+        /// The device's `id` field, re-encoded as JSON text, when it has one.
+        public var idJSON: String?
 
-    package init(input: Input, idJSON: String?) {
-        self.input = input
-        self.idJSON = idJSON
+        package init(input: Input, idJSON: String?) {
+            self.input = input
+            self.idJSON = idJSON
+        }
     }
 }
 
-/// Why a JSON line or document could not be read as a device.
-public struct FactsError: Error, Sendable, Hashable {
-    /// Lowercase message.
-    public var message: String
+extension Input {
+    /// Why a JSON line or document could not be read as a device.
+    public struct Error: Swift.Error, Sendable, Hashable {
+        /// Lowercase message.
+        public var message: String
 
-    package init(message: String) { self.message = message }
+        package init(message: String) { self.message = message }
+    }
 }
 
 extension Program {
     /// Reads one device from the bytes of a JSON object (one JSON Lines line).
-    public func device(json bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONDevice, FactsError> {
+    public func device(json bytes: UnsafeBufferPointer<UInt8>) -> Result<Input.JSONDevice, Input.Error> {
         switch JSONParser.parse(bytes) {
         case .failure(let e): return .failure(FactsError(message: "invalid JSON: \(e.message) at byte \(e.offset + 1)"))
         case .success(let v): return device(json: v)
@@ -33,7 +37,7 @@ extension Program {
     }
 
     /// Reads one device from the bytes of a JSON object.
-    public func device(json bytes: [UInt8]) -> Result<JSONDevice, FactsError> {
+    public func device(json bytes: [UInt8]) -> Result<Input.JSONDevice, Input.Error> {
         bytes.withUnsafeBufferPointer { device(json: $0) }
     }
 
@@ -43,7 +47,7 @@ extension Program {
 
 extension Schema {
     /// Reads one device from the bytes of a JSON object, against this schema.
-    public func device(json bytes: [UInt8]) -> Result<JSONDevice, FactsError> {
+    public func device(json bytes: [UInt8]) -> Result<Input.JSONDevice, Input.Error> {
         switch JSONParser.parse(bytes) {
         case .failure(let e): return .failure(FactsError(message: "invalid JSON: \(e.message) at byte \(e.offset + 1)"))
         case .success(let v): return device(json: v)
@@ -112,7 +116,7 @@ extension Schema {
                 return .failure(
                     FactsError(
                         message:
-                            "\(Schema.quoted(s)) is not a member of \(en.rawValue) (\(en.members.joined(separator: ", ")))"
+                            "\(Schema.quoted(s)) is not a member of \(en.name) (\(en.members.joined(separator: ", ")))"
                     ))
             }
             return .success(.enumMember(en, o))
@@ -182,3 +186,8 @@ extension WardenType {
         }
     }
 }
+
+// The names the package used before these types were nested (issue 12); public code uses the
+// nested names.
+package typealias JSONDevice = Input.JSONDevice
+package typealias FactsError = Input.Error

@@ -4,8 +4,8 @@
 
 extension Value {
     /// The member of `type` named `member` (`.enumMember(.threatLevel, named: "high")`); throws a
-    /// ``FactsError`` listing the members when `member` is not one of them.
-    public static func enumMember(_ type: EnumType, named member: String) throws(FactsError) -> Value {
+    /// ``Input/Error`` listing the members when `member` is not one of them.
+    public static func enumMember(_ type: EnumType, named member: String) throws(Input.Error) -> Value {
         guard let ordinal = type.ordinal(of: member) else {
             throw FactsError(message: Value.notAMember(member, of: type))
         }
@@ -13,7 +13,7 @@ extension Value {
     }
 
     static func notAMember(_ member: String, of type: EnumType) -> String {
-        "`\(member)` is not a member of `\(type.rawValue)` (\(type.members.joined(separator: ", ")))"
+        "`\(member)` is not a member of `\(type.name)` (\(type.members.joined(separator: ", ")))"
     }
 }
 
@@ -47,10 +47,10 @@ extension Schema {
 
 extension Input {
     /// Sets the fact `name` (strict): an enum fact takes its member's name as a string
-    /// (`input.set("threatLevel", "medium", in: program.schema)`); throws a ``FactsError`` for a
+    /// (`input.set("threatLevel", "medium", in: program.schema)`); throws an ``Input/Error`` for a
     /// name the schema does not declare, a member that is not one, or a value of another type, and
     /// leaves the input unchanged.
-    public mutating func set(_ name: String, _ value: Value, in schema: Schema) throws(FactsError) {
+    public mutating func set(_ name: String, _ value: Value, in schema: Schema) throws(Input.Error) {
         guard let slot = schema.slot(ofFact: name), slot < facts.count else {
             var message = "unknown fact `\(name)`"
             if let near = nearest(name, in: schema.facts.map(\.name)) { message += "; did you mean `\(near)`?" }
@@ -70,17 +70,17 @@ extension Input {
 
     /// Sets the fact `name` to the string `value` (`input.set("threatLevel", "medium", in:
     /// schema)`): an enum member's name, or a string fact's text; throws as the `Value` form does.
-    public mutating func set(_ name: String, _ value: String, in schema: Schema) throws(FactsError) {
+    public mutating func set(_ name: String, _ value: String, in schema: Schema) throws(Input.Error) {
         try set(name, Value.string(value), in: schema)
     }
 }
 
 extension Program {
     /// Builds an input from named values, strictly: a name that is not a fact, an unknown enum
-    /// member or a value of another type throws a ``FactsError`` (``input(_:)`` records them and
+    /// member or a value of another type throws an ``Input/Error`` (``input(_:)`` records them and
     /// goes on). Enum facts take a member (`.enumMember(.threatLevel, named: "high")`) or its name
     /// as a string (`"high"`).
-    public func input(strict facts: [String: Value]) throws(FactsError) -> Input {
+    public func input(strict facts: [String: Value]) throws(Input.Error) -> Input {
         var input = Input(slots: schema.facts.count)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
             try input.set(name, value, in: schema)

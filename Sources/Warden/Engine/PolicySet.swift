@@ -104,7 +104,8 @@ extension Engine {
         var policy = CheckedPolicy(name: nil, onError: .blockAccess)
         var firstRule: [String: (span: SourceSpan, file: String)] = [:]
         for (fi, (file, seg)) in files.enumerated() {
-            let checker = Checker(schema: schema, source: joined, hostFunctions: functions)
+            let checker = Checker(
+                schema: schema, source: joined, hostFunctions: functions, suppliedFacts: suppliedFacts)
             checker.lintsConfiguration = false
             checker.otherRuleNames = files.enumerated().filter { $0.offset != fi }.flatMap {
                 declaredNames($0.element.file)
@@ -150,7 +151,7 @@ extension Engine {
             policy.tests += checked.tests
         }
         // Conflicts and lints across the whole set.
-        let setChecker = Checker(schema: schema, source: joined, hostFunctions: functions)
+        let setChecker = Checker(schema: schema, source: joined, hostFunctions: functions, suppliedFacts: suppliedFacts)
         setChecker.lintConfiguration(policy.configs)
         setChecker.lintRuleSets(policy.rules, configs: policy.configs)
         diagnostics += setChecker.diagnostics

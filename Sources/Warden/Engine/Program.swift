@@ -18,7 +18,7 @@ public struct Input: Sendable {
     /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
     package var fastValid = true
     /// Facts that were given badly.
-    public package(set) var factErrors: [DecisionError] = []
+    public package(set) var factErrors: [Decision.Error] = []
     /// Names that are not facts (`id` excluded).
     public package(set) var unknownNames: [String] = []
     /// Malformed facts by slot, with the message of their fact error (which a rule reading them

@@ -1,7 +1,7 @@
 extension HostFunction {
     /// The implementation with its result checked against the declared result type: a value of
     /// another type (a host bug) becomes an evaluation error of kind
-    /// ``EvalError/Kind/hostResultType`` (code `W0914`), so the rule that called it errs and its
+    /// ``Value/Error/Kind/hostResultType`` (code `W0914`), so the rule that called it errs and its
     /// `onError` action applies, instead of a wrong-typed value flowing on into the typed program.
     package var checkedImplementation: @Sendable ([Value]) -> Result<Value, EvalError> {
         let name = name

@@ -68,7 +68,7 @@ package enum TypedJSON {
             w.raw("}")
         case .enumMember(let e, let o):
             w.raw("{\"enum\":")
-            w.string("\(e.rawValue).\(e.member(at: o))")
+            w.string("\(e.name).\(e.member(at: o))")
             w.raw("}")
         case .version(let version):
             w.raw("{\"version\":")
@@ -244,14 +244,14 @@ package enum TypedJSON {
         case "map": .map(.dyn, .dyn)
         case "version": .version
         case "date": .date
-        default: EnumType(rawValue: name).map { .enumeration($0) }
+        default: EnumType.builtin(named: name).map { .enumeration($0) }
         }
     }
 
     /// `ThreatLevel.medium` → the member.
     static func enumMember(_ text: String) -> Value? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let e = EnumType(rawValue: String(parts[0])),
+        guard parts.count == 2, let e = EnumType.builtin(named: String(parts[0])),
             let o = e.ordinal(of: String(parts[1]))
         else { return nil }
         return .enumMember(e, o)

@@ -1,126 +1,161 @@
-/// A fact: an input of the rules (device and app state at launch).
-public struct FactDefinition: Sendable, Hashable {
-    /// The name used in rules and in facts JSON.
-    public let name: String
-    /// Its type.
-    public let type: WardenType
-    /// One-line description.
-    public let description: String
+extension Schema {
+    /// A fact: an input of the rules (device and app state at launch).
+    public struct FactDefinition: Sendable, Hashable {
+        /// The name used in rules and in facts JSON.
+        public let name: String
+        /// Its type.
+        public let type: WardenType
+        /// One-line description.
+        public let description: String
 
-    /// Declares a fact (hosts may add their own to a `Schema`).
-    public init(_ name: String, _ type: WardenType, _ description: String) {
-        self.name = name
-        self.type = type
-        self.description = description
-    }
-}
-
-/// The value domain of a Defender app-configuration key.
-public enum KeyKind: Sendable, Hashable {
-    /// An integer from a fixed set (`labels` name the values where the platform does).
-    case int(allowed: [Int64], labels: [String])
-    /// Free text.
-    case text
-    /// A boolean written on the wire as the string `"true"`/`"false"`; accepts `"true"`, `"false"`, `true`, `false`, `1`, `0`.
-    case stringBool
-    /// A boolean written as `0`/`1`; accepts `0`, `1`, `true`, `false`.
-    case bool
-
-    /// The type name shown by `warden schema`.
-    public var typeName: String {
-        switch self {
-        case .int: "int"
-        case .text: "string"
-        case .stringBool: "string bool"
-        case .bool: "bool"
+        /// Declares a fact (hosts may add their own to a `Schema`).
+        public init(_ name: String, _ type: WardenType, _ description: String) {
+            self.name = name
+            self.type = type
+            self.description = description
         }
     }
 }
 
-/// A configuration value normalised to its key's type (`1`, `true` and `"true"` are one value of a boolean key).
-public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
-    /// The value of an integer key.
-    case int(Int64)
-    /// The value of a boolean key.
-    case bool(Bool)
-    /// The value of a text key.
-    case text(String)
+extension Schema {
+    /// The value domain of a Defender app-configuration key.
+    public enum KeyKind: Sendable, Hashable {
+        /// An integer from a fixed set (`labels` name the values where the platform does).
+        case int(allowed: [Int64], labels: [String])
+        /// Free text.
+        case text
+        /// A boolean written on the wire as the string `"true"`/`"false"`; accepts `"true"`, `"false"`, `true`, `false`, `1`, `0`.
+        case stringBool
+        /// A boolean written as `0`/`1`; accepts `0`, `1`, `true`, `false`.
+        case bool
 
-    /// The value as Warden source text.
-    public var description: String {
-        switch self {
-        case .int(let i): String(i)
-        case .bool(let b): b ? "true" : "false"
-        case .text(let s): ValuePrinter.quote(s)
+        /// The type name shown by `warden schema`.
+        public var typeName: String {
+            switch self {
+            case .int: "int"
+            case .text: "string"
+            case .stringBool: "string bool"
+            case .bool: "bool"
+            }
         }
     }
 }
 
-/// A Defender app-configuration key (an output of a policy).
-public struct KeyDefinition: Sendable, Hashable {
-    /// The key's name, as written in config blocks and decisions.
-    public let name: String
-    /// The key's value type.
-    public let kind: KeyKind
-    /// The documented default; `nil` when the key has none (it is then left out unless set).
-    public let defaultValue: ConfigValue?
-    /// The allowed values as documented.
-    public let allowed: String
-    /// One-line description.
-    public let description: String
-    /// Whether the key only acts while network protection is on.
-    public let needsNetworkProtection: Bool
-    /// How later editions of the platform documentation differ, if they do.
-    public let editionNote: String?
+extension Schema {
+    /// A configuration value normalised to its key's type (`1`, `true` and `"true"` are one value of a boolean key).
+    public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
+        /// The value of an integer key.
+        case int(Int64)
+        /// The value of a boolean key.
+        case bool(Bool)
+        /// The value of a text key.
+        case text(String)
+
+        /// The value as Warden source text.
+        public var description: String {
+            switch self {
+            case .int(let i): String(i)
+            case .bool(let b): b ? "true" : "false"
+            case .text(let s): ValuePrinter.quote(s)
+            }
+        }
+    }
+}
+
+extension Schema {
+    /// A Defender app-configuration key (an output of a policy).
+    public struct KeyDefinition: Sendable, Hashable {
+        /// The key's name, as written in config blocks and decisions.
+        public let name: String
+        /// The key's value type.
+        public let kind: Schema.KeyKind
+        /// The documented default; `nil` when the key has none (it is then left out unless set).
+        public let defaultValue: Schema.ConfigValue?
+        /// The allowed values as documented.
+        public let allowed: String
+        /// One-line description.
+        public let description: String
+        /// Whether the key only acts while network protection is on.
+        public let needsNetworkProtection: Bool
+        /// How later editions of the platform documentation differ, if they do.
+        public let editionNote: String?
+    }
 }
 
 /// The built-in schema: facts and Defender keys, as one table each. Adding a key is one line.
 public struct Schema: Sendable {
     /// Facts, in slot order (a fact's index is its slot).
-    public private(set) var facts: [FactDefinition]
+    public private(set) var facts: [Schema.FactDefinition]
     /// Defender app-configuration keys.
-    public let keys: [KeyDefinition]
+    public let keys: [Schema.KeyDefinition]
+    /// The enums policies can name: the built-in ones (``EnumType/builtins``), then the host's in
+    /// the order they were added. A bare member name two enums share is resolved by its context
+    /// (`tier == low` is a `Tier`), else by this order.
+    public private(set) var enums: [EnumType]
     let factSlots: [String: Int]
     let keyIndex: [String: Int]
+    let enumIndex: [String: Int]
+    /// Every enum having a member of this name, in resolution order.
+    let memberOwners: [String: [EnumType]]
 
-    init(facts: [FactDefinition], keys: [KeyDefinition]) {
+    init(facts: [FactDefinition], keys: [KeyDefinition], enums: [EnumType] = EnumType.builtins) {
         self.facts = facts
         self.keys = keys
+        self.enums = enums
         var slots: [String: Int] = [:]
         for (i, f) in facts.enumerated() where slots[f.name] == nil { slots[f.name] = i }
         self.factSlots = slots
         var ki: [String: Int] = [:]
         for (i, k) in keys.enumerated() { ki[k.name] = i }
         self.keyIndex = ki
+        var ei: [String: Int] = [:]
+        var owners: [String: [EnumType]] = [:]
+        for (i, e) in enums.enumerated() where ei[e.name] == nil {
+            ei[e.name] = i
+            for m in e.members where owners[m]?.contains(e) != true { owners[m, default: []].append(e) }
+        }
+        self.enumIndex = ei
+        self.memberOwners = owners
     }
 
-    /// A copy with extra host facts.
+    /// A copy with extra host facts. Enums their types use (`.enumeration(tier)`, also inside
+    /// lists and maps) are added as ``adding(enums:)`` adds them.
     ///
-    /// Throws a ``SchemaError`` naming the first fact that cannot be added and why: its name is
-    /// already declared (or given twice), is not an identifier or is a reserved word, or its type
-    /// is ``WardenType/error``.
-    public func adding(facts extra: [FactDefinition]) throws(SchemaError) -> Schema {
-        var all = facts
-        var names = factSlots
+    /// Throws a ``Schema/Error`` naming the first fact that cannot be added and why: its name is
+    /// already declared (or given twice), is not an identifier, is a reserved word or is a member
+    /// of one of the schema's enums (a bare name would be ambiguous), its type is
+    /// ``WardenType/error``, or an enum its type uses cannot be added.
+    public func adding(facts extra: [Schema.FactDefinition]) throws(Schema.Error) -> Schema {
+        var used: [EnumType] = []
+        for f in extra { Schema.collectEnums(f.type, into: &used) }
+        let base = try adding(enums: used)
+        var all = base.facts
+        var names = base.factSlots
         for f in extra {
             if names[f.name] != nil {
-                throw SchemaError(factSlots[f.name] != nil ? .alreadyDeclared : .declaredTwice, fact: f.name)
+                throw SchemaError(base.factSlots[f.name] != nil ? .alreadyDeclared : .declaredTwice, fact: f.name)
             }
             if !Schema.isIdentifier(f.name) { throw SchemaError(.notAnIdentifier, fact: f.name) }
             if Keyword(rawValue: f.name) != nil { throw SchemaError(.reservedWord, fact: f.name) }
             if f.type == .error { throw SchemaError(.invalidType, fact: f.name) }
+            if let owner = base.memberOwners[f.name]?.first {
+                throw SchemaError(.memberNamedLikeFact, fact: f.name, enumName: owner.name, member: f.name)
+            }
+            if base.enumIndex[f.name] != nil {
+                throw SchemaError(.nameTaken, fact: f.name)
+            }
             names[f.name] = all.count
             all.append(f)
         }
-        return Schema(facts: all, keys: keys)
+        return Schema(facts: all, keys: keys, enums: base.enums)
     }
 
     /// The slot of a fact, if it is declared.
     public func slot(ofFact name: String) -> Int? { factSlots[name] }
     /// A fact by name.
-    public func fact(named name: String) -> FactDefinition? { factSlots[name].map { facts[$0] } }
+    public func fact(named name: String) -> Schema.FactDefinition? { factSlots[name].map { facts[$0] } }
     /// A key by name.
-    public func key(named name: String) -> KeyDefinition? { keyIndex[name].map { keys[$0] } }
+    public func key(named name: String) -> Schema.KeyDefinition? { keyIndex[name].map { keys[$0] } }
     func keyIndex(of name: String) -> Int? { keyIndex[name] }
 
     /// The schema compiled into the library.
@@ -275,3 +310,10 @@ extension KeyDefinition {
 struct SchemaMismatch: Error, Sendable {
     var message: String
 }
+
+// The names the package used before these types were nested (issue 12); public code uses the
+// nested names.
+package typealias FactDefinition = Schema.FactDefinition
+package typealias KeyKind = Schema.KeyKind
+package typealias ConfigValue = Schema.ConfigValue
+package typealias KeyDefinition = Schema.KeyDefinition

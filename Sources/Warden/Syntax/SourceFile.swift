@@ -1,35 +1,39 @@
-/// A range of source text, as byte offsets into the UTF-8 source (`start..<end`).
-public struct SourceSpan: Sendable, Hashable {
-    /// Byte offset of the first byte.
-    public var start: Int
-    /// Byte offset one past the last byte.
-    public var end: Int
-    /// Creates a span from byte offsets.
-    public init(start: Int, end: Int) {
-        self.start = start
-        self.end = max(start, end)
+extension SourceFile {
+    /// A range of source text, as byte offsets into the UTF-8 source (`start..<end`).
+    public struct Span: Sendable, Hashable {
+        /// Byte offset of the first byte.
+        public var start: Int
+        /// Byte offset one past the last byte.
+        public var end: Int
+        /// Creates a span from byte offsets.
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = max(start, end)
+        }
+        /// The smallest span covering both spans.
+        public func union(_ other: SourceFile.Span) -> SourceFile.Span {
+            SourceSpan(start: min(start, other.start), end: max(end, other.end))
+        }
+        /// An empty span at `offset`.
+        public static func at(_ offset: Int) -> SourceFile.Span { SourceFile.Span(start: offset, end: offset) }
     }
-    /// The smallest span covering both spans.
-    public func union(_ other: SourceSpan) -> SourceSpan {
-        SourceSpan(start: min(start, other.start), end: max(end, other.end))
-    }
-    /// An empty span at `offset`.
-    public static func at(_ offset: Int) -> SourceSpan { SourceSpan(start: offset, end: offset) }
 }
 
-/// A 1-based line and column; the column counts Unicode scalars.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    /// 1-based line number.
-    public var line: Int
-    /// 1-based column, in Unicode scalars.
-    public var column: Int
-    /// Creates a location.
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+extension SourceFile {
+    /// A 1-based line and column; the column counts Unicode scalars.
+    public struct Location: Sendable, Hashable, CustomStringConvertible {
+        /// 1-based line number.
+        public var line: Int
+        /// 1-based column, in Unicode scalars.
+        public var column: Int
+        /// Creates a location.
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+        /// `line:column`.
+        public var description: String { "\(line):\(column)" }
     }
-    /// `line:column`.
-    public var description: String { "\(line):\(column)" }
 }
 
 /// The text of one source (a file, a REPL entry, an expression) with a line-start table.
@@ -45,7 +49,7 @@ public struct SourceFile: Sendable {
     /// Byte offsets at which each line starts.
     package let lineStarts: [Int]
     /// The files of a policy set joined into this source (PolicySet.swift); empty for one file.
-    public package(set) var files: [SourceSegment] = []
+    public package(set) var files: [SourceFile.Segment] = []
 
     /// Creates a source from a string.
     public init(name: String, text: String) {
@@ -87,7 +91,7 @@ public struct SourceFile: Sendable {
 
     /// The line and column (in Unicode scalars) of a byte offset.
     /// In a policy set, the line counts from the start of the offset's own file.
-    public func location(of offset: Int) -> SourceLocation {
+    public func location(of offset: Int) -> SourceFile.Location {
         let global = sourceLocation(of: offset)
         guard let seg = segment(at: offset) else { return global }
         return SourceLocation(line: global.line - seg.firstLine, column: global.column)
@@ -128,23 +132,31 @@ public struct SourceFile: Sendable {
     }
 
     /// The source text of a span (invalid UTF-8 repaired).
-    public func text(_ span: SourceSpan) -> String {
+    public func text(_ span: SourceFile.Span) -> String {
         let s = max(0, min(span.start, bytes.count))
         let e = max(s, min(span.end, bytes.count))
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }
 }
 
-/// One file of a policy set, inside the joined source.
-public struct SourceSegment: Sendable {
-    /// The file's name (its path as given).
-    public let name: String
-    /// The byte offset at which the file starts in the joined source.
-    public let start: Int
-    /// The byte offset one past its last byte.
-    public let end: Int
-    /// The number of lines of the joined source before it.
-    let firstLine: Int
-    /// The file alone.
-    let file: SourceFile
+extension SourceFile {
+    /// One file of a policy set, inside the joined source.
+    public struct Segment: Sendable {
+        /// The file's name (its path as given).
+        public let name: String
+        /// The byte offset at which the file starts in the joined source.
+        public let start: Int
+        /// The byte offset one past its last byte.
+        public let end: Int
+        /// The number of lines of the joined source before it.
+        let firstLine: Int
+        /// The file alone.
+        let file: SourceFile
+    }
 }
+
+// The names the package used before these types were nested (issue 12); public code uses the
+// nested names.
+package typealias SourceSpan = SourceFile.Span
+package typealias SourceLocation = SourceFile.Location
+package typealias SourceSegment = SourceFile.Segment

@@ -1,6 +1,6 @@
 extension ErrorCode {
     /// The code of an evaluation error of this kind.
-    public init(_ kind: EvalError.Kind) {
+    public init(_ kind: Value.Error.Kind) {
         switch kind {
         case .missingFact: self = .missingFact
         case .malformedFact: self = .malformedFact

@@ -36,7 +36,7 @@ package enum ValuePrinter {
             }
             out += "}"
         case .type(let t): out += t.typeName
-        case .enumMember(let e, let o): out += "\(e.rawValue).\(e.member(at: o))"
+        case .enumMember(let e, let o): out += "\(e.name).\(e.member(at: o))"
         case .version(let v): out += "version(\(quote(v.text)))"
         case .date(let d): out += "date(\"\(d)\")"
         }

@@ -2,7 +2,7 @@ import Warden
 
 // The TextMate grammar for editors (`Grammar/warden.tmLanguage.json`), generated from the same
 // tables the compiler uses: `Keyword.allCases`, `Keyword.contextual`, `Action.allCases`, the
-// built-in schema's facts and keys, `EnumType.allCases` and the built-in functions'
+// built-in schema's facts and keys, `EnumType.builtins` and the built-in functions'
 // names from `BuiltinTable`. A test checks that the committed file
 // equals `TextMateGrammar.json()` and that its patterns classify every sample's tokens as the lexer
 // does; regenerate with `WARDEN_UPDATE_GRAMMAR=1 swift test --filter TextMateTests`.
@@ -56,7 +56,7 @@ enum TextMateGrammar {
         let literals: [Keyword] = [.true, .false, .null]
         let actions = Action.allCases.map(\.rawValue)
         let control = all.filter { !operatorWords.contains($0) && !literals.contains($0) && $0.action == nil }
-        let members = EnumType.allCases.flatMap(\.members).reduce(into: [String]()) { acc, m in
+        let members = EnumType.builtins.flatMap(\.members).reduce(into: [String]()) { acc, m in
             if !acc.contains(m) { acc.append(m) }
         }
         return [
@@ -105,7 +105,7 @@ enum TextMateGrammar {
             Rule(key: "action", name: "keyword.other.action.warden", match: words(actions)),
             Rule(
                 key: "enum-type", name: "support.type.enum.warden",
-                match: words(EnumType.allCases.map(\.rawValue))),
+                match: words(EnumType.builtins.map(\.name))),
             Rule(key: "enum-member", name: "support.constant.enum-member.warden", match: words(members)),
             Rule(key: "fact", name: "variable.other.fact.warden", match: words(schema.facts.map(\.name))),
             Rule(key: "config-key", name: "support.variable.config-key.warden", match: words(schema.keys.map(\.name))),

@@ -77,7 +77,7 @@ struct IntuneRuleReader {
             if let l = lets[n] { return constant(l, depth: depth + 1) }
             return schema.fact(named: n) == nil ? .member(n) : nil
         case .select(let base, let field, _):
-            guard case .ident(let t) = base.kind, EnumType(rawValue: t) != nil, lets[t] == nil else { return nil }
+            guard case .ident(let t) = base.kind, EnumType.builtin(named: t) != nil, lets[t] == nil else { return nil }
             return .member(field)
         case .call(let name, nil, let args, _) where args.count == 1 && (name == "version" || name == "date"):
             guard let a = args.first, case .string(let s)? = constant(a, depth: depth + 1) else { return nil }

@@ -70,7 +70,7 @@ public struct DecisionGrid: Sendable {
     ///   - today: the `today` fact where `given` does not give it, and the value of an unsplit date axis.
     public static func make(
         program: Program, old: Program? = nil, rows: String, columns: String, given: Input? = nil,
-        missing: Bool = false, today: Day
+        missing: Bool = false, today: Value.Day
     ) -> Result<DecisionGrid, MatrixError> {
         guard rows != columns else {
             return .failure(

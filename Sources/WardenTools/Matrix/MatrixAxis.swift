@@ -84,7 +84,7 @@ public struct MatrixAxis: Sendable, Equatable {
     /// every cell, so that a comparison with one of them (`pinAttempts > offlineMinutes`,
     /// `daysBetween(patchLevel, today) > 90`) splits at its value; `other`: the other axis's fact.
     public static func make(
-        fact: String, programs: [Program], missing: Bool = false, anyDate: Day, given: Input? = nil,
+        fact: String, programs: [Program], missing: Bool = false, anyDate: Value.Day, given: Input? = nil,
         other: String? = nil
     ) -> Result<MatrixAxis, MatrixError> {
         guard let first = programs.first else { return .failure(MatrixError(.badAxis, "no policy")) }

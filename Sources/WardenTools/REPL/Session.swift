@@ -84,7 +84,7 @@ public struct Completer {
             case ":load": return files(word)
             case ":schema":
                 return matching(
-                    word, schema.facts.map(\.name) + schema.keys.map(\.name) + EnumType.allCases.map(\.rawValue))
+                    word, schema.facts.map(\.name) + schema.keys.map(\.name) + schema.enums.map(\.name))
             case ":set", ":unset":
                 if !before.contains("=") { return matching(word, schema.facts.map(\.name)) }
                 return expressionWords(word)
@@ -103,10 +103,10 @@ public struct Completer {
     func expressionWords(_ word: String) -> [String] {
         var all = Keyword.allCases.map(\.rawValue) + Keyword.contextual + Action.allCases.map(\.rawValue)
         all += schema.facts.map(\.name) + schema.keys.map(\.name)
-        for e in EnumType.allCases {
-            all.append(e.rawValue)
+        for e in schema.enums {
+            all.append(e.name)
             all += e.members
-            if word.contains(".") { all += e.members.map { "\(e.rawValue).\($0)" } }
+            if word.contains(".") { all += e.members.map { "\(e.name).\($0)" } }
         }
         all += Checker.builtinFunctions + Checker.typeNames.keys + lets
         return matching(word, all)
@@ -179,7 +179,7 @@ public struct Session {
     /// Facts set with `:set`, by slot.
     var facts: [Int: Value] = [:]
     /// The `today` fact where the session does not set it (the CLI passes the current date).
-    public var today: Day?
+    public var today: Value.Day?
     /// Reads a file for `:load`: its bytes, or a message saying why it cannot be read.
     public var readFile: (String) -> Result<[UInt8], ReadFailure>
     /// Lists a directory for completion after `:load` (directories with a trailing `/`).
@@ -472,7 +472,8 @@ public struct Session {
         var options = engine.syntaxOptions
         options.firstID = nextID
         let parsed = Parser.parseExpression(source, options: options)
-        let checker = Checker(schema: engine.schema, source: source, hostFunctions: engine.functions)
+        let checker = Checker(
+            schema: engine.schema, source: source, hostFunctions: engine.functions, suppliedFacts: engine.suppliedFacts)
         checker.lets = program.policy.lets
         checker.letIndex = Dictionary(
             program.policy.lets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })

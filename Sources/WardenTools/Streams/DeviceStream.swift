@@ -5,8 +5,8 @@ import Warden
 
 /// One line of a JSON Lines facts stream: a device or the reason the line is not one.
 public enum DeviceLine: Sendable {
-    case device(JSONDevice)
-    case invalid(FactsError)
+    case device(Input.JSONDevice)
+    case invalid(Input.Error)
 }
 
 /// Splits JSON Lines facts fed in chunks into devices, in a single pass; memory stays flat however
@@ -55,7 +55,7 @@ public struct DeviceStream {
 
 extension Program {
     /// Reads a whole JSON document of facts: one object (one device) or an array of objects.
-    public func devices(jsonDocument bytes: [UInt8]) -> Result<[DeviceLine], FactsError> {
+    public func devices(jsonDocument bytes: [UInt8]) -> Result<[DeviceLine], Input.Error> {
         switch JSONParser.parse(bytes) {
         case .failure(let e):
             return .failure(FactsError(message: "invalid JSON: \(e.message) at byte \(e.offset + 1)"))
@@ -114,7 +114,7 @@ public struct DecisionWriter {
 
     /// Appends one decision line with its evidence (`eval --format json --explain`): each fired
     /// rule and rule error gets `"evidence"`, and the line gets `"configSkipped"`.
-    public mutating func write(_ x: Explanation, id: String?) { write(x.decision, id: id, explanation: x) }
+    public mutating func write(_ x: Decision.Explanation, id: String?) { write(x.decision, id: id, explanation: x) }
 
     mutating func write(_ d: Decision, id: String?, explanation x: Explanation?) {
         w.raw("{")

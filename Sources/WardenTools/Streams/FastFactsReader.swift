@@ -82,7 +82,7 @@ public struct FastDeviceStream {
 extension Program {
     /// Reads one device from a JSON object's bytes in a single pass into typed slots (the fast
     /// reader, falling back to `device(json:)` for anything unusual). Same result as `device(json:)`.
-    public func fastDevice(json bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONDevice, FactsError> {
+    public func fastDevice(json bytes: UnsafeBufferPointer<UInt8>) -> Result<Input.JSONDevice, Input.Error> {
         var reader = FastLineReader(program: self)
         var d = JSONDevice(input: Input(slots: schema.facts.count), idJSON: nil)
         if reader.read(bytes, into: &d) { return .success(d) }
@@ -163,7 +163,7 @@ struct FastLineReader {
         self.nameBytes = nameBytes
         self.nameStart = nameStart
         var members: [EnumType: [[UInt8]]] = [:]
-        for e in EnumType.allCases { members[e] = e.members.map { Array($0.utf8) } }
+        for e in program.schema.enums { members[e] = e.members.map { Array($0.utf8) } }
         self.members = members
         self.cache = ValueCache(slots: min(encodings.count, FastEncoding.maxSlots))
     }

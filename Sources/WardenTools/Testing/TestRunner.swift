@@ -15,7 +15,7 @@ public struct TestResult: Sendable {
     /// The rule names that must fire, in order, when the test says `fired [...]`.
     public let expectedFired: [String]?
     /// Expected configuration values (`config { KEY = value }` in the test).
-    public let expectedConfig: [ConfigEntry]
+    public let expectedConfig: [Decision.ConfigEntry]
     /// The decision the policy made for the given facts.
     public let decision: Decision
     /// Why the test failed, one line each (empty when the decision matched); errors in the
@@ -25,7 +25,7 @@ public struct TestResult: Sendable {
     public var file: String? = nil
     /// For a test whose decision did not match or had errors, the decision with its evidence (what
     /// `warden test` prints under a failure).
-    public var explanation: Explanation? = nil
+    public var explanation: Decision.Explanation? = nil
 
     /// Whether the decision matched. Under `strict`, errors in the decision fail the test too.
     public func passed(strict: Bool = false) -> Bool {

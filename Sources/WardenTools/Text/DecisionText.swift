@@ -20,7 +20,7 @@ public enum DecisionText {
     /// the configuration keys set by a block or rule with their source (`full`: every key), and
     /// the config blocks that did not apply with why.
     public static func render(
-        _ x: Explanation, program: Program, device: String, showConfig: Bool, fullConfig: Bool = false
+        _ x: Decision.Explanation, program: Program, device: String, showConfig: Bool, fullConfig: Bool = false
     ) -> String {
         "device \(device): \(x.decision.action.rawValue)\n"
             + explanation(x.decision, evidence: x, program: program, showConfig: showConfig, fullConfig: fullConfig)
@@ -75,7 +75,7 @@ public enum DecisionText {
 
     /// The configuration of an explanation (the REPL's `:config`): the keys set with their source,
     /// the count of schema defaults, and the config blocks that did not apply with why.
-    public static func configuration(_ x: Explanation, full: Bool = false) -> String {
+    public static func configuration(_ x: Decision.Explanation, full: Bool = false) -> String {
         var out = configLines(x.decision.config, full: full)
         for s in x.skippedConfigs { out += "  not applied: \(s.locationText): \(s.reason)\n" }
         return out

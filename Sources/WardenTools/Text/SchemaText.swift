@@ -19,9 +19,10 @@ public enum SchemaText {
                 + "\n"
         }
         out += "\nEnums:\n"
-        for e in EnumType.allCases {
+        for e in schema.enums {
             out +=
-                "  " + pad(e.rawValue, 13) + "  " + e.members.joined(separator: e.isOrdered ? " < " : ", ")
+                "  " + pad(e.name, max(13, schema.enums.map(\.name.count).max() ?? 0)) + "  "
+                + e.members.joined(separator: e.isOrdered ? " < " : ", ")
                 + (e.isOrdered ? "" : "  (unordered)") + "\n"
         }
         return out
@@ -53,8 +54,8 @@ public enum SchemaText {
             out += "  on the wire: a string value in the app configuration's customSettings\n"
             return out
         }
-        if let e = EnumType(rawValue: name) {
-            return "enum \(e.rawValue): " + e.members.joined(separator: e.isOrdered ? " < " : ", ")
+        if let e = schema.enum(named: name) {
+            return "enum \(e.name): " + e.members.joined(separator: e.isOrdered ? " < " : ", ")
                 + (e.isOrdered ? "\n" : " (unordered: `<` does not apply)\n")
         }
         return nil
@@ -62,7 +63,7 @@ public enum SchemaText {
 
     /// The nearest name of any entry.
     public static func suggestion(_ name: String, in schema: Schema) -> String? {
-        nearest(name, in: schema.facts.map(\.name) + schema.keys.map(\.name) + EnumType.allCases.map(\.rawValue))
+        nearest(name, in: schema.facts.map(\.name) + schema.keys.map(\.name) + schema.enums.map(\.name))
     }
 
     static func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }

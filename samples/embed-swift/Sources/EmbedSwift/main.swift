@@ -21,13 +21,16 @@ let results = await withTaskGroup(of: [(Int, String)].self) { group in
     for task in 0..<8 {
         group.addTask {
             stride(from: task, to: lines.count, by: 8).map { i in
-                switch program.device(json: lines[i]) {
+                let read: Result<Input.JSONDevice, Input.Error> = program.device(json: lines[i])
+                switch read {
                 case .failure(let e): return (i, "line \(i + 1): \(e.message)")
                 case .success(let device):
                     let d = program.evaluate(device.input)
                     var text = "device \(device.idJSON ?? "?"): \(d.action.rawValue)"
-                    for f in d.fired { text += "\n  fired \"\(f.name)\"" + (f.message.map { ": \($0)" } ?? "") }
-                    for e in d.errors { text += "\n  error: \(e.message)" }
+                    for f: Decision.FiredRule in d.fired {
+                        text += "\n  fired \"\(f.name)\"" + (f.message.map { ": \($0)" } ?? "")
+                    }
+                    for e: Decision.Error in d.errors { text += "\n  error: \(e.message)" }
                     return (i, text)
                 }
             }
