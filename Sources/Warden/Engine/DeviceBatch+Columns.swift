@@ -1,4 +1,4 @@
-// The columnar copy of a `DeviceBatch`, for the column kernel (FastPath/ColumnKernel.swift): the
+// The columnar copy of a `DeviceBatch`, for the column kernel (ColumnKernel.swift): the
 // same typed words as the rows, laid out one column block at a time so that a rule's leaf reads
 // 64 devices' words of one fact contiguously, and the header words transposed into bit sets.
 //

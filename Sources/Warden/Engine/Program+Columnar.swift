@@ -1,5 +1,5 @@
 // Fleet evaluation by column blocks: a whole `DeviceBatch` (or a range of it) decided 64 devices
-// at a time by the column kernel (FastPath/ColumnKernel.swift), each rule's condition answered as
+// at a time by the column kernel (ColumnKernel.swift), each rule's condition answered as
 // bit sets over the block, the action by bit operations, a `Decision` built only for the devices a
 // caller asks for. Devices the kernel leaves (see ColumnKernel.swift) are decided by
 // `evaluate(_:at:into:)`, so every device's decision is byte for byte the per-device one.
