@@ -7,7 +7,9 @@
 // calling thread's malloc/calloc/realloc/memalign calls in between. Without it the probe exits 2
 // (a measurement that cannot count must not read as "0 allocations").
 //
-// Prints one line: `batch=N input=M decisions=D devices=K`. Not part of the product.
+// Prints one line: `batch=N input=M columnar=C columnar10=C10 decisions=D devices=K` (C, C10: the
+// allocations of one columnar `evaluate(_:range:_:)` and one `actions(_:)` call over the batch and
+// over ten copies of its devices). Not part of the product.
 import Warden
 import WardenTools
 
@@ -113,4 +115,32 @@ begin()
 sink &+= inputPass(program, inputs, decisions, &decision2)
 let inputCount = end()
 
-print("batch=\(batchCount) input=\(inputCount) decisions=\(decisions) devices=\(inputs.count) fired=\(sink)")
+// The columnar path: one `evaluate(_:range:_:)` and one `actions(_:)` call over a whole batch, on
+// the batch and on one of ten times its devices: allocations per call and per block of 64 devices
+// (the rules' bit sets, the kernel's tables, the result, the decision's arrays), not per device.
+nonisolated(unsafe) var columnarSink = 0
+@inline(never)
+func columnarPass(_ program: Program, _ batch: DeviceBatch) {
+    program.evaluate(batch) { _, d in columnarSink &+= d.fired.count }
+    let actions = program.actions(batch)
+    for k in actions.indices {
+        switch actions[k] {  // a switch, not `!=` (generic over the raw value in a debug build)
+        case .allow: break
+        default: columnarSink &+= 1
+        }
+    }
+}
+var big = DeviceBatch(program: program)
+for _ in 0..<10 { for input in inputs { big.append(input) } }
+columnarPass(program, batch)
+columnarPass(program, big)
+begin()
+columnarPass(program, batch)
+let columnarCount = end()
+begin()
+columnarPass(program, big)
+let columnarBigCount = end()
+
+print(
+    "batch=\(batchCount) input=\(inputCount) columnar=\(columnarCount) columnar10=\(columnarBigCount) "
+        + "decisions=\(decisions) devices=\(inputs.count) fired=\(sink &+ columnarSink)")

@@ -14,9 +14,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the evaluation of a policy over a facts file (the evaluation loop only).",
         discussion: """
-            Loads and converts every device first (JSON Lines) into a `DeviceBatch`, then times \
-            `Program.evaluate(_:at:into:)` over all of them: a warm-up pass, then several samples of whole \
-            passes; the median is reported.
+            Loads and converts every device first (JSON Lines) into a `DeviceBatch`, then times the \
+            columnar pass `Program.actions(_:)` over all of them (the batch number): a warm-up pass, then \
+            several samples of whole passes; the median is reported. The per-device batch loop \
+            (`Program.evaluate(_:at:into:)` for each device) and single-device evaluation are timed the same way.
 
             Prints ns per decision, decisions per second, compile time, the count of each action and the \
             SHA-256 of the projected decisions, one `{"id":..,"decision":..,"fired":[..]}` line per device \
@@ -115,7 +116,7 @@ struct BenchCommand: ParsableCommand {
 
         var decision = Decision()
         var sink = 0
-        func pass() { sink &+= BenchCommand.pass(program, batch, &decision) }
+        func pass() { sink &+= BenchCommand.pass(program, batch) }
         let t0 = BenchCommand.now()
         pass()  // warm-up
         let first = max(BenchCommand.now() - t0, 1)
@@ -127,6 +128,14 @@ struct BenchCommand: ParsableCommand {
             perDecision.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
         }
         let ns = perDecision.sorted()[perDecision.count / 2]
+        // The per-device batch loop (`evaluate(batch, at:into:)` for each device), same sampling.
+        var rowNs: [Double] = []
+        for _ in 0..<samples {
+            let s = BenchCommand.now()
+            for _ in 0..<passes { sink &+= BenchCommand.rowPass(program, batch, &decision) }
+            rowNs.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
+        }
+        let perDevice = rowNs.sorted()[rowNs.count / 2]
         // Single-device evaluation from an `Input` (what an app does at launch), same sampling.
         var singleNs: [Double] = []
         for _ in 0..<samples {
@@ -158,18 +167,26 @@ struct BenchCommand: ParsableCommand {
         let readerCPUMBs = Double(ingestBytes) / 1e6 / (Double(readerCPUNs) / 1e9)
         let outputCPUMBs = Double(outBytes) / 1e6 / (Double(outCPUNs) / 1e9)
 
-        // The projected decisions, digested (outside the timed loop).
+        // The projected decisions of the columnar path, digested (outside the timed loop); its
+        // actions must be the decisions' actions.
         var sha = SHA256()
         var counts: [Action: Int] = [:]
-        for (i, d) in devices.enumerated() {
-            program.evaluate(batch, at: i, into: &decision)
+        let actions = program.actions(batch)
+        var mismatch = actions.count != devices.count
+        program.evaluate(batch) { i, decision in
+            let id = i < devices.count ? devices[i].idJSON : nil
+            if i >= actions.count || actions[i] != decision.action { mismatch = true }
             counts[decision.action, default: 0] += 1
-            sha.update("{\"id\":\(d.idJSON ?? "null"),\"decision\":\"\(decision.action.rawValue)\",\"fired\":[")
-            for (i, f) in decision.fired.enumerated() {
-                if i > 0 { sha.update(",") }
+            sha.update("{\"id\":\(id ?? "null"),\"decision\":\"\(decision.action.rawValue)\",\"fired\":[")
+            for (k, f) in decision.fired.enumerated() {
+                if k > 0 { sha.update(",") }
                 sha.update(BenchCommand.pythonQuoted(f.name))
             }
             sha.update("]}\n")
+        }
+        if mismatch {
+            Output.error("error: the columnar actions differ from the columnar decisions")
+            throw ExitCode(1)
         }
         let digest = sha.finish()
         let rate = 1e9 / ns
@@ -183,6 +200,7 @@ struct BenchCommand: ParsableCommand {
                     + "\"samples_ns\":[\(perDecision.map { BenchCommand.fixed($0, 2) }.joined(separator: ","))],"
                     + "\"passes_per_sample\":\(passes),\"invalid_lines\":\(invalid),"
                     + "\"single_ns_per_decision\":\(BenchCommand.fixed(single, 2)),"
+                    + "\"per_device_ns_per_decision\":\(BenchCommand.fixed(perDevice, 2)),"
                     + "\"ingest_mb_per_s\":\(BenchCommand.fixed(ingestMBs, 1)),\"ingest_bytes\":\(ingestBytes),"
                     + "\"output_mb_per_s\":\(BenchCommand.fixed(outputMBs, 1)),\"output_bytes\":\(outBytes),"
                     + "\"ingest_cpu_mb_per_s\":\(BenchCommand.fixed(ingestCPUMBs, 1)),"
@@ -195,9 +213,12 @@ struct BenchCommand: ParsableCommand {
                 "devices:          \(devices.count)" + (invalid > 0 ? " (\(invalid) invalid lines skipped)" : ""))
             Output.line("compile:          \(BenchCommand.fixed(compileMs, 3)) ms")
             Output.line(
-                "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (median of \(samples) samples of \(passes) passes)"
+                "evaluation:       \(BenchCommand.fixed(ns, 2)) ns/decision (columnar actions(batch), median of \(samples) samples of \(passes) passes)"
             )
             Output.line("decisions/s:      \(Int(rate.rounded()))")
+            Output.line(
+                "per device:       \(BenchCommand.fixed(perDevice, 2)) ns/decision (evaluate(batch, at:) for each device)"
+            )
             Output.line(
                 "single device:    \(BenchCommand.fixed(single, 2)) ns/decision (evaluate(Input), same samples)")
             Output.line(
@@ -218,9 +239,18 @@ struct BenchCommand: ParsableCommand {
         if sink == -1 { Output.line("") }
     }
 
-    /// One evaluation of every device of the batch, through the public API.
+    /// One columnar evaluation of the whole batch (every device's action), through the public API.
+    /// Benchmarks/callgrind-batch.sh counts the instructions of this function (`*BenchCommand*pass*`).
     @inline(never)
-    static func pass(_ program: Program, _ batch: DeviceBatch, _ decision: inout Decision) -> Int {
+    static func pass(_ program: Program, _ batch: DeviceBatch) -> Int {
+        var severe = 0
+        for a in program.actions(batch) where a != .allow { severe &+= 1 }
+        return severe
+    }
+
+    /// One evaluation of every device of the batch, device by device (`evaluate(batch, at:into:)`).
+    @inline(never)
+    static func rowPass(_ program: Program, _ batch: DeviceBatch, _ decision: inout Decision) -> Int {
         var fired = 0
         for i in 0..<batch.count {
             program.evaluate(batch, at: i, into: &decision)

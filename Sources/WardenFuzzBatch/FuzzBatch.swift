@@ -98,7 +98,50 @@ enum FuzzBatch {
                 fatalError("index \(index) of \(batch.count): \(decision)")
             }
         }
+        // The columnar path (a range from the bytes, out-of-range bounds included) over this policy
+        // (decided device by device: it has fallbacks and configs) and over one the kernel takes.
+        let lo = bytes.count >= 2 ? Int(bytes[0]) - 8 : -1
+        let hi = lo + (bytes.count >= 2 ? Int(bytes[1]) : batch.count + 9)
+        for (p, range) in [(program, lo..<max(lo, hi)), (columnar ?? program, 0..<batch.count)] {
+            var b = DeviceBatch(program: p)
+            for input in inputs { b.append(input) }
+            checkColumnar(p, b, range)
+        }
     }
+
+    /// `evaluate(_:range:_:)` and `actions(_:range:)` against `evaluate(_:at:into:)`, index by index.
+    static func checkColumnar(_ program: Program, _ batch: DeviceBatch, _ range: Range<Int>) {
+        let lo = min(max(range.lowerBound, 0), batch.count)
+        let hi = min(max(range.upperBound, lo), batch.count)
+        var expected = lo
+        var single = Decision()
+        program.evaluate(batch, range: range) { i, d in
+            program.evaluate(batch, at: i, into: &single)
+            guard i == expected, d == single else {
+                fatalError("columnar device \(i) (\(expected)): \(d) vs \(single)")
+            }
+            expected += 1
+        }
+        guard expected == hi else { fatalError("columnar range \(range) of \(batch.count) ended at \(expected)") }
+        let actions = program.actions(batch, range: range)
+        guard actions.count == hi - lo else { fatalError("\(actions.count) actions for \(range) of \(batch.count)") }
+        for (k, a) in actions.enumerated() {
+            program.evaluate(batch, at: lo + k, into: &single)
+            guard a == single.action else { fatalError("columnar action of \(lo + k): \(a) vs \(single.action)") }
+        }
+    }
+
+    /// A policy the column kernel decides (comparisons, lists, `has`, `not`, `?:`, long strings).
+    static let columnar: Program? = try? Engine().compile(
+        """
+        policy "fuzz columnar"
+        rule "a" when threatLevel > medium and not ("Finance" in tags) then blockAccess
+        rule "b" when osVersion < "11.0" or manufacturer in ["acme", "a-very-long-vendor-name"] then warn
+        rule "c" when has(patchLevel) ? patchLevel < "2024-01-01" : pinAttempts >= 5 then wipeData
+        rule "d" when "com.microsoft.office.outlook" in tags or rooted then warn
+        rule "e" when manufacturer != "a-very-long-vendor-name" and offlineMinutes > 720 then blockAccess
+        rule "f" when osVersion >= appVersion and playIntegrity == none then warn
+        """, name: "fuzz-columnar.warden")
 
     /// Compiled leaves, fallbacks (macros, arithmetic, functions), long strings, configs and `set`s.
     static let policyText = """

@@ -101,6 +101,11 @@ import Testing
     struct Count {
         var batch: Int
         var input: Int
+        /// One columnar `evaluate(_:range:_:)` and one `actions(_:)` call over the whole batch.
+        var columnar: Int
+        /// The same over a batch of ten copies of the devices.
+        var columnar10: Int
+        var devices: Int
     }
 
     /// Builds the interposer (once per run) and runs the probe on `policy` under it.
@@ -131,8 +136,11 @@ import Testing
         }
         let batch = try #require(fields["batch"], "unexpected probe output: \(r.out)")
         let input = try #require(fields["input"], "unexpected probe output: \(r.out)")
+        let columnar = try #require(fields["columnar"], "unexpected probe output: \(r.out)")
+        let columnar10 = try #require(fields["columnar10"], "unexpected probe output: \(r.out)")
+        let devices = try #require(fields["devices"], "unexpected probe output: \(r.out)")
         #expect(fields["decisions"] == decisions)
-        return Count(batch: batch, input: input)
+        return Count(batch: batch, input: input, columnar: columnar, columnar10: columnar10, devices: devices)
     }
 
     static var probeBinary: URL {
@@ -173,6 +181,11 @@ import Testing
         let c = try Self.count(Self.cl10, name: "cl10.warden")
         #expect(c.batch == 0, "\(c.batch) allocations in \(Self.decisions) batch decisions")
         #expect(c.input == 0, "\(c.input) allocations in \(Self.decisions) input decisions")
+        // The columnar path allocates per call (bit sets, kernel tables, result, decision arrays) and, in
+        // this unoptimised build, a few times per block of 64 devices: never per device.
+        let extra = c.columnar10 - c.columnar
+        #expect(c.columnar > 0 && extra >= 0, "\(c.columnar) then \(c.columnar10) allocations")
+        #expect(extra * 4 <= 9 * c.devices, "\(extra) more allocations for \(9 * c.devices) more devices")
     }
 
     @Test func comparisonPolicyDecisionsAllocateNothing() throws {

@@ -62,9 +62,16 @@ enum ReadmeSnippets {
     static func snippet5(program: Program, inputs: [Input]) throws {
         var batch = DeviceBatch(program: program)
         for input in inputs { batch.append(input) }
+        // The whole fleet, 64 devices at a time: each device's index and decision, in index order.
+        program.evaluate(batch) { i, decision in
+            // use decision (copy it to keep it)
+        }
+        for action in program.actions(batch, range: 0..<batch.count) where action != .allow {
+            // only the actions (the cheapest pass): report this device
+        }
         var decision = Decision()
         for i in 0..<batch.count {
-            program.evaluate(batch, at: i, into: &decision)   // reuses the decision's storage
+            program.evaluate(batch, at: i, into: &decision)   // one device; reuses the decision's storage
             // use decision
         }
     }

@@ -39,6 +39,8 @@ public struct DeviceBatch: Sendable {
     var pool: [Int64] = []
     /// The devices, for the paths that need their values.
     var inputs: [Input] = []
+    /// The same words by column block, for the columnar evaluation (DeviceBatch+Columns.swift).
+    var columns: BatchColumns
 
     /// An empty batch for inputs of `schema`.
     public init(schema: Schema) {
@@ -55,6 +57,7 @@ public struct DeviceBatch: Sendable {
         slotCount = encodings.count
         wordCount = min(encodings.count, FastEncoding.maxSlots)
         stride = DeviceBatch.headerWords + wordCount
+        columns = BatchColumns(wordCount: wordCount)
     }
 
     /// The number of devices.
@@ -69,6 +72,7 @@ public struct DeviceBatch: Sendable {
         guard !overflow else { return }
         rows.reserveCapacity(words)
         inputs.reserveCapacity(max(0, n))
+        columns.reserveCapacity(n)
     }
 
     /// Appends a device: encodes its row from the input's typed words and keeps the input.
@@ -108,6 +112,7 @@ public struct DeviceBatch: Sendable {
             row[1] = Int64(bitPattern: fast)
         }
         rows.append(contentsOf: row)
+        columns.append(row: row)
         inputs.append(input)
     }
 }
