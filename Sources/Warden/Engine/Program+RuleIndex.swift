@@ -43,3 +43,42 @@ extension Program {
         return out
     }
 }
+
+extension Program {
+    /// Decides rule `ri` of the decision loop: a flat candidate of an indexed decision by its
+    /// leaves (RuleIndexLeaves.swift), charged exactly what `decideRule` charges for it; any other
+    /// rule, or a leaf that answers `unknown`, by `decideRule`.
+    @inline(__always)
+    func decideCandidate(
+        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
+    ) -> Bool {
+        if run.candidates != nil, !run.hasState, let index = ruleIndex {
+            var steps = 0
+            if let outcome = index.leaves.decide(ri, run, steps: &steps) {
+                run.steps = steps
+                if steps > limits.maxSteps { return true }
+                let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
+                run.decisionSteps = o ? Int.max : d
+                if run.decisionSteps > limits.maxDecisionSteps { return true }
+                if outcome == .yes { fireCandidate(ri, &decision, &setters) }
+                return false
+            }
+        }
+        return decideRule(ri, root, &run, &decision, &setters, limits)
+    }
+
+    /// `fire`, copying the fired-rule entry once, straight from the templates.
+    @inline(__always)
+    func fireCandidate(_ ri: Int, _ decision: inout Decision, _ setters: inout [(rule: Int, setting: KeySetting)]) {
+        guard !hasSets else {
+            fire(ri, &decision, &setters)
+            return
+        }
+        firedTemplates.withUnsafeBufferPointer { t in
+            guard ri >= 0, ri < t.count else { return }
+            decision.fired.append(t[ri])
+            if t[ri].action > decision.action { decision.action = t[ri].action }
+        }
+    }
+}

@@ -62,6 +62,10 @@ final class RuleIndex: @unchecked Sendable {
         var slot: Int32 = -1
         var start: Int32 = 0
         var end: Int32 = 0
+        /// `longBytes[bytesStart ..< bytesStart + bytesCount]`: the long string constant `key` is
+        /// the hash of, confirmed against the device's string once per decision (-1: exact word).
+        var bytesStart: Int32 = 0
+        var bytesCount: Int32 = -1
     }
 
     let ruleCount: Int
@@ -82,10 +86,15 @@ final class RuleIndex: @unchecked Sendable {
     let slotRules: [Int32]
     /// Number of keyed rules (for tests and the bench).
     let keyedCount: Int
+    /// The long string constants of the hash entries (`Entry.bytesStart`), as UTF-8.
+    let longBytes: [UInt8]
+    /// The candidates' conditions as flat conjunctions of leaves (RuleIndexLeaves.swift).
+    let leaves: CandidateLeaves
 
     init(
         ruleCount: Int, always: [UInt64], cost: [Int32], slots: [SlotKeys], table: [Entry], hashRules: [Int32],
-        rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int
+        rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int, longBytes: [UInt8],
+        plan: LeafPlan
     ) {
         self.ruleCount = ruleCount
         self.wordCount = always.count
@@ -105,6 +114,8 @@ final class RuleIndex: @unchecked Sendable {
         self.bounds = bounds
         self.slotRules = slotRules
         self.keyedCount = keyedCount
+        self.longBytes = longBytes
+        self.leaves = CandidateLeaves(plan, ruleCount: ruleCount)
     }
 
     @inline(__always)
@@ -117,9 +128,11 @@ final class RuleIndex: @unchecked Sendable {
         return Int(truncatingIfNeeded: h & 0x7FFF_FFFF_FFFF_FFFF)
     }
 
-    /// The rules keyed by `slot == key`, as a range of `hashRules` (empty when none).
+    /// The rules keyed by `slot == key`, as a range of `hashRules` (empty when none). A long
+    /// string's word is a hash: the device's string is confirmed against the constant here, once,
+    /// and on a collision no rule is a candidate (their key conjunct is false).
     @inline(__always)
-    func lookup(_ slot: Int32, _ key: Int64) -> Range<Int> {
+    func lookup(_ slot: Int32, _ key: Int64, _ run: CompiledRun) -> Range<Int> {
         guard !table.isEmpty else { return 0..<0 }
         var i = RuleIndex.hash(slot, key) & tableMask
         var probes = 0
@@ -127,6 +140,7 @@ final class RuleIndex: @unchecked Sendable {
             let e = table[i]
             if e.slot < 0 { return 0..<0 }
             if e.slot == slot && e.key == key {
+                if e.bytesCount >= 0 && !confirm(run, slot: Int(truncatingIfNeeded: slot), e) { return 0..<0 }
                 let start = Int(truncatingIfNeeded: e.start)
                 return start..<max(start, Int(truncatingIfNeeded: e.end))
             }
@@ -134,6 +148,27 @@ final class RuleIndex: @unchecked Sendable {
             probes += 1
         }
         return 0..<0
+    }
+
+    /// Whether the device's string fact at `slot` is the entry's long constant, byte for byte.
+    @inline(never)
+    func confirm(_ run: CompiledRun, slot: Int, _ e: Entry) -> Bool {
+        let start = Int(truncatingIfNeeded: e.bytesStart)
+        let count = Int(truncatingIfNeeded: e.bytesCount)
+        guard start >= 0, count >= 0, start <= longBytes.count - count else { return false }
+        return run.input.pointee.fast.withWords { header, _, _ in
+            header.pointee.facts.withUnsafeBufferPointer { facts in
+                guard slot >= 0, slot < facts.count, case .string(let s)? = facts[slot] else { return false }
+                return longBytes.withUnsafeBufferPointer { all in
+                    let want = UnsafeBufferPointer(rebasing: all[start..<start + count])
+                    if let same = s.utf8.withContiguousStorageIfAvailable({ CompiledPolicy.sameBytes($0, want) }) {
+                        return same
+                    }
+                    var copy = s
+                    return copy.withUTF8 { CompiledPolicy.sameBytes($0, want) }
+                }
+            }
+        }
     }
 
     /// The first index in `bounds[start..<end]` whose bound is greater than `key` (`orEqual`: not less).
@@ -174,7 +209,7 @@ final class RuleIndex: @unchecked Sendable {
             }
             let word = run.words[slot]
             if s.hashed {
-                for j in lookup(s.slot, word) { add(hashRules[j]) }
+                for j in lookup(s.slot, word, run) { add(hashRules[j]) }
             }
             let key = s.unsigned ? word ^ Int64.min : word
             if s.upperStart < s.upperEnd {

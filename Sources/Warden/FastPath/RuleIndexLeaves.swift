@@ -1,0 +1,248 @@
+// The candidates of an indexed decision as flat conjunctions (RuleIndex.swift): a keyed rule whose
+// condition is `k and c1 and c2 ...` (or a single leaf), every conjunct a leaf test of one fact
+// slot, is kept as a row of plain leaves, evaluated in a loop without the compiled interpreter's
+// recursion and, above all, without confirming its key again:
+//
+//   key      the rule's key conjunct: a rule is a candidate through its key only, so when the key's
+//            slot is fast the conjunct holds (a hash word was found in the table and, for a long
+//            string, confirmed against the device's bytes by `RuleIndex.lookup`; a word inside the
+//            interval of a range key); a slot that is not fast answers `unknown`
+//   bool     a bool fact, `k` the word wanted (`not flag` is `k == 0`)
+//   cmp      `slot cmp k` on exact words (no long string to confirm)
+//   inConsts `slot in consts[a..<b]`, every constant an exact word
+//   has      `has(fact)`
+//   constant `k != 0`
+//
+// and any of them under one `not` (`negate`). Each leaf charges the cost of its nodes, and the
+// conjunction the `and` node's cost first, in kid order, stopping at the first `no`: the steps of
+// the compiled interpreter for the same rule, to the step. Where a leaf answers `unknown` (a fact
+// missing, malformed, not fast) the rule is decided by the ordinary path instead
+// (`Program.decideRule`), from the start: the leaves read nothing but the device's words, so
+// nothing is left behind. A rule with anything else in it (an `or`, a fallback, a `let` inlined
+// as a nested `and`, a long string compared outside the key) is never flat.
+
+/// A leaf test (see the file comment).
+struct CandidateLeaf {
+    enum Op: UInt8 { case key, bool, cmp, inConsts, has, constant }
+    var op: Op
+    var cmp: UInt8 = 0
+    var negate = false
+    var slot: Int32 = 0
+    /// `consts[a..<b]` of `inConsts`.
+    var a: Int32 = 0
+    var b: Int32 = 0
+    /// The steps the compiled nodes of the leaf charge (its `not` included).
+    var cost: Int32 = 0
+    var k: Int64 = 0
+}
+
+/// The flat rules, collected by the builder.
+struct LeafPlan {
+    var leaves: [CandidateLeaf] = []
+    var consts: [Int64] = []
+    /// Per flat rule: its leaves `leaves[start..<end]` and the cost of its `and` node.
+    var rows: [(rule: Int, start: Int32, end: Int32, rootCost: Int32)] = []
+
+    /// Adds rule `rule` (root `root`, key conjunct node `key`) when it is flat.
+    mutating func add(rule: Int, _ c: CompiledPolicy, root: Int32, key: Int32, encodings: [FastEncoding?]) {
+        guard let n = LeafPlan.node(c, root) else { return }
+        var kids: [Int32] = [root]
+        var rootCost: Int32 = 0
+        if n.op == .and {
+            guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return }
+            kids = Array(c.kids[Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)])
+            rootCost = n.cost
+        }
+        let mark = (leaves.count, consts.count)
+        let slotLimit = min(FastEncoding.maxSlots, encodings.count)
+        for kid in kids {
+            guard let leaf = leaf(c, kid, isKey: kid == key, slotLimit: slotLimit) else {
+                leaves.removeSubrange(mark.0...)
+                consts.removeSubrange(mark.1...)
+                return
+            }
+            leaves.append(leaf)
+        }
+        guard leaves.count <= Int(Int32.max) else { return }
+        rows.append(
+            (
+                rule, Int32(truncatingIfNeeded: mark.0), Int32(truncatingIfNeeded: leaves.count),
+                rootCost
+            ))
+    }
+
+    static func node(_ c: CompiledPolicy, _ i: Int32) -> CNode? {
+        let j = Int(truncatingIfNeeded: i)
+        return j >= 0 && j < c.nodes.count ? c.nodes[j] : nil
+    }
+
+    /// The leaf for node `i`, or nil when it is not one.
+    mutating func leaf(_ c: CompiledPolicy, _ i: Int32, isKey: Bool, slotLimit: Int) -> CandidateLeaf? {
+        guard var n = LeafPlan.node(c, i) else { return nil }
+        var negate = false
+        var cost = n.cost
+        if n.op == .not {
+            guard let x = LeafPlan.node(c, n.a), x.op != .not else { return nil }
+            negate = true
+            n = x
+            let (s, o) = cost.addingReportingOverflow(x.cost)
+            guard !o else { return nil }
+            cost = s
+        }
+        var leaf = CandidateLeaf(op: .constant, negate: negate, slot: n.slot, cost: cost, k: n.k)
+        let slotOK = n.slot >= 0 && Int(truncatingIfNeeded: n.slot) < slotLimit
+        if isKey {
+            // Keys are bool facts, comparisons and constant lists on a slot (RuleIndexBuilder).
+            guard slotOK, n.op == .factBool || n.op == .cmpConst || n.op == .inConsts else { return nil }
+            leaf.op = .key
+            leaf.negate = false
+            return leaf
+        }
+        switch n.op {
+        case .constant:
+            leaf.op = .constant
+        case .factBool where slotOK:
+            leaf.op = .bool
+            leaf.k = 1
+        case .cmpConst where slotOK:
+            guard !(n.c >= 0 && (n.cmp == CCmp.eq || n.cmp == CCmp.ne)) else { return nil }  // a long string
+            leaf.op = .cmp
+            leaf.cmp = n.cmp
+        case .inConsts where slotOK:
+            guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.consts.count,
+                Int(truncatingIfNeeded: n.b) <= c.constLong.count
+            else { return nil }
+            let range = Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)
+            guard !c.constLong[range].contains(where: { $0 >= 0 }) else { return nil }  // a long string
+            guard consts.count + range.count <= Int(Int32.max) else { return nil }
+            leaf.op = .inConsts
+            leaf.a = Int32(truncatingIfNeeded: consts.count)
+            consts += c.consts[range]
+            leaf.b = Int32(truncatingIfNeeded: consts.count)
+        case .has where slotOK:
+            leaf.op = .has
+        default:
+            return nil
+        }
+        return leaf
+    }
+}
+
+/// The flat rules of an index, in buffers of plain data (no reference counting in the loop).
+final class CandidateLeaves: @unchecked Sendable {
+    // @unchecked: the buffers are written only in `init` and freed in `deinit`.
+    let leaves: UnsafeMutableBufferPointer<CandidateLeaf>
+    let consts: UnsafeMutableBufferPointer<Int64>
+    /// Per rule: `start`, `end` into `leaves` (`start < 0`: not flat) and the `and` node's cost.
+    let rows: UnsafeMutableBufferPointer<(start: Int32, end: Int32, rootCost: Int32)>
+    /// Number of flat rules (for tests).
+    let flatCount: Int
+
+    init(_ plan: LeafPlan, ruleCount: Int) {
+        leaves = .allocate(capacity: max(1, plan.leaves.count))
+        _ = leaves.initialize(from: plan.leaves)
+        consts = .allocate(capacity: max(1, plan.consts.count))
+        _ = consts.initialize(from: plan.consts)
+        rows = .allocate(capacity: max(1, ruleCount))
+        rows.initialize(repeating: (-1, -1, 0))
+        var flat = 0
+        for row in plan.rows where row.rule >= 0 && row.rule < ruleCount {
+            rows[row.rule] = (row.start, row.end, row.rootCost)
+            flat += 1
+        }
+        flatCount = flat
+    }
+
+    deinit {
+        leaves.deallocate()
+        consts.deallocate()
+        rows.deallocate()
+    }
+
+    /// Rule `ri` as a flat conjunction: `yes` or `no` with the steps the compiled interpreter
+    /// charges for it, or nil when the rule is not flat or a leaf answers `unknown` (the ordinary
+    /// path decides it then).
+    @inline(__always)
+    func decide(_ ri: Int, _ run: CompiledRun, steps: inout Int) -> Tri? {
+        guard ri >= 0, ri < rows.count else { return nil }
+        let row = rows[ri]
+        guard row.start >= 0, row.start <= row.end, Int(truncatingIfNeeded: row.end) <= leaves.count else {
+            return nil
+        }
+        var s = Int(truncatingIfNeeded: row.rootCost)
+        var j = Int(truncatingIfNeeded: row.start)
+        let end = Int(truncatingIfNeeded: row.end)
+        while j < end {
+            let leaf = leaves[j]
+            s &+= Int(truncatingIfNeeded: leaf.cost)
+            switch test(leaf, run) {
+            case .yes: break
+            case .no:
+                steps = s
+                return .no
+            default: return nil
+            }
+            j += 1
+        }
+        steps = s
+        return .yes
+    }
+
+    @inline(__always)
+    func test(_ leaf: CandidateLeaf, _ run: CompiledRun) -> Tri {
+        let slot = Int(truncatingIfNeeded: leaf.slot)
+        let shift = UInt64(truncatingIfNeeded: leaf.slot)
+        if leaf.op == .constant { return (leaf.k != 0) != leaf.negate ? .yes : .no }
+        if leaf.op == .has {
+            if run.present >> shift & 1 != 0 { return leaf.negate ? .no : .yes }
+            return run.malformed >> shift & 1 != 0 ? .unknown : (leaf.negate ? .yes : .no)
+        }
+        guard slot >= 0, slot < run.words.count, run.fast >> shift & 1 != 0 else { return .unknown }
+        let word = run.words[slot]
+        let holds: Bool
+        switch leaf.op {
+        case .key: return .yes
+        case .bool: holds = (word != 0) == (leaf.k != 0)
+        case .cmp: holds = CandidateLeaves.compare(word, leaf.k, leaf.cmp)
+        case .inConsts:
+            var found = false
+            var i = Int(truncatingIfNeeded: leaf.a)
+            let end = min(Int(truncatingIfNeeded: leaf.b), consts.count)
+            while i < end {
+                if consts[i] == word {
+                    found = true
+                    break
+                }
+                i += 1
+            }
+            holds = found
+        case .has, .constant: return .unknown  // handled above
+        }
+        return holds != leaf.negate ? .yes : .no
+    }
+
+    /// `CompiledPolicy.compare`.
+    @inline(__always)
+    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
+        if cmp & CCmp.unsignedFlag != 0 {
+            let a = UInt64(bitPattern: x)
+            let b = UInt64(bitPattern: y)
+            switch cmp & 0x0F {
+            case CCmp.eq: return a == b
+            case CCmp.ne: return a != b
+            case CCmp.lt: return a < b
+            case CCmp.le: return a <= b
+            case CCmp.gt: return a > b
+            default: return a >= b
+            }
+        }
+        switch cmp {
+        case CCmp.eq: return x == y
+        case CCmp.ne: return x != y
+        case CCmp.lt: return x < y
+        case CCmp.le: return x <= y
+        case CCmp.gt: return x > y
+        default: return x >= y
+        }
+    }
+}
