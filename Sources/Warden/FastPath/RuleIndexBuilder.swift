@@ -97,10 +97,13 @@ extension RuleIndex {
                 key: hashed[i].word, slot: hashed[i].slot, start: start, end: Int32(truncatingIfNeeded: hashRules.count)
             )
             // A long constant is confirmed here, once per device, instead of in every candidate.
-            if longs.count == 1, let l = longs.first, l >= 0, Int(l) < compiled.longStrings.count {
+            if longs.count == 1, let l = longs.first.map({ Int(truncatingIfNeeded: $0) }), l >= 0,
+                l < compiled.longStrings.count
+            {
+                let bytes = compiled.longStrings[l]
                 e.bytesStart = Int32(clamping: longBytes.count)
-                e.bytesCount = Int32(clamping: compiled.longStrings[Int(l)].count)
-                longBytes += compiled.longStrings[Int(l)]
+                e.bytesCount = Int32(clamping: bytes.count)
+                longBytes += bytes
             } else if longs.count > 1 || longs.contains(where: { $0 >= 0 }) {
                 // Two long constants with one word (a hash collision): left to the compiled confirmation.
                 for k in i..<j { unconfirmed.insert(hashed[k].rule) }

@@ -63,7 +63,7 @@ struct LeafPlan {
             }
             leaves.append(leaf)
         }
-        guard leaves.count <= Int(Int32.max) else { return }
+        guard leaves.count < 1 << 31 else { return }
         rows.append(
             (
                 rule, Int32(truncatingIfNeeded: mark.0), Int32(truncatingIfNeeded: leaves.count),
@@ -114,7 +114,7 @@ struct LeafPlan {
             else { return nil }
             let range = Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)
             guard !c.constLong[range].contains(where: { $0 >= 0 }) else { return nil }  // a long string
-            guard consts.count + range.count <= Int(Int32.max) else { return nil }
+            guard consts.count + range.count < 1 << 31 else { return nil }
             leaf.op = .inConsts
             leaf.a = Int32(truncatingIfNeeded: consts.count)
             consts += c.consts[range]
@@ -206,7 +206,7 @@ final class CandidateLeaves: @unchecked Sendable {
         case .cmp: holds = CandidateLeaves.compare(word, leaf.k, leaf.cmp)
         case .inConsts:
             var found = false
-            var i = Int(truncatingIfNeeded: leaf.a)
+            var i = max(0, Int(truncatingIfNeeded: leaf.a))
             let end = min(Int(truncatingIfNeeded: leaf.b), consts.count)
             while i < end {
                 if consts[i] == word {
