@@ -229,7 +229,7 @@ public struct Program: Sendable {
         var rules = RuleCursor(count: compiled.roots.count, bits: run.candidates)  // after `select` filled the bits
         compiled.roots.withUnsafeBufferPointer { roots in
             while let ri = rules.nextRule() {
-                if decideCandidate(ri, roots[ri], &run, &decision, &setters, limits) {
+                if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
                     redo = true
                     break
                 }

@@ -159,11 +159,46 @@ final class CandidateLeaves: @unchecked Sendable {
         rows.deallocate()
     }
 
+    /// The buffers as plain data, for the decision loop (valid while the index lives).
+    var view: LeafView {
+        LeafView(
+            leaves: UnsafeBufferPointer(leaves), consts: UnsafeBufferPointer(consts), rows: UnsafeBufferPointer(rows))
+    }
+
+    /// `LeafView.decide`.
+    func decide(_ ri: Int, _ run: CompiledRun, steps: inout Int) -> Tri? {
+        view.decide(ri, LeafFacts(run), steps: &steps)
+    }
+}
+
+/// What the leaves read of a device: its typed words and their bit sets (plain data, unlike
+/// `CompiledRun`, which holds the reference evaluator's state).
+struct LeafFacts {
+    let present: UInt64
+    let fast: UInt64
+    let malformed: UInt64
+    let words: UnsafeBufferPointer<Int64>
+
+    @inline(__always)
+    init(_ run: CompiledRun) {
+        present = run.present
+        fast = run.fast
+        malformed = run.malformed
+        words = run.words
+    }
+}
+
+/// The buffers of `CandidateLeaves`, without reference counting.
+struct LeafView {
+    let leaves: UnsafeBufferPointer<CandidateLeaf>
+    let consts: UnsafeBufferPointer<Int64>
+    let rows: UnsafeBufferPointer<(start: Int32, end: Int32, rootCost: Int32)>
+
     /// Rule `ri` as a flat conjunction: `yes` or `no` with the steps the compiled interpreter
     /// charges for it, or nil when the rule is not flat or a leaf answers `unknown` (the ordinary
     /// path decides it then).
     @inline(__always)
-    func decide(_ ri: Int, _ run: CompiledRun, steps: inout Int) -> Tri? {
+    func decide(_ ri: Int, _ run: LeafFacts, steps: inout Int) -> Tri? {
         guard ri >= 0, ri < rows.count else { return nil }
         let row = rows[ri]
         guard row.start >= 0, row.start <= row.end, Int(truncatingIfNeeded: row.end) <= leaves.count else {
@@ -189,7 +224,7 @@ final class CandidateLeaves: @unchecked Sendable {
     }
 
     @inline(__always)
-    func test(_ leaf: CandidateLeaf, _ run: CompiledRun) -> Tri {
+    func test(_ leaf: CandidateLeaf, _ run: LeafFacts) -> Tri {
         let slot = Int(truncatingIfNeeded: leaf.slot)
         let shift = UInt64(truncatingIfNeeded: leaf.slot)
         if leaf.op == .constant { return (leaf.k != 0) != leaf.negate ? .yes : .no }
@@ -220,7 +255,9 @@ final class CandidateLeaves: @unchecked Sendable {
         }
         return holds != leaf.negate ? .yes : .no
     }
+}
 
+extension CandidateLeaves {
     /// `CompiledPolicy.compare`.
     @inline(__always)
     static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
