@@ -7,13 +7,13 @@ extension Program {
     /// policy pays nothing for the index.
     @inline(never)
     func decideIndexed(_ index: RuleIndex, _ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
-        if index.wordCount <= 16 {
+        if index.bitsCount <= 16 {
             var words = InlineArray<16, UInt64>(repeating: 0)
             withUnsafeMutableBytes(of: &words) { raw in
                 let bits = raw.bindMemory(to: UInt64.self)
                 decideCandidates(index, bits, &run, factErrors, &decision)
             }
-        } else if index.wordCount <= 256 {
+        } else if index.bitsCount <= 256 {
             var words = InlineArray<256, UInt64>(repeating: 0)
             withUnsafeMutableBytes(of: &words) { raw in
                 let bits = raw.bindMemory(to: UInt64.self)
@@ -21,7 +21,7 @@ extension Program {
                     index, bits, &run, factErrors, &decision)
             }
         } else {
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.wordCount) { bits in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
                 decideCandidates(index, bits, &run, factErrors, &decision)
             }
         }
@@ -50,7 +50,7 @@ extension Program {
         let leaves = index.leaves.view
         let facts = LeafFacts(run)
         let flatFire = !hasSets
-        var rules = RuleCursor(count: compiled.roots.count, bits: bits)
+        var rules = CandidateCursor(index, bits: bits)
         compiled.roots.withUnsafeBufferPointer { roots in
             firedTemplates.withUnsafeBufferPointer { templates in
                 while let ri = rules.nextRule() {
@@ -137,9 +137,9 @@ extension Program {
                     out = Array(compiled.roots.indices)
                     return
                 }
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
                     _ = index.select(run, into: bits)
-                    var rules = RuleCursor(count: compiled.roots.count, bits: bits)
+                    var rules = CandidateCursor(index, bits: bits)
                     while let r = rules.nextRule() { out.append(r) }
                 }
             }

@@ -71,8 +71,14 @@ final class RuleIndex: @unchecked Sendable {
     let ruleCount: Int
     /// Words of a candidate bit set (`ruleCount` bits).
     let wordCount: Int
+    /// Words of its summary: one bit per word of the set, set when the word may hold candidates.
+    let summaryCount: Int
+    /// The words `select` fills: the set, then its summary.
+    var bitsCount: Int { wordCount + summaryCount }
     /// The rules without a key (always candidates), as a bit set.
     let always: [UInt64]
+    /// Its summary (the words of `always` that are not zero).
+    let alwaysSummary: [UInt64]
     /// Each rule's static cost when it is keyed (0 for the others).
     let cost: [Int32]
     /// The sum of `cost`.
@@ -98,7 +104,13 @@ final class RuleIndex: @unchecked Sendable {
     ) {
         self.ruleCount = ruleCount
         self.wordCount = always.count
+        self.summaryCount = always.count / 64 + 1
         self.always = always
+        var summary = [UInt64](repeating: 0, count: always.count / 64 + 1)
+        for (w, word) in always.enumerated() where word != 0 {
+            summary[w >> 6] |= 1 << UInt64(truncatingIfNeeded: w & 63)
+        }
+        self.alwaysSummary = summary
         self.cost = cost
         var total = 0
         for c in cost {
@@ -184,16 +196,38 @@ final class RuleIndex: @unchecked Sendable {
         return lo
     }
 
-    /// Fills `bits` (`wordCount` words) with the device's candidates and returns the static cost of
-    /// the keyed rules that are not candidates (charged to the decision; see the file comment).
+    /// Fills `bits` (`bitsCount` words: the set, then its summary) with the device's candidates,
+    /// for `CandidateCursor`, and returns the static cost of the keyed rules that are not
+    /// candidates (charged to the decision; see the file comment). A word of the set is written
+    /// only when its summary bit is set (zeroed on the first candidate in it), so a decision costs
+    /// its candidates, not the policy's size over 64.
     func select(_ run: CompiledRun, into bits: UnsafeMutableBufferPointer<UInt64>) -> Int {
-        guard bits.count >= wordCount else { return 0 }
-        for w in 0..<wordCount { bits[w] = always[w] }
+        guard bits.count >= bitsCount else {
+            bits.initialize(repeating: UInt64.max)  // every rule (unreachable: callers size `bits`)
+            return 0
+        }
+        for i in 0..<summaryCount {
+            let s = alwaysSummary[i]
+            bits[wordCount + i] = s
+            var t = s
+            while t != 0 {
+                let w = i << 6 | t.trailingZeroBitCount
+                t &= t &- 1
+                if w < wordCount { bits[w] = always[w] }
+            }
+        }
         var candidateCost = 0
         @inline(__always) func add(_ r: Int32) {
             let i = Int(truncatingIfNeeded: r)
             guard i >= 0, i < ruleCount else { return }
-            bits[i >> 6] |= 1 << UInt64(truncatingIfNeeded: i & 63)
+            let w = i >> 6
+            let s = wordCount + w >> 6
+            let sbit: UInt64 = 1 << UInt64(truncatingIfNeeded: w & 63)
+            if bits[s] & sbit == 0 {
+                bits[s] |= sbit
+                bits[w] = 0
+            }
+            bits[w] |= 1 << UInt64(truncatingIfNeeded: i & 63)
             candidateCost &+= Int(truncatingIfNeeded: cost[i])
         }
         for s in slots {
@@ -263,6 +297,44 @@ struct RuleCursor {
         while word == 0 {
             wordIndex += 1
             guard wordIndex < bits.count else { return nil }
+            word = bits[wordIndex]
+        }
+        let r = wordIndex << 6 | word.trailingZeroBitCount
+        word &= word &- 1
+        return r < count ? r : nil
+    }
+}
+
+/// The candidates `RuleIndex.select` filled, in rule order: the set bits of the summary's words,
+/// then of those words.
+struct CandidateCursor {
+    let bits: UnsafeMutableBufferPointer<UInt64>
+    let wordCount: Int
+    let count: Int
+    var summaryIndex = -1
+    var summary: UInt64 = 0
+    var wordIndex = 0
+    var word: UInt64 = 0
+
+    init(_ index: RuleIndex, bits: UnsafeMutableBufferPointer<UInt64>) {
+        self.bits = bits
+        wordCount = index.wordCount
+        count = index.ruleCount
+    }
+
+    /// The next candidate, or nil at the end.
+    @inline(__always)
+    mutating func nextRule() -> Int? {
+        while word == 0 {
+            while summary == 0 {
+                summaryIndex += 1
+                let at = wordCount + summaryIndex
+                guard at < bits.count, summaryIndex << 6 < wordCount else { return nil }
+                summary = bits[at]
+            }
+            wordIndex = summaryIndex << 6 | summary.trailingZeroBitCount
+            summary &= summary &- 1
+            guard wordIndex < wordCount else { return nil }
             word = bits[wordIndex]
         }
         let r = wordIndex << 6 | word.trailingZeroBitCount

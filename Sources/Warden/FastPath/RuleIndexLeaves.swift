@@ -21,19 +21,18 @@
 // nothing is left behind. A rule with anything else in it (an `or`, a fallback, a `let` inlined
 // as a nested `and`, a long string compared outside the key) is never flat.
 
-/// A leaf test (see the file comment).
+/// A leaf test (see the file comment), 16 bytes.
 struct CandidateLeaf {
     enum Op: UInt8 { case key, bool, cmp, inConsts, has, constant }
+    /// The constant; for `inConsts`, `a << 32 | b` (the range `consts[a..<b]`).
+    var k: Int64 = 0
+    /// The steps the compiled nodes of the leaf charge (its `not` included).
+    var cost: Int32 = 0
+    /// A fact slot below 64 (`FastEncoding.maxSlots`).
+    var slot: UInt8 = 0
     var op: Op
     var cmp: UInt8 = 0
     var negate = false
-    var slot: Int32 = 0
-    /// `consts[a..<b]` of `inConsts`.
-    var a: Int32 = 0
-    var b: Int32 = 0
-    /// The steps the compiled nodes of the leaf charge (its `not` included).
-    var cost: Int32 = 0
-    var k: Int64 = 0
 }
 
 /// The flat rules, collected by the builder.
@@ -89,8 +88,9 @@ struct LeafPlan {
             guard !o else { return nil }
             cost = s
         }
-        var leaf = CandidateLeaf(op: .constant, negate: negate, slot: n.slot, cost: cost, k: n.k)
-        let slotOK = n.slot >= 0 && Int(truncatingIfNeeded: n.slot) < slotLimit
+        let slotOK = n.slot >= 0 && Int(truncatingIfNeeded: n.slot) < min(slotLimit, FastEncoding.maxSlots)
+        var leaf = CandidateLeaf(
+            k: n.k, cost: cost, slot: UInt8(truncatingIfNeeded: slotOK ? n.slot : 0), op: .constant, negate: negate)
         if isKey {
             // Keys are bool facts, comparisons and constant lists on a slot (RuleIndexBuilder).
             guard slotOK, n.op == .factBool || n.op == .cmpConst || n.op == .inConsts else { return nil }
@@ -116,9 +116,9 @@ struct LeafPlan {
             guard !c.constLong[range].contains(where: { $0 >= 0 }) else { return nil }  // a long string
             guard consts.count + range.count < 1 << 31 else { return nil }
             leaf.op = .inConsts
-            leaf.a = Int32(truncatingIfNeeded: consts.count)
+            let a = Int64(consts.count)
             consts += c.consts[range]
-            leaf.b = Int32(truncatingIfNeeded: consts.count)
+            leaf.k = a << 32 | Int64(consts.count)
         case .has where slotOK:
             leaf.op = .has
         default:
@@ -210,12 +210,31 @@ struct LeafView {
         while j < end {
             let leaf = leaves[j]
             s &+= Int(truncatingIfNeeded: leaf.cost)
-            switch test(leaf, run) {
-            case .yes: break
-            case .no:
+            let slot = Int(truncatingIfNeeded: leaf.slot)
+            let bit: UInt64 = 1 << UInt64(truncatingIfNeeded: leaf.slot & 63)
+            let holds: Bool
+            switch leaf.op {
+            case .key:
+                guard run.fast & bit != 0 else { return nil }
+                holds = true
+            case .bool:
+                guard run.fast & bit != 0, slot < run.words.count else { return nil }
+                holds = (run.words[slot] != 0) == (leaf.k != 0)
+            case .cmp:
+                guard run.fast & bit != 0, slot < run.words.count else { return nil }
+                holds = CandidateLeaves.compare(run.words[slot], leaf.k, leaf.cmp)
+            case .inConsts:
+                guard run.fast & bit != 0, slot < run.words.count else { return nil }
+                holds = contains(run.words[slot], leaf.k)
+            case .has:
+                guard run.malformed & bit == 0 else { return nil }
+                holds = run.present & bit != 0
+            case .constant:
+                holds = leaf.k != 0
+            }
+            if holds == leaf.negate {
                 steps = s
                 return .no
-            default: return nil
             }
             j += 1
         }
@@ -223,37 +242,16 @@ struct LeafView {
         return .yes
     }
 
+    /// Whether `consts[a..<b]` (`range = a << 32 | b`) holds `word`.
     @inline(__always)
-    func test(_ leaf: CandidateLeaf, _ run: LeafFacts) -> Tri {
-        let slot = Int(truncatingIfNeeded: leaf.slot)
-        let shift = UInt64(truncatingIfNeeded: leaf.slot)
-        if leaf.op == .constant { return (leaf.k != 0) != leaf.negate ? .yes : .no }
-        if leaf.op == .has {
-            if run.present >> shift & 1 != 0 { return leaf.negate ? .no : .yes }
-            return run.malformed >> shift & 1 != 0 ? .unknown : (leaf.negate ? .yes : .no)
+    func contains(_ word: Int64, _ range: Int64) -> Bool {
+        var i = max(0, Int(truncatingIfNeeded: range >> 32))
+        let end = min(Int(truncatingIfNeeded: range & 0xFFFF_FFFF), consts.count)
+        while i < end {
+            if consts[i] == word { return true }
+            i += 1
         }
-        guard slot >= 0, slot < run.words.count, run.fast >> shift & 1 != 0 else { return .unknown }
-        let word = run.words[slot]
-        let holds: Bool
-        switch leaf.op {
-        case .key: return .yes
-        case .bool: holds = (word != 0) == (leaf.k != 0)
-        case .cmp: holds = CandidateLeaves.compare(word, leaf.k, leaf.cmp)
-        case .inConsts:
-            var found = false
-            var i = max(0, Int(truncatingIfNeeded: leaf.a))
-            let end = min(Int(truncatingIfNeeded: leaf.b), consts.count)
-            while i < end {
-                if consts[i] == word {
-                    found = true
-                    break
-                }
-                i += 1
-            }
-            holds = found
-        case .has, .constant: return .unknown  // handled above
-        }
-        return holds != leaf.negate ? .yes : .no
+        return false
     }
 }
 
