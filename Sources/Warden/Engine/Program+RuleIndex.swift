@@ -48,7 +48,7 @@ extension Program {
         run.candidates = bits
         run.decisionSteps = index.select(run, into: bits)
         let leaves = index.leaves.view
-        let facts = LeafFacts(run)
+        let facts = CandidateFacts(run)
         let flatFire = !hasSets
         var rules = CandidateCursor(index, bits: bits)
         compiled.roots.withUnsafeBufferPointer { roots in

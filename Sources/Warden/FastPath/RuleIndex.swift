@@ -100,7 +100,7 @@ final class RuleIndex: @unchecked Sendable {
     init(
         ruleCount: Int, always: [UInt64], cost: [Int32], slots: [SlotKeys], table: [Entry], hashRules: [Int32],
         rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int, longBytes: [UInt8],
-        plan: LeafPlan
+        plan: CandidatePlan
     ) {
         self.ruleCount = ruleCount
         self.wordCount = always.count

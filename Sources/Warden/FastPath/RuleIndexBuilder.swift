@@ -150,7 +150,7 @@ extension RuleIndex {
             slots.append(s)
         }
         guard keyedCount > 0 else { return nil }
-        var plan = LeafPlan()
+        var plan = CandidatePlan()
         for r in 0..<ruleCount where keyNode[r] >= 0 && !unconfirmed.contains(Int32(truncatingIfNeeded: r)) {
             plan.add(rule: r, compiled, root: compiled.roots[r], key: keyNode[r], encodings: encodings)
         }

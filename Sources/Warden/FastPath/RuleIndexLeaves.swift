@@ -36,7 +36,7 @@ struct CandidateLeaf {
 }
 
 /// The flat rules, collected by the builder.
-struct LeafPlan {
+struct CandidatePlan {
     var leaves: [CandidateLeaf] = []
     var consts: [Int64] = []
     /// Per flat rule: its leaves `leaves[start..<end]` and the cost of its `and` node.
@@ -44,7 +44,7 @@ struct LeafPlan {
 
     /// Adds rule `rule` (root `root`, key conjunct node `key`) when it is flat.
     mutating func add(rule: Int, _ c: CompiledPolicy, root: Int32, key: Int32, encodings: [FastEncoding?]) {
-        guard let n = LeafPlan.node(c, root) else { return }
+        guard let n = CandidatePlan.node(c, root) else { return }
         var kids: [Int32] = [root]
         var rootCost: Int32 = 0
         if n.op == .and {
@@ -77,11 +77,11 @@ struct LeafPlan {
 
     /// The leaf for node `i`, or nil when it is not one.
     mutating func leaf(_ c: CompiledPolicy, _ i: Int32, isKey: Bool, slotLimit: Int) -> CandidateLeaf? {
-        guard var n = LeafPlan.node(c, i) else { return nil }
+        guard var n = CandidatePlan.node(c, i) else { return nil }
         var negate = false
         var cost = n.cost
         if n.op == .not {
-            guard let x = LeafPlan.node(c, n.a), x.op != .not else { return nil }
+            guard let x = CandidatePlan.node(c, n.a), x.op != .not else { return nil }
             negate = true
             n = x
             let (s, o) = cost.addingReportingOverflow(x.cost)
@@ -138,7 +138,7 @@ final class CandidateLeaves: @unchecked Sendable {
     /// Number of flat rules (for tests).
     let flatCount: Int
 
-    init(_ plan: LeafPlan, ruleCount: Int) {
+    init(_ plan: CandidatePlan, ruleCount: Int) {
         leaves = .allocate(capacity: max(1, plan.leaves.count))
         _ = leaves.initialize(from: plan.leaves)
         consts = .allocate(capacity: max(1, plan.consts.count))
@@ -160,20 +160,20 @@ final class CandidateLeaves: @unchecked Sendable {
     }
 
     /// The buffers as plain data, for the decision loop (valid while the index lives).
-    var view: LeafView {
-        LeafView(
+    var view: CandidateView {
+        CandidateView(
             leaves: UnsafeBufferPointer(leaves), consts: UnsafeBufferPointer(consts), rows: UnsafeBufferPointer(rows))
     }
 
-    /// `LeafView.decide`.
+    /// `CandidateView.decide`.
     func decide(_ ri: Int, _ run: CompiledRun, steps: inout Int) -> Tri? {
-        view.decide(ri, LeafFacts(run), steps: &steps)
+        view.decide(ri, CandidateFacts(run), steps: &steps)
     }
 }
 
 /// What the leaves read of a device: its typed words and their bit sets (plain data, unlike
 /// `CompiledRun`, which holds the reference evaluator's state).
-struct LeafFacts {
+struct CandidateFacts {
     let present: UInt64
     let fast: UInt64
     let malformed: UInt64
@@ -189,7 +189,7 @@ struct LeafFacts {
 }
 
 /// The buffers of `CandidateLeaves`, without reference counting.
-struct LeafView {
+struct CandidateView {
     let leaves: UnsafeBufferPointer<CandidateLeaf>
     let consts: UnsafeBufferPointer<Int64>
     let rows: UnsafeBufferPointer<(start: Int32, end: Int32, rootCost: Int32)>
@@ -198,7 +198,7 @@ struct LeafView {
     /// charges for it, or nil when the rule is not flat or a leaf answers `unknown` (the ordinary
     /// path decides it then).
     @inline(__always)
-    func decide(_ ri: Int, _ run: LeafFacts, steps: inout Int) -> Tri? {
+    func decide(_ ri: Int, _ run: CandidateFacts, steps: inout Int) -> Tri? {
         guard ri >= 0, ri < rows.count else { return nil }
         let row = rows[ri]
         guard row.start >= 0, row.start <= row.end, Int(truncatingIfNeeded: row.end) <= leaves.count else {
