@@ -2,15 +2,119 @@
 // the candidate rules of an input (for tests and `warden bench`).
 
 extension Program {
-    /// `decide` with a candidate set on the stack (`run.candidates`); kept out of line so that the
-    /// loop over every rule of a small policy pays nothing for the index.
+    /// `decide` for a program with a rule index: the candidates' bit set on the stack (up to 16,384
+    /// rules), then the indexed loop. Kept out of line so that the loop over every rule of a small
+    /// policy pays nothing for the index.
     @inline(never)
     func decideIndexed(_ index: RuleIndex, _ run: inout CompiledRun, factErrors: Bool, into decision: inout Decision) {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
-            run.candidates = bits
-            decide(&run, factErrors: factErrors, into: &decision)
-            run.candidates = nil
+        if index.bitsCount <= 16 {
+            var words = InlineArray<16, UInt64>(repeating: 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                let bits = raw.bindMemory(to: UInt64.self)
+                decideCandidates(index, bits, &run, factErrors, &decision)
+            }
+        } else if index.bitsCount <= 256 {
+            var words = InlineArray<256, UInt64>(repeating: 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                let bits = raw.bindMemory(to: UInt64.self)
+                decideCandidates(
+                    index, bits, &run, factErrors, &decision)
+            }
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
+                decideCandidates(index, bits, &run, factErrors, &decision)
+            }
         }
+    }
+
+    /// The indexed decision: `decide`'s loop over the candidates only (RuleIndex.swift), the skipped
+    /// rules' static cost charged first; a flat candidate is decided by its leaves
+    /// (RuleIndexLeaves.swift), charged exactly what `decideRule` charges for it; any other rule,
+    /// or a leaf that answers `unknown`, by `decideRule`. The previous decision's fired-rule
+    /// entries are overwritten in place rather than destroyed and appended again.
+    func decideCandidates(
+        _ index: RuleIndex, _ bits: UnsafeMutableBufferPointer<UInt64>, _ run: inout CompiledRun,
+        _ factErrors: Bool, _ decision: inout Decision
+    ) {
+        decision.action = .allow
+        if !decision.errors.isEmpty { decision.errors.removeAll(keepingCapacity: true) }
+        if factErrors { decision.errors.append(contentsOf: run.input.pointee.factErrors) }
+        if !decision.warnings.isEmpty { decision.warnings.removeAll(keepingCapacity: true) }
+        var fired = 0  // entries of `decision.fired` that belong to this decision
+        var setters: [(rule: Int, setting: KeySetting)] = []
+        let compiled = self.compiled
+        let limits = engine.limits.evalLimits
+        var redo = false
+        run.candidates = bits
+        run.decisionSteps = index.select(run, into: bits)
+        let leaves = index.leaves.view
+        let facts = CandidateFacts(run)
+        let flatFire = !hasSets
+        var rules = CandidateCursor(index, bits: bits)
+        compiled.roots.withUnsafeBufferPointer { roots in
+            firedTemplates.withUnsafeBufferPointer { templates in
+                while let ri = rules.nextRule() {
+                    if !run.hasState {
+                        var steps = 0
+                        if let outcome = leaves.decide(ri, facts, steps: &steps) {
+                            run.steps = steps
+                            if steps > limits.maxSteps {
+                                redo = true
+                                break
+                            }
+                            let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
+                            run.decisionSteps = o ? Int.max : d
+                            if run.decisionSteps > limits.maxDecisionSteps {
+                                redo = true
+                                break
+                            }
+                            if outcome == .yes && flatFire && ri < templates.count {
+                                let t = templates[ri]
+                                if fired < decision.fired.count {
+                                    decision.fired[fired] = t
+                                } else {
+                                    decision.fired.append(t)
+                                }
+                                fired += 1
+                                if t.action > decision.action { decision.action = t.action }
+                            } else if outcome == .yes {
+                                Program.truncate(&decision.fired, fired)
+                                fire(ri, &decision, &setters)
+                                fired = decision.fired.count
+                            }
+                            continue
+                        }
+                    }
+                    Program.truncate(&decision.fired, fired)
+                    if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
+                        redo = true
+                        break
+                    }
+                    fired = decision.fired.count
+                }
+            }
+            if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
+        }
+        run.candidates = nil
+        if redo {
+            // This path's counts may exceed the reference's (inlined lets); the reference decides.
+            run.state = nil
+            run.hasState = false
+            decision = referenceEvaluate(run.input.pointee)
+            return
+        }
+        Program.truncate(&decision.fired, fired)
+        if let constantConfig {
+            if !Program.sameStorage(decision.config, constantConfig) { decision.config = constantConfig }
+        } else {
+            decision.config = effectiveConfiguration(run.input.pointee, setters: setters, warnings: &decision.warnings)
+        }
+    }
+
+    /// Drops the entries of `fired` from `count` on (a previous decision's).
+    @inline(__always)
+    static func truncate(_ fired: inout [FiredRule], _ count: Int) {
+        if fired.count > count { fired.removeSubrange(max(0, count)...) }
     }
 }
 
@@ -33,13 +137,52 @@ extension Program {
                     out = Array(compiled.roots.indices)
                     return
                 }
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, index.wordCount)) { bits in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
                     _ = index.select(run, into: bits)
-                    var rules = RuleCursor(count: compiled.roots.count, bits: bits)
+                    var rules = CandidateCursor(index, bits: bits)
                     while let r = rules.nextRule() { out.append(r) }
                 }
             }
         }
         return out
+    }
+}
+
+extension Program {
+    /// Decides rule `ri` of the decision loop: a flat candidate of an indexed decision by its
+    /// leaves (RuleIndexLeaves.swift), charged exactly what `decideRule` charges for it; any other
+    /// rule, or a leaf that answers `unknown`, by `decideRule`.
+    @inline(__always)
+    func decideCandidate(
+        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
+        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
+    ) -> Bool {
+        if run.candidates != nil, !run.hasState, let index = ruleIndex {
+            var steps = 0
+            if let outcome = index.leaves.decide(ri, run, steps: &steps) {
+                run.steps = steps
+                if steps > limits.maxSteps { return true }
+                let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
+                run.decisionSteps = o ? Int.max : d
+                if run.decisionSteps > limits.maxDecisionSteps { return true }
+                if outcome == .yes { fireCandidate(ri, &decision, &setters) }
+                return false
+            }
+        }
+        return decideRule(ri, root, &run, &decision, &setters, limits)
+    }
+
+    /// `fire`, copying the fired-rule entry once, straight from the templates.
+    @inline(__always)
+    func fireCandidate(_ ri: Int, _ decision: inout Decision, _ setters: inout [(rule: Int, setting: KeySetting)]) {
+        guard !hasSets else {
+            fire(ri, &decision, &setters)
+            return
+        }
+        firedTemplates.withUnsafeBufferPointer { t in
+            guard ri >= 0, ri < t.count else { return }
+            decision.fired.append(t[ri])
+            if t[ri].action > decision.action { decision.action = t[ri].action }
+        }
     }
 }

@@ -62,13 +62,23 @@ final class RuleIndex: @unchecked Sendable {
         var slot: Int32 = -1
         var start: Int32 = 0
         var end: Int32 = 0
+        /// `longBytes[bytesStart ..< bytesStart + bytesCount]`: the long string constant `key` is
+        /// the hash of, confirmed against the device's string once per decision (-1: exact word).
+        var bytesStart: Int32 = 0
+        var bytesCount: Int32 = -1
     }
 
     let ruleCount: Int
     /// Words of a candidate bit set (`ruleCount` bits).
     let wordCount: Int
+    /// Words of its summary: one bit per word of the set, set when the word may hold candidates.
+    let summaryCount: Int
+    /// The words `select` fills: the set, then its summary.
+    var bitsCount: Int { wordCount + summaryCount }
     /// The rules without a key (always candidates), as a bit set.
     let always: [UInt64]
+    /// Its summary (the words of `always` that are not zero).
+    let alwaysSummary: [UInt64]
     /// Each rule's static cost when it is keyed (0 for the others).
     let cost: [Int32]
     /// The sum of `cost`.
@@ -82,14 +92,25 @@ final class RuleIndex: @unchecked Sendable {
     let slotRules: [Int32]
     /// Number of keyed rules (for tests and the bench).
     let keyedCount: Int
+    /// The long string constants of the hash entries (`Entry.bytesStart`), as UTF-8.
+    let longBytes: [UInt8]
+    /// The candidates' conditions as flat conjunctions of leaves (RuleIndexLeaves.swift).
+    let leaves: CandidateLeaves
 
     init(
         ruleCount: Int, always: [UInt64], cost: [Int32], slots: [SlotKeys], table: [Entry], hashRules: [Int32],
-        rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int
+        rangeRules: [Int32], bounds: [Int64], slotRules: [Int32], keyedCount: Int, longBytes: [UInt8],
+        plan: CandidatePlan
     ) {
         self.ruleCount = ruleCount
         self.wordCount = always.count
+        self.summaryCount = always.count / 64 + 1
         self.always = always
+        var summary = [UInt64](repeating: 0, count: always.count / 64 + 1)
+        for (w, word) in always.enumerated() where word != 0 {
+            summary[w >> 6] |= 1 << UInt64(truncatingIfNeeded: w & 63)
+        }
+        self.alwaysSummary = summary
         self.cost = cost
         var total = 0
         for c in cost {
@@ -105,6 +126,8 @@ final class RuleIndex: @unchecked Sendable {
         self.bounds = bounds
         self.slotRules = slotRules
         self.keyedCount = keyedCount
+        self.longBytes = longBytes
+        self.leaves = CandidateLeaves(plan, ruleCount: ruleCount)
     }
 
     @inline(__always)
@@ -117,9 +140,11 @@ final class RuleIndex: @unchecked Sendable {
         return Int(truncatingIfNeeded: h & 0x7FFF_FFFF_FFFF_FFFF)
     }
 
-    /// The rules keyed by `slot == key`, as a range of `hashRules` (empty when none).
+    /// The rules keyed by `slot == key`, as a range of `hashRules` (empty when none). A long
+    /// string's word is a hash: the device's string is confirmed against the constant here, once,
+    /// and on a collision no rule is a candidate (their key conjunct is false).
     @inline(__always)
-    func lookup(_ slot: Int32, _ key: Int64) -> Range<Int> {
+    func lookup(_ slot: Int32, _ key: Int64, _ run: CompiledRun) -> Range<Int> {
         guard !table.isEmpty else { return 0..<0 }
         var i = RuleIndex.hash(slot, key) & tableMask
         var probes = 0
@@ -127,6 +152,7 @@ final class RuleIndex: @unchecked Sendable {
             let e = table[i]
             if e.slot < 0 { return 0..<0 }
             if e.slot == slot && e.key == key {
+                if e.bytesCount >= 0 && !confirm(run, slot: Int(truncatingIfNeeded: slot), e) { return 0..<0 }
                 let start = Int(truncatingIfNeeded: e.start)
                 return start..<max(start, Int(truncatingIfNeeded: e.end))
             }
@@ -134,6 +160,27 @@ final class RuleIndex: @unchecked Sendable {
             probes += 1
         }
         return 0..<0
+    }
+
+    /// Whether the device's string fact at `slot` is the entry's long constant, byte for byte.
+    @inline(never)
+    func confirm(_ run: CompiledRun, slot: Int, _ e: Entry) -> Bool {
+        let start = Int(truncatingIfNeeded: e.bytesStart)
+        let count = Int(truncatingIfNeeded: e.bytesCount)
+        guard start >= 0, count >= 0, start <= longBytes.count - count else { return false }
+        return run.input.pointee.fast.withWords { header, _, _ in
+            header.pointee.facts.withUnsafeBufferPointer { facts in
+                guard slot >= 0, slot < facts.count, case .string(let s)? = facts[slot] else { return false }
+                return longBytes.withUnsafeBufferPointer { all in
+                    let want = UnsafeBufferPointer(rebasing: all[start..<start + count])
+                    if let same = s.utf8.withContiguousStorageIfAvailable({ CompiledPolicy.sameBytes($0, want) }) {
+                        return same
+                    }
+                    var copy = s
+                    return copy.withUTF8 { CompiledPolicy.sameBytes($0, want) }
+                }
+            }
+        }
     }
 
     /// The first index in `bounds[start..<end]` whose bound is greater than `key` (`orEqual`: not less).
@@ -149,16 +196,38 @@ final class RuleIndex: @unchecked Sendable {
         return lo
     }
 
-    /// Fills `bits` (`wordCount` words) with the device's candidates and returns the static cost of
-    /// the keyed rules that are not candidates (charged to the decision; see the file comment).
+    /// Fills `bits` (`bitsCount` words: the set, then its summary) with the device's candidates,
+    /// for `CandidateCursor`, and returns the static cost of the keyed rules that are not
+    /// candidates (charged to the decision; see the file comment). A word of the set is written
+    /// only when its summary bit is set (zeroed on the first candidate in it), so a decision costs
+    /// its candidates, not the policy's size over 64.
     func select(_ run: CompiledRun, into bits: UnsafeMutableBufferPointer<UInt64>) -> Int {
-        guard bits.count >= wordCount else { return 0 }
-        for w in 0..<wordCount { bits[w] = always[w] }
+        guard bits.count >= bitsCount else {
+            bits.initialize(repeating: UInt64.max)  // every rule (unreachable: callers size `bits`)
+            return 0
+        }
+        for i in 0..<summaryCount {
+            let s = alwaysSummary[i]
+            bits[wordCount + i] = s
+            var t = s
+            while t != 0 {
+                let w = i << 6 | t.trailingZeroBitCount
+                t &= t &- 1
+                if w < wordCount { bits[w] = always[w] }
+            }
+        }
         var candidateCost = 0
         @inline(__always) func add(_ r: Int32) {
             let i = Int(truncatingIfNeeded: r)
             guard i >= 0, i < ruleCount else { return }
-            bits[i >> 6] |= 1 << UInt64(truncatingIfNeeded: i & 63)
+            let w = i >> 6
+            let s = wordCount + w >> 6
+            let sbit: UInt64 = 1 << UInt64(truncatingIfNeeded: w & 63)
+            if bits[s] & sbit == 0 {
+                bits[s] |= sbit
+                bits[w] = 0
+            }
+            bits[w] |= 1 << UInt64(truncatingIfNeeded: i & 63)
             candidateCost &+= Int(truncatingIfNeeded: cost[i])
         }
         for s in slots {
@@ -174,7 +243,7 @@ final class RuleIndex: @unchecked Sendable {
             }
             let word = run.words[slot]
             if s.hashed {
-                for j in lookup(s.slot, word) { add(hashRules[j]) }
+                for j in lookup(s.slot, word, run) { add(hashRules[j]) }
             }
             let key = s.unsigned ? word ^ Int64.min : word
             if s.upperStart < s.upperEnd {
@@ -228,6 +297,44 @@ struct RuleCursor {
         while word == 0 {
             wordIndex += 1
             guard wordIndex < bits.count else { return nil }
+            word = bits[wordIndex]
+        }
+        let r = wordIndex << 6 | word.trailingZeroBitCount
+        word &= word &- 1
+        return r < count ? r : nil
+    }
+}
+
+/// The candidates `RuleIndex.select` filled, in rule order: the set bits of the summary's words,
+/// then of those words.
+struct CandidateCursor {
+    let bits: UnsafeMutableBufferPointer<UInt64>
+    let wordCount: Int
+    let count: Int
+    var summaryIndex = -1
+    var summary: UInt64 = 0
+    var wordIndex = 0
+    var word: UInt64 = 0
+
+    init(_ index: RuleIndex, bits: UnsafeMutableBufferPointer<UInt64>) {
+        self.bits = bits
+        wordCount = index.wordCount
+        count = index.ruleCount
+    }
+
+    /// The next candidate, or nil at the end.
+    @inline(__always)
+    mutating func nextRule() -> Int? {
+        while word == 0 {
+            while summary == 0 {
+                summaryIndex += 1
+                let at = wordCount + summaryIndex
+                guard at < bits.count, summaryIndex << 6 < wordCount else { return nil }
+                summary = bits[at]
+            }
+            wordIndex = summaryIndex << 6 | summary.trailingZeroBitCount
+            summary &= summary &- 1
+            guard wordIndex < wordCount else { return nil }
             word = bits[wordIndex]
         }
         let r = wordIndex << 6 | word.trailingZeroBitCount

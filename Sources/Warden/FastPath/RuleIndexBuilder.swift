@@ -4,8 +4,9 @@
 extension RuleIndex {
     /// A conjunct usable as a key.
     enum Key {
-        /// `slot == word` for any of `words` (an empty list never holds).
-        case hash(slot: Int32, words: [Int64])
+        /// `slot == word` for any of `words` (an empty list never holds); `longs[i]` is the long
+        /// string constant (`CompiledPolicy.longStrings`) behind `words[i]`, or -1 for an exact word.
+        case hash(slot: Int32, words: [Int64], longs: [Int32])
         /// `x <= bound` (`upper`) or `x >= bound` over the slot's order-mapped words; `bound` nil: never holds.
         case range(slot: Int32, upper: Bool, bound: Int64?)
         /// The conjunct is the constant `false`: the rule never fires.
@@ -18,7 +19,7 @@ extension RuleIndex {
         guard ruleCount >= minRules else { return nil }
         // Pass 1: each rule's static cost and keys.
         var costs = [Int32](repeating: 0, count: ruleCount)
-        var keysOf = [[Key]](repeating: [], count: ruleCount)
+        var keysOf = [[(key: Key, node: Int32)]](repeating: [], count: ruleCount)
         var hashValues: [Int32: Set<Int64>] = [:]
         var rangeBounds: [Int32: [Int64]] = [:]
         for r in 0..<ruleCount {
@@ -27,9 +28,9 @@ extension RuleIndex {
             guard !keys.isEmpty else { continue }
             costs[r] = Int32(clamping: cost)
             keysOf[r] = keys
-            for k in keys {
+            for (k, _) in keys {
                 switch k {
-                case .hash(let slot, let words): hashValues[slot, default: []].formUnion(words)
+                case .hash(let slot, let words, _): hashValues[slot, default: []].formUnion(words)
                 case .range(let slot, _, let bound?): rangeBounds[slot, default: []].append(bound)
                 default: break
                 }
@@ -39,18 +40,20 @@ extension RuleIndex {
 
         // Pass 2: the most selective key of each rule.
         var always = [UInt64](repeating: 0, count: ruleCount / 64 &+ 1)
-        var hashed: [(slot: Int32, word: Int64, rule: Int32)] = []
+        var hashed: [(slot: Int32, word: Int64, rule: Int32, long: Int32)] = []
         var ranged: [(slot: Int32, upper: Bool, bound: Int64, rule: Int32)] = []
         var bySlot: [Int32: [Int32]] = [:]
         var keyedCount = 0
+        var keyNode = [Int32](repeating: -1, count: ruleCount)  // each keyed rule's key conjunct
         for r in 0..<ruleCount {
             var best: Key?
             var bestScore = 2.0
-            for k in keysOf[r] {
+            for (k, node) in keysOf[r] {
                 let s = score(k, hashValues: hashValues, rangeBounds: rangeBounds, encodings: encodings)
                 if s < bestScore {
                     bestScore = s
                     best = k
+                    keyNode[r] = node
                 }
             }
             guard let key = best else {
@@ -61,8 +64,9 @@ extension RuleIndex {
             keyedCount += 1
             let rule = Int32(truncatingIfNeeded: r)
             switch key {
-            case .hash(let slot, let words):
-                for w in Set(words) { hashed.append((slot, w, rule)) }
+            case .hash(let slot, let words, let longs):
+                var seen = Set<Int64>()
+                for (w, l) in zip(words, longs) where seen.insert(w).inserted { hashed.append((slot, w, rule, l)) }
                 bySlot[slot, default: []].append(rule)
             case .range(let slot, let upper, let bound):
                 if let bound { ranged.append((slot, upper, bound, rule)) }
@@ -77,18 +81,34 @@ extension RuleIndex {
         var hashRules: [Int32] = []
         hashRules.reserveCapacity(hashed.count)
         var groups: [Entry] = []
+        var longBytes: [UInt8] = []
+        var unconfirmed = Set<Int32>()  // rules keyed by a word two different long constants share
         var i = 0
         while i < hashed.count {
             var j = i
             let start = Int32(truncatingIfNeeded: hashRules.count)
+            var longs = Set<Int32>()
             while j < hashed.count && hashed[j].slot == hashed[i].slot && hashed[j].word == hashed[i].word {
                 hashRules.append(hashed[j].rule)
+                longs.insert(hashed[j].long)
                 j += 1
             }
-            groups.append(
-                Entry(
-                    key: hashed[i].word, slot: hashed[i].slot, start: start,
-                    end: Int32(truncatingIfNeeded: hashRules.count)))
+            var e = Entry(
+                key: hashed[i].word, slot: hashed[i].slot, start: start, end: Int32(truncatingIfNeeded: hashRules.count)
+            )
+            // A long constant is confirmed here, once per device, instead of in every candidate.
+            if longs.count == 1, let l = longs.first.map({ Int(truncatingIfNeeded: $0) }), l >= 0,
+                l < compiled.longStrings.count
+            {
+                let bytes = compiled.longStrings[l]
+                e.bytesStart = Int32(clamping: longBytes.count)
+                e.bytesCount = Int32(clamping: bytes.count)
+                longBytes += bytes
+            } else if longs.count > 1 || longs.contains(where: { $0 >= 0 }) {
+                // Two long constants with one word (a hash collision): left to the compiled confirmation.
+                for k in i..<j { unconfirmed.insert(hashed[k].rule) }
+            }
+            groups.append(e)
             i = j
         }
         var capacity = 1
@@ -130,9 +150,14 @@ extension RuleIndex {
             slots.append(s)
         }
         guard keyedCount > 0 else { return nil }
+        var plan = CandidatePlan()
+        for r in 0..<ruleCount where keyNode[r] >= 0 && !unconfirmed.contains(Int32(truncatingIfNeeded: r)) {
+            plan.add(rule: r, compiled, root: compiled.roots[r], key: keyNode[r], encodings: encodings)
+        }
         return RuleIndex(
             ruleCount: ruleCount, always: always, cost: costs, slots: slots, table: table, hashRules: hashRules,
-            rangeRules: rangeRules, bounds: bounds, slotRules: slotRules, keyedCount: keyedCount)
+            rangeRules: rangeRules, bounds: bounds, slotRules: slotRules, keyedCount: keyedCount, longBytes: longBytes,
+            plan: plan)
     }
 
     static func isUnsigned(_ slot: Int32, _ encodings: [FastEncoding?]) -> Bool {
@@ -148,7 +173,7 @@ extension RuleIndex {
         switch k {
         case .never:
             return 0
-        case .hash(let slot, let words):
+        case .hash(let slot, let words, _):
             let distinct = Double((hashValues[slot]?.count ?? 0) + 1)
             return min(1, Double(Set(words).count) / distinct)
         case .range(let slot, let upper, let bound):
@@ -206,8 +231,9 @@ extension RuleIndex {
     }
 
     /// The keys among the top-level conjuncts of a rule's condition.
-    static func conjunctKeys(_ c: CompiledPolicy, root: Int32, encodings: [FastEncoding?]) -> [Key] {
-        var keys: [Key] = []
+    static func conjunctKeys(_ c: CompiledPolicy, root: Int32, encodings: [FastEncoding?]) -> [(key: Key, node: Int32)]
+    {
+        var keys: [(key: Key, node: Int32)] = []
         var stack: [Int32] = [root]
         var visited = 0
         while let i = stack.popLast() {
@@ -221,9 +247,9 @@ extension RuleIndex {
                 guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.kids.count else { return [] }
                 for k in Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b) { stack.append(c.kids[k]) }
             case .constant where n.k == 0:
-                keys.append(.never)
+                keys.append((.never, i))
             case .factBool where slotOK:
-                keys.append(.hash(slot: n.slot, words: [1]))
+                keys.append((.hash(slot: n.slot, words: [1], longs: [-1]), i))
             case .not:
                 let a = Int(truncatingIfNeeded: n.a)
                 guard a >= 0, a < c.nodes.count else { continue }
@@ -231,21 +257,26 @@ extension RuleIndex {
                 if x.op == .factBool, x.slot >= 0,
                     Int(truncatingIfNeeded: x.slot) < min(FastEncoding.maxSlots, encodings.count)
                 {
-                    keys.append(.hash(slot: x.slot, words: [0]))
+                    keys.append((.hash(slot: x.slot, words: [0], longs: [-1]), i))
                 }
             case .cmpConst where slotOK:
                 let code = n.cmp & 0x0F
                 if code == CCmp.eq {
-                    keys.append(.hash(slot: n.slot, words: [n.k]))
+                    let long = n.cmp == CCmp.eq && n.c >= 0 ? n.c : -1  // what `CompiledPolicy.eval` confirms
+                    keys.append((.hash(slot: n.slot, words: [n.k], longs: [long]), i))
                 } else if code != CCmp.ne {
-                    keys.append(rangeKey(n, unsigned: n.cmp & CCmp.unsignedFlag != 0))
+                    keys.append((rangeKey(n, unsigned: n.cmp & CCmp.unsignedFlag != 0), i))
                 }
             case .inConsts where slotOK:
                 guard n.a >= 0, n.a <= n.b, Int(truncatingIfNeeded: n.b) <= c.consts.count else { continue }
+                let range = Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)
+                guard range.upperBound <= c.constLong.count else { continue }
                 keys.append(
-                    .hash(
-                        slot: n.slot,
-                        words: Array(c.consts[Int(truncatingIfNeeded: n.a)..<Int(truncatingIfNeeded: n.b)])))
+                    (
+                        .hash(
+                            slot: n.slot, words: Array(c.consts[range]), longs: c.constLong[range].map { max(-1, $0) }),
+                        i
+                    ))
             default:
                 break
             }
