@@ -48,6 +48,33 @@ enum COp: UInt8 {
 enum CCmp {
     static let eq: UInt8 = 0, ne: UInt8 = 1, lt: UInt8 = 2, le: UInt8 = 3, gt: UInt8 = 4, ge: UInt8 = 5
     static let unsignedFlag: UInt8 = 0x10
+
+    /// Whether `x cmp y` holds for two fact words (`unsignedFlag`: compared as unsigned, the
+    /// order of packed versions). The one scalar comparison of the compiled node tree, the
+    /// straight-line plan and the rule index's candidate leaves.
+    @inline(__always)
+    static func holds(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
+        if cmp & unsignedFlag != 0 {
+            let a = UInt64(bitPattern: x)
+            let b = UInt64(bitPattern: y)
+            switch cmp & 0x0F {
+            case eq: return a == b
+            case ne: return a != b
+            case lt: return a < b
+            case le: return a <= b
+            case gt: return a > b
+            default: return a >= b
+            }
+        }
+        switch cmp {
+        case eq: return x == y
+        case ne: return x != y
+        case lt: return x < y
+        case le: return x <= y
+        case gt: return x > y
+        default: return x >= y
+        }
+    }
 }
 
 /// One node: plain data, no references.
@@ -311,28 +338,7 @@ final class CompiledPolicy: @unchecked Sendable {
     }
 
     @inline(__always)
-    func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
-        if cmp & CCmp.unsignedFlag != 0 {
-            let a = UInt64(bitPattern: x)
-            let b = UInt64(bitPattern: y)
-            switch cmp & 0x0F {
-            case CCmp.eq: return a == b
-            case CCmp.ne: return a != b
-            case CCmp.lt: return a < b
-            case CCmp.le: return a <= b
-            case CCmp.gt: return a > b
-            default: return a >= b
-            }
-        }
-        switch cmp {
-        case CCmp.eq: return x == y
-        case CCmp.ne: return x != y
-        case CCmp.lt: return x < y
-        case CCmp.le: return x <= y
-        case CCmp.gt: return x > y
-        default: return x >= y
-        }
-    }
+    func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool { CCmp.holds(x, y, cmp) }
 
     /// Confirms that a long string fact (or list element) equals a long constant, byte for byte.
     @inline(never)

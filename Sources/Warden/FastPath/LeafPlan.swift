@@ -156,19 +156,8 @@ struct LeafPlan: @unchecked Sendable {
         return bits
     }
 
-    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
-        let unsigned = cmp & CCmp.unsignedFlag != 0
-        let a = unsigned ? x ^ Int64.min : x
-        let b = unsigned ? y ^ Int64.min : y
-        switch cmp & 0x0F {
-        case CCmp.eq: return a == b
-        case CCmp.ne: return a != b
-        case CCmp.lt: return a < b
-        case CCmp.le: return a <= b
-        case CCmp.gt: return a > b
-        default: return a >= b
-        }
-    }
+    @inline(__always)
+    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool { CCmp.holds(x, y, cmp) }
 }
 
 extension LeafPlan {

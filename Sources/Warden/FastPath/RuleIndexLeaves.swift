@@ -258,26 +258,5 @@ struct CandidateView {
 extension CandidateLeaves {
     /// `CompiledPolicy.compare`.
     @inline(__always)
-    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool {
-        if cmp & CCmp.unsignedFlag != 0 {
-            let a = UInt64(bitPattern: x)
-            let b = UInt64(bitPattern: y)
-            switch cmp & 0x0F {
-            case CCmp.eq: return a == b
-            case CCmp.ne: return a != b
-            case CCmp.lt: return a < b
-            case CCmp.le: return a <= b
-            case CCmp.gt: return a > b
-            default: return a >= b
-            }
-        }
-        switch cmp {
-        case CCmp.eq: return x == y
-        case CCmp.ne: return x != y
-        case CCmp.lt: return x < y
-        case CCmp.le: return x <= y
-        case CCmp.gt: return x > y
-        default: return x >= y
-        }
-    }
+    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool { CCmp.holds(x, y, cmp) }
 }
