@@ -173,7 +173,7 @@ if [ "${SCALING:-1}" != 0 ]; then
       P="$WORK/$family-$n.warden"
       python3 "$REPO/Benchmarks/gen_scaling.py" "$family" "$n" "$P"
       "$WARDEN" bench "$P" --facts "$WORK/scaling-devices.jsonl" --format json --samples 3 --min-sample-ms 50 > "$WORK/scaling-bench.json"
-      "$WARDEN" eval "$P" --facts "$WORK/scaling-devices.jsonl" --format json > "$WORK/scaling-out.jsonl" || true
+      "$WARDEN" eval "$P" --facts "$WORK/scaling-devices.jsonl" --format json > "$WORK/scaling-out.jsonl" 2> "$WORK/scaling-eval.err" || true
       IRS=nan
       if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
         IRS=$(Benchmarks/callgrind-batch.sh "$WARDEN" "$P" "$WORK/scaling-cg-devices.jsonl" "$WORK")
