@@ -21,14 +21,7 @@ extension Checker {
         }
         resolutions.calls[e.id] = id
         let all = (target.map { [$0] } ?? []) + args
-        func arity(_ n: Int) -> Bool {
-            if all.count == n { return true }
-            error(
-                .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
-                e.span)
-            for a in args { _ = check(a) }
-            return false
-        }
+        func arity(_ n: Int) -> Bool { hasArity(n, e, name, all: all, args: args) }
         switch id {
         case .size:
             guard arity(1) else { return .error }
@@ -100,20 +93,24 @@ extension Checker {
         }
     }
 
+    /// Whether a call has `n` arguments (its receiver counted); if not, reports `wrongArgumentCount`
+    /// and still checks the arguments, so their own mistakes are reported too.
+    private func hasArity(_ n: Int, _ e: Expr, _ name: String, all: [Expr], args: [Expr]) -> Bool {
+        if all.count == n { return true }
+        error(
+            .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
+            e.span)
+        for a in args { _ = check(a) }
+        return false
+    }
+
     /// A call that is not a built-in in its form: a host function, a macro without its receiver
     /// or variable, or an unknown function.
     private func checkOtherCall(_ e: Expr, _ name: String, target: Expr?, args: [Expr], nameSpan: SourceSpan)
         -> WardenType
     {
         let all = (target.map { [$0] } ?? []) + args
-        func arity(_ n: Int) -> Bool {
-            if all.count == n { return true }
-            error(
-                .wrongArgumentCount, "`\(name)` takes \(n == 1 ? "one argument" : "\(n) arguments"), not \(all.count)",
-                e.span)
-            for a in args { _ = check(a) }
-            return false
-        }
+        func arity(_ n: Int) -> Bool { hasArity(n, e, name, all: all, args: args) }
         if let i = hostFunctions.firstIndex(where: { $0.name == name }), target == nil {
             let f = hostFunctions[i]
             guard arity(f.parameters.count) else { return .error }
