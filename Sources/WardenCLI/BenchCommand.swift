@@ -97,7 +97,7 @@ struct BenchCommand: ParsableCommand {
                 stream.feed(chunk, keep)
             })
         {
-            Output.error("error: \(e)")
+            Output.error(e)
             throw ExitCode(1)
         }
         stream.finish(keep)

@@ -49,7 +49,7 @@ struct DiffCommand: ParsableCommand {
         let bytes: [UInt8]
         switch Files.readAll(path) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             return nil
         case .success(let b): bytes = b
         }

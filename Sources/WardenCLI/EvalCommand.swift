@@ -112,7 +112,7 @@ struct EvalCommand: ParsableCommand {
                 fullConfig: config == .full, jobs: jobs)
             {
             case .failure(let e):
-                Output.error("error: \(e)")
+                Output.error(e)
                 throw ExitCode(e.code)
             case .success(let (hadError, fleet)):
                 try finish(fleet, program: program, hadError: hadError)
@@ -165,7 +165,7 @@ struct EvalCommand: ParsableCommand {
         if facts.hasSuffix(".json") {
             switch Files.readAll(facts) {
             case .failure(let e):
-                Output.error("error: \(e)")
+                Output.error(e)
                 throw ExitCode(2)
             case .success(let bytes):
                 if FactsShape.isEmpty(bytes) {
@@ -198,7 +198,7 @@ struct EvalCommand: ParsableCommand {
                     stream.feed(chunk) { handle($0, $1, fillToday: false) }
                 })
             {
-                Output.error("error: \(e)")
+                Output.error(e)
                 throw ExitCode(2)
             }
             if wrongShape == nil { wrongShape = shape.finish() }

@@ -52,16 +52,16 @@ struct ExportCommand: ParsableCommand {
         let paths: [String]
         switch PolicyLoader.expand(policies) {
         case .failure(let e):
-            Output.error("error: \(e)")
-            throw ExitCode(1)
+            Output.error(e)
+            throw ExitCode(2)
         case .success(let p): paths = p
         }
         var sources: [SourceFile] = []
         for path in paths {
             switch Files.readAll(path) {
             case .failure(let e):
-                Output.error("error: \(e)")
-                throw ExitCode(1)
+                Output.error(e)
+                throw ExitCode(2)
             case .success(let b): sources.append(SourceFile(name: path, bytes: b))
             }
         }
@@ -76,19 +76,19 @@ struct ExportCommand: ParsableCommand {
         for n in result.notes { Output.error("note: \(n.text)") }
         for e in result.errors { Output.error(e) }
         if let report, let e = IntuneFiles.write(report, Array((result.reportJSON.prettyText + "\n").utf8)) {
-            Output.error("error: \(e)")
+            Output.error(e)
             throw ExitCode(1)
         }
         guard result.errors.isEmpty else { throw ExitCode(1) }
         if let out {
             if let e = IntuneFiles.makeDirectory(out) {
-                Output.error("error: \(e)")
+                Output.error(e)
                 throw ExitCode(1)
             }
             for o in result.objects {
                 let path = (out.hasSuffix("/") ? out : out + "/") + o.fileName
                 if let e = IntuneFiles.write(path, Array((o.body.prettyText + "\n").utf8)) {
-                    Output.error("error: \(e)")
+                    Output.error(e)
                     throw ExitCode(1)
                 }
                 Output.line(path)

@@ -77,7 +77,7 @@ struct ExprCommand: ParsableCommand {
         case .success(let b): bytes = b
         case .failure(let err):
             // An unreadable batch file is a usage error (exit 2), like an unreadable facts file.
-            Output.error("error: \(err.description)")
+            Output.error(err)
             throw ExitCode(2)
         }
         var start = 0
@@ -115,7 +115,7 @@ struct ExprCommand: ParsableCommand {
             case .success(let b): bytes = b
             case .failure(let e):
                 // An unreadable facts file is a usage error (exit 2), like eval's.
-                Output.error("error: \(e)")
+                Output.error(e)
                 throw ExitCode(2)
             }
             var documents: [(Int, [UInt8])] = []

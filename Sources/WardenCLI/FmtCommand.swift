@@ -51,7 +51,7 @@ struct FmtCommand: ParsableCommand {
         let paths: [String]
         switch PolicyLoader.expand(files) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             throw ExitCode(2)
         case .success(let p): paths = p
         }
@@ -59,7 +59,7 @@ struct FmtCommand: ParsableCommand {
             let bytes: [UInt8]
             switch Files.readAll(path) {
             case .failure(let e):
-                Output.error("error: \(e)")
+                Output.error(e)
                 unreadable = true
                 continue
             case .success(let b): bytes = b
@@ -81,7 +81,7 @@ struct FmtCommand: ParsableCommand {
                 }
             } else if write {
                 if changed, let e = FmtCommand.replace(path, with: Array(formatted.utf8)) {
-                    Output.error("error: \(e)")
+                    Output.error(e)
                     failed = true
                 }
             } else {

@@ -39,16 +39,16 @@ struct ImportCommand: ParsableCommand {
         let paths: [String]
         switch IntuneFiles.jsonFiles(files) {
         case .failure(let e):
-            Output.error("error: \(e)")
-            throw ExitCode(1)
+            Output.error(e)
+            throw ExitCode(2)
         case .success(let p): paths = p
         }
         var docs: [(name: String, bytes: [UInt8])] = []
         for path in paths {
             switch Files.readAll(path) {
             case .failure(let e):
-                Output.error("error: \(e)")
-                throw ExitCode(1)
+                Output.error(e)
+                throw ExitCode(2)
             case .success(let b): docs.append((path, b))
             }
         }
@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
         for n in result.notes { Output.error("note: \(n.text)") }
         for e in result.errors { Output.error(e) }
         if let report, let e = IntuneFiles.write(report, Array((result.reportJSON.prettyText + "\n").utf8)) {
-            Output.error("error: \(e)")
+            Output.error(e)
             throw ExitCode(1)
         }
         guard result.errors.isEmpty else {
@@ -66,7 +66,7 @@ struct ImportCommand: ParsableCommand {
         }
         let dir = out.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         if let out, let e = IntuneFiles.makeDirectory(out) {
-            Output.error("error: \(e)")
+            Output.error(e)
             throw ExitCode(1)
         }
         var sources: [SourceFile] = []
@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
             sources.append(SourceFile(name: path, text: p.text))
             if dir != nil {
                 if let e = IntuneFiles.write(path, Array(p.text.utf8)) {
-                    Output.error("error: \(e)")
+                    Output.error(e)
                     throw ExitCode(1)
                 }
                 Output.line(path)

@@ -140,7 +140,7 @@ struct MatrixCommand: ParsableCommand {
     func readGiven(_ path: String, program: Program) -> Result<Input, ExitCode> {
         switch Files.readAll(path) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             return .failure(ExitCode(2))
         case .success(let bytes):
             switch program.device(json: bytes) {

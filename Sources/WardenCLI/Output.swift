@@ -50,6 +50,9 @@ enum Output {
 
     /// Writes to standard error at once (after flushing standard output, to keep order on a terminal);
     /// diagnostics in it are coloured with `--color`.
+    /// Writes a CLI failure to standard error, with its code when it has one.
+    static func error(_ e: CLIError) { error(e.errorLine) }
+
     static func error(_ s: String) {
         flush()
         clearProgress()
@@ -84,11 +87,11 @@ enum Files {
     /// The whole file, or a message saying why it cannot be read.
     static func readAll(_ path: String) -> Result<[UInt8], CLIError> {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
-        guard fd >= 0 else { return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")) }
+        guard fd >= 0 else { return .failure(CLIError.unreadable("`\(path)`: \(String(cString: strerror(errno)))")) }
         defer { if fd != 0 { close(fd) } }
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(CLIError("cannot read `\(path)`: it is a directory"))
+            return .failure(CLIError.unreadable("`\(path)`: it is a directory"))
         }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -96,7 +99,7 @@ enum Files {
             let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure(CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))"))
+                return .failure(CLIError.unreadable("`\(path)`: \(String(cString: strerror(errno)))"))
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
@@ -107,14 +110,14 @@ enum Files {
     /// Streams a file (or `-`, standard input) in chunks.
     static func stream(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) -> CLIError? {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
-        guard fd >= 0 else { return CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { return CLIError.unreadable("`\(path)`: \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         while true {
             let n = chunk.withUnsafeMutableBytes { sysRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return CLIError("cannot read `\(path)`: \(String(cString: strerror(errno)))")
+                return CLIError.unreadable("`\(path)`: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return nil }
             chunk.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -127,10 +130,19 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     /// The exit status it ends the command with: 2 (usage, a file that cannot be read) unless said.
     var code: Int32 = 2
-    init(_ d: String, code: Int32 = 2) {
+    /// The stable diagnostic code, when the failure has one (`W0705`: a file that cannot be read).
+    var diagnostic: Diagnostic.Code? = nil
+    init(_ d: String, code: Int32 = 2, diagnostic: Diagnostic.Code? = nil) {
         description = d
         self.code = code
+        self.diagnostic = diagnostic
     }
+
+    /// A file or directory that cannot be read (`W0705`, as the REPL's `:load` reports it).
+    static func unreadable(_ what: String) -> CLIError { CLIError("cannot read \(what)", diagnostic: .unreadableFile) }
+
+    /// The line `Output.error` prints: `error[W0705]: cannot read ...`, or `error: ...` without a code.
+    var errorLine: String { "error\(diagnostic.map { "[\($0.rawValue)]" } ?? ""): \(description)" }
 }
 
 /// Why a policy could not be loaded: its files could not be read (a usage error, exit status 2),
@@ -151,7 +163,7 @@ enum PolicyLoader {
     static func loadChecked(_ path: String, engine: Engine = Engine()) -> Result<Program, PolicyLoadFailure> {
         switch Files.readAll(path) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             return .failure(.unreadable)
         case .success(let bytes):
             let source = SourceFile(name: path, bytes: bytes)

@@ -42,7 +42,7 @@ extension PolicyLoader {
     {
         guard depth < 32 else { return CLIError("directories nested too deeply under `\(dir)`") }
         guard let d = opendir(dir) else {
-            return CLIError("cannot read the directory `\(dir)`: \(String(cString: strerror(errno)))")
+            return CLIError.unreadable("the directory `\(dir)`: \(String(cString: strerror(errno)))")
         }
         defer { closedir(d) }
         var subdirs: [String] = []
@@ -80,7 +80,7 @@ extension PolicyLoader {
         let files: [String]
         switch expand(paths) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             return .failure(.unreadable)
         case .success(let f): files = f
         }
@@ -101,7 +101,7 @@ extension PolicyLoader {
         for path in files {
             switch Files.readAll(path) {
             case .failure(let e):
-                Output.error("error: \(e)")
+                Output.error(e)
                 return .failure(.unreadable)
             case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
             }

@@ -45,7 +45,7 @@ struct REPLCommand: ParsableCommand {
         var paths: [String] = []
         switch PolicyLoader.expand(files) {
         case .failure(let e):
-            Output.error("error: \(e)")
+            Output.error(e)
             hadError = true
         case .success(let p): paths = p
         }

@@ -77,7 +77,24 @@ import Testing
     @Test func checkOnAMissingFileIsAUsageError() throws {
         let r = try CLI.run(["check", "no/such/file.warden"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("cannot read `no/such/file.warden`"))
+        #expect(r.stderr.contains("error[W0705]: cannot read `no/such/file.warden`"))
+    }
+
+    @Test func everyCommandReportsAnUnreadableFileWithItsCode() throws {
+        let policy = try CLI.temp("unreadable-code.warden", "rule \"r\" when rooted then warn\n")
+        let dir = (policy as NSString).deletingLastPathComponent
+        let missing = "/nonexistent/missing"
+        let runs: [[String]] = [
+            ["check", missing + ".warden"], ["fmt", missing + ".warden"], ["test", missing + ".warden"],
+            ["eval", policy, "--facts", missing + ".jsonl"], ["eval", policy, "--facts", dir],
+            ["expr", "rooted", "--facts", missing + ".json"], ["import", "--intune", missing + ".json"],
+            ["export", "--intune", missing + ".warden"],
+        ]
+        for args in runs {
+            let r = try CLI.run(args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.contains("error[W0705]: cannot read "), "\(args): \(r.stderr)")
+        }
     }
 
     @Test func unknownOptionIsAUsageErrorWithStatusTwo() throws {

@@ -72,7 +72,7 @@ import Testing
     @Test func evalExitsTwoForUsageUnreadableFilesAndPolicyErrors() throws {
         let missingFacts = try CLI.run(["eval", Self.policy, "--facts", "/nonexistent/devices.jsonl"])
         #expect(missingFacts.status == 2)
-        #expect(missingFacts.stderr.contains("cannot read `/nonexistent/devices.jsonl`"))
+        #expect(missingFacts.stderr.contains("error[W0705]: cannot read `/nonexistent/devices.jsonl`"))
         #expect(try CLI.run(["eval", Self.policy, "--facts", "/nonexistent/devices.json"]).status == 2)
         #expect(try CLI.run(["eval", Self.policy, "--facts", "samples"]).status == 2)  // a directory
         let ok = try CLI.temp("x-two.jsonl", "{}\n")

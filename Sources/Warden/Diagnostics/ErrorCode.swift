@@ -105,7 +105,7 @@ extension Diagnostic {
         /// A policy set with no file.
         case emptyPolicySet = "W0704"
         /// A file that cannot be read (missing, a directory, no file access), as the REPL's `:load`
-        /// reports it.
+        /// and every `warden` command that reads files report it.
         case unreadableFile = "W0705"
 
         // W08: internal.
