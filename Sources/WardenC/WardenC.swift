@@ -248,6 +248,7 @@ public func wardenStatusMessage(_ status: Int32) -> UnsafePointer<CChar> {
     case wardenErrCompile: text = "the policy has errors"
     case wardenErrFacts: text = "the facts are not a device"
     case wardenErrInvalidHandle: text = "invalid or freed handle"
+    case wardenErrSchema: text = "the schema refuses the declaration"
     default: text = "unknown status"
     }
     return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
@@ -274,8 +275,16 @@ public func wardenCompile(
     outDiagnostics?.pointee = nil
     guard let outProgram else { return wardenErrNull }
     outProgram.pointee = nil
+    return compileC(Engine(), source, length, name, outProgram, outDiagnostics)
+}
+
+/// `warden_compile` and `warden_engine_compile` with `engine`: the checks of the source and name,
+/// then the program or the diagnostics.
+func compileC(
+    _ engine: Engine, _ source: UnsafePointer<CChar>?, _ length: Int, _ name: UnsafePointer<CChar>?,
+    _ outProgram: UnsafeMutablePointer<OpaquePointer?>, _ outDiagnostics: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     guard let source else { return wardenErrNull }
-    let engine = Engine()
     guard length >= 0, length <= engine.limits.maxSourceBytes else { return wardenErrTooLarge }
     guard let text = utf8Text(source, length) else { return wardenErrUTF8 }
     var fileName = "<input>"

@@ -234,6 +234,105 @@ static void test_config_json(void) {
     warden_program_free(p);
 }
 
+/* Engines: host enums and facts, strict mode (warden_engine_*). */
+static void test_engine(warden_program *builtin_program) {
+    warden_engine *e = warden_engine_new();
+    CHECK(e != NULL);
+    char *err = NULL;
+    const char *tiers[] = {"bronze", "silver", "gold"};
+    CHECK(warden_engine_add_enum(e, "Tier", tiers, 3, 1, &err) == WARDEN_OK && err == NULL);
+    CHECK(warden_engine_add_enum(e, "Tier", tiers, 3, 1, &err) == WARDEN_OK); /* the same enum again */
+    const char *twice[] = {"a", "a"};
+    CHECK(warden_engine_add_enum(e, "Twice", twice, 2, 0, &err) == WARDEN_ERR_SCHEMA);
+    CHECK(err != NULL && strstr(err, "Twice") != NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_add_enum(e, "Empty", NULL, 0, 0, &err) == WARDEN_ERR_SCHEMA && err != NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_add_fact(e, "tier", "Tier", "The customer's tier", &err) == WARDEN_OK && err == NULL);
+    CHECK(warden_engine_add_fact(e, "seats", "int", NULL, &err) == WARDEN_OK);
+    CHECK(warden_engine_add_fact(e, "labels", " list( string ) ", NULL, &err) == WARDEN_OK);
+    CHECK(warden_engine_add_fact(e, "x", "Nope", NULL, &err) == WARDEN_ERR_SCHEMA);
+    CHECK(err != NULL && strstr(err, "unknown type `Nope`") != NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_add_fact(e, "y", "list(int", NULL, &err) == WARDEN_ERR_SCHEMA && err != NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_add_fact(e, "rooted", "bool", NULL, &err) == WARDEN_ERR_SCHEMA && err != NULL); /* built-in */
+    warden_string_free(err);
+    err = NULL;
+    CHECK(strcmp(warden_status_message(WARDEN_ERR_SCHEMA), "the schema refuses the declaration") == 0);
+
+    const char *policy = "rule \"gold\" when tier >= silver and seats > 10 and \"vip\" in labels then warn\n"
+                         "rule \"root\" when rooted then blockAccess\n";
+    warden_program *p = NULL;
+    warden_diagnostics *d = NULL;
+    CHECK(warden_engine_compile(e, policy, strlen(policy), "host.warden", &p, &d) == WARDEN_OK && p != NULL);
+    CHECK(warden_diagnostics_count(d) == 0);
+    warden_diagnostics_free(d);
+    /* the default engine does not know the host's facts */
+    warden_program *q = NULL;
+    CHECK(warden_compile(policy, strlen(policy), NULL, &q, NULL) == WARDEN_ERR_COMPILE && q == NULL);
+
+    warden_decision *dec = NULL;
+    const char *gold = "{\"tier\":\"gold\",\"seats\":12,\"labels\":[\"vip\"],\"rooted\":false}";
+    CHECK(warden_eval_json(p, gold, strlen(gold), &dec, NULL) == WARDEN_OK);
+    CHECK(warden_decision_action(dec) == WARDEN_WARN && warden_decision_fired_count(dec) == 1);
+    CHECK(strcmp(warden_decision_fired_rule(dec, 0), "gold") == 0);
+    warden_decision_free(dec);
+    warden_fact slots[] = {
+        {.name = "tier", .kind = WARDEN_FACT_STRING, .string_value = "bronze"},
+        {.name = "seats", .kind = WARDEN_FACT_INT, .int_value = 50},
+        {.name = "rooted", .kind = WARDEN_FACT_BOOL, .bool_value = 1},
+    };
+    CHECK(warden_eval_facts(p, slots, 3, &dec, NULL) == WARDEN_OK);
+    CHECK(warden_decision_action(dec) == WARDEN_BLOCK_ACCESS && warden_decision_fired_count(dec) == 1);
+    warden_decision_free(dec);
+    /* a member the host enum lacks is a malformed fact: the rule reading it errs, fail closed */
+    const char *platinum = "{\"tier\":\"platinum\",\"seats\":12,\"labels\":[\"vip\"],\"rooted\":false}";
+    CHECK(warden_eval_json(p, platinum, strlen(platinum), &dec, NULL) == WARDEN_OK);
+    CHECK(warden_decision_error_count(dec) >= 1 && strcmp(warden_decision_error_code(dec, 0), "W0902") == 0);
+    CHECK(warden_decision_action(dec) != WARDEN_ALLOW);
+    warden_decision_free(dec);
+
+    /* strict mode: the host supplies threatLevel only; `rooted` is refused with W0308, host facts are fine */
+    const char *supplied[] = {"threatLevel"};
+    CHECK(warden_engine_supply_facts(e, supplied, 1, &err) == WARDEN_OK && err == NULL);
+    q = NULL;
+    CHECK(warden_engine_compile(e, policy, strlen(policy), "host.warden", &q, &d) == WARDEN_ERR_COMPILE && q == NULL);
+    CHECK(warden_diagnostics_count(d) == 1 && strcmp(warden_diagnostic_code(d, 0), "W0308") == 0);
+    CHECK(warden_diagnostic_line(d, 0) == 2);
+    warden_diagnostics_free(d);
+    const char *hosted = "rule \"g\" when tier == gold and threatLevel > low then warn\n";
+    CHECK(warden_engine_compile(e, hosted, strlen(hosted), NULL, &q, NULL) == WARDEN_OK && q != NULL);
+    warden_program_free(q);
+
+    /* hostile calls */
+    CHECK(warden_engine_add_enum(NULL, "T", tiers, 3, 0, &err) == WARDEN_ERR_NULL);
+    CHECK(warden_engine_add_enum(e, "T", NULL, 2, 0, &err) == WARDEN_ERR_NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_add_fact(e, NULL, "int", NULL, &err) == WARDEN_ERR_NULL);
+    CHECK(warden_engine_add_fact(e, "\xff", "int", NULL, &err) == WARDEN_ERR_UTF8);
+    CHECK(warden_engine_supply_facts(e, NULL, 1, &err) == WARDEN_ERR_NULL);
+    warden_string_free(err);
+    err = NULL;
+    CHECK(warden_engine_compile(e, NULL, 3, NULL, &q, NULL) == WARDEN_ERR_NULL && q == NULL);
+    CHECK(warden_engine_compile(e, "x", 1, NULL, NULL, NULL) == WARDEN_ERR_NULL);
+    /* a program handle is not an engine */
+    CHECK(warden_engine_compile((const warden_engine *)builtin_program, hosted, strlen(hosted), NULL, &q, NULL) ==
+          WARDEN_ERR_INVALID_HANDLE);
+    warden_engine_free(e);
+    CHECK(warden_engine_compile(e, hosted, strlen(hosted), NULL, &q, NULL) == WARDEN_ERR_INVALID_HANDLE && q == NULL);
+    warden_engine_free(e); /* a second free is refused, not a crash */
+    /* programs outlive their engine */
+    CHECK(warden_eval_json(p, gold, strlen(gold), &dec, NULL) == WARDEN_OK && warden_decision_action(dec) == WARDEN_WARN);
+    warden_decision_free(dec);
+    warden_program_free(p);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s POLICY [--loop N]\n", argv[0]); return 2; }
     size_t length = 0;
@@ -265,6 +364,7 @@ int main(int argc, char **argv) {
     test_hostile(program);
     test_decisions(program);
     test_config_json();
+    test_engine(program);
     warden_program_free(program);
     /* a freed program is refused */
     warden_decision *d = NULL;

@@ -2,9 +2,9 @@
  * warden.h: the C API of the Warden policy engine (libwarden.so).
  *
  * Contract
- *  - Handles (warden_program, warden_decision, warden_diagnostics) are opaque. Every handle the
- *    library returns is owned by the caller and is released with its own free function, exactly
- *    once. The free functions accept NULL (no-op).
+ *  - Handles (warden_engine, warden_program, warden_decision, warden_diagnostics) are opaque. Every
+ *    handle the library returns is owned by the caller and is released with its own free function,
+ *    exactly once. The free functions accept NULL (no-op).
  *  - Strings the library returns as `const char *` are owned by the handle they came from and
  *    stay valid until that handle is freed. Strings returned as `char *` (none at present apart
  *    from what the functions document) are owned by the caller and released with warden_string_free.
@@ -39,7 +39,8 @@ typedef enum {
     WARDEN_ERR_TOO_LARGE = 3,      /* input larger than the limit (source: 4 MiB; facts JSON: 16 MiB) */
     WARDEN_ERR_COMPILE = 4,        /* the policy has errors: see the diagnostics */
     WARDEN_ERR_FACTS = 5,          /* the facts are not a device (bad JSON, not an object, bad slot) */
-    WARDEN_ERR_INVALID_HANDLE = 6  /* a handle that is NULL-free but not live (freed or foreign) */
+    WARDEN_ERR_INVALID_HANDLE = 6, /* a handle that is NULL-free but not live (freed or foreign) */
+    WARDEN_ERR_SCHEMA = 7          /* an engine refused a host enum or fact (message in *out_error) */
 } warden_status;
 
 /* Decision actions, in increasing severity (the strongest action of the fired rules wins). */
@@ -53,6 +54,7 @@ typedef enum {
 typedef struct warden_program warden_program;         /* a compiled policy (immutable) */
 typedef struct warden_decision warden_decision;       /* the decision for one device */
 typedef struct warden_diagnostics warden_diagnostics; /* the diagnostics of one compilation */
+typedef struct warden_engine warden_engine;           /* a schema with host enums and facts */
 
 /* A static, English description of a status code ("ok", "null pointer argument", ...). Never NULL;
  * owned by the library, never freed. */
@@ -93,6 +95,44 @@ const char *warden_diagnostics_json(const warden_diagnostics *diagnostics);
 /* The diagnostics rendered as text with file:line:col and a caret, as the CLI prints them. */
 const char *warden_diagnostics_text(const warden_diagnostics *diagnostics);
 void warden_diagnostics_free(warden_diagnostics *diagnostics);
+
+/* ---- Engines: host enums, host facts, strict facts ---- */
+
+/* An engine starts with the built-in schema (every Defender fact and key); a host adds its own enums
+ * and facts, and may declare which built-in facts it supplies (strict mode), then compiles policies
+ * with warden_engine_compile. Programs compiled from it read the host facts like built-in ones, from
+ * JSON (warden_eval_json) or typed slots (warden_eval_facts; host enum members by name as strings).
+ * A warden_engine may be used from several threads: each call sees the declarations made before it.
+ * NULL when memory is exhausted. Free with warden_engine_free; programs compiled from it stay valid. */
+warden_engine *warden_engine_new(void);
+void warden_engine_free(warden_engine *engine);
+
+/* Declares a host enum: its name, `count` member names (NUL-terminated UTF-8) and whether `<`, `>`
+ * compare members in declaration order (ordered non-zero). WARDEN_ERR_SCHEMA when the schema refuses
+ * it (a name taken by a type, fact or enum, no members, a member twice, a reserved word, a member
+ * named like a fact), with the reason in *out_error (free with warden_string_free) when out_error is
+ * not NULL. Declaring an equal enum again is WARDEN_OK. */
+warden_status warden_engine_add_enum(warden_engine *engine, const char *name, const char *const *members,
+                                     size_t count, int ordered, char **out_error);
+
+/* Declares a host fact: its name, its type as the language writes it ("bool", "int", "uint", "double",
+ * "string", "bytes", "version", "date", "dyn", "list(string)", "map(string, int)", a built-in enum such
+ * as "ThreatLevel", or a host enum declared before), and a documentation line (NULL: none; `warden
+ * schema` and the REPL show it). WARDEN_ERR_SCHEMA with the reason in *out_error for an unknown type
+ * or a name the schema refuses (taken, not an identifier, reserved). */
+warden_status warden_engine_add_fact(warden_engine *engine, const char *name, const char *type, const char *doc,
+                                     char **out_error);
+
+/* Strict mode: the `count` built-in facts this host supplies. A policy naming another built-in fact
+ * then does not compile (W0308, with a caret at the fact). Host facts always count as supplied; an
+ * unknown name is ignored. A second call replaces the list. */
+warden_status warden_engine_supply_facts(warden_engine *engine, const char *const *names, size_t count,
+                                         char **out_error);
+
+/* warden_compile against the engine's schema and strict mode (same outputs and statuses). */
+warden_status warden_engine_compile(const warden_engine *engine, const char *source, size_t length,
+                                    const char *name, warden_program **out_program,
+                                    warden_diagnostics **out_diagnostics);
 
 /* ---- Evaluating ---- */
 
