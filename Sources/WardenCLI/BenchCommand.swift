@@ -116,34 +116,27 @@ struct BenchCommand: ParsableCommand {
 
         var decision = Decision()
         var sink = 0
-        func pass() { sink &+= BenchCommand.pass(program, batch) }
-        let t0 = BenchCommand.now()
-        pass()  // warm-up
-        let first = max(BenchCommand.now() - t0, 1)
-        let passes = max(1, Int((Double(minSampleMs) * 1e6 / Double(first)).rounded(.up)))
-        var perDecision: [Double] = []
-        for _ in 0..<samples {
-            let s = BenchCommand.now()
-            for _ in 0..<passes { pass() }
-            perDecision.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
+        /// The median ns per decision of `samples` samples of `body` (one pass over `count` devices),
+        /// after one warm-up pass that also sets how many passes make a sample of `minSampleMs`: each
+        /// loop is calibrated on its own (a fast columnar pass must not make a slow loop run for minutes).
+        func timed(_ count: Int, _ body: () -> Void) -> (median: Double, samples: [Double], passes: Int) {
+            let t0 = BenchCommand.now()
+            body()  // warm-up
+            let first = max(BenchCommand.now() - t0, 1)
+            let passes = max(1, Int((Double(minSampleMs) * 1e6 / Double(first)).rounded(.up)))
+            var perDecision: [Double] = []
+            for _ in 0..<samples {
+                let s = BenchCommand.now()
+                for _ in 0..<passes { body() }
+                perDecision.append(Double(BenchCommand.now() - s) / Double(passes * max(1, count)))
+            }
+            return (perDecision.sorted()[perDecision.count / 2], perDecision, passes)
         }
-        let ns = perDecision.sorted()[perDecision.count / 2]
-        // The per-device batch loop (`evaluate(batch, at:into:)` for each device), same sampling.
-        var rowNs: [Double] = []
-        for _ in 0..<samples {
-            let s = BenchCommand.now()
-            for _ in 0..<passes { sink &+= BenchCommand.rowPass(program, batch, &decision) }
-            rowNs.append(Double(BenchCommand.now() - s) / Double(passes * batch.count))
-        }
-        let perDevice = rowNs.sorted()[rowNs.count / 2]
-        // Single-device evaluation from an `Input` (what an app does at launch), same sampling.
-        var singleNs: [Double] = []
-        for _ in 0..<samples {
-            let s = BenchCommand.now()
-            for _ in 0..<passes { sink &+= BenchCommand.singlePass(program, devices, &decision) }
-            singleNs.append(Double(BenchCommand.now() - s) / Double(passes * devices.count))
-        }
-        let single = singleNs.sorted()[singleNs.count / 2]
+        let (ns, perDecision, passes) = timed(batch.count) { sink &+= BenchCommand.pass(program, batch) }
+        // The per-device batch loop (`evaluate(batch, at:into:)` for each device).
+        let perDevice = timed(batch.count) { sink &+= BenchCommand.rowPass(program, batch, &decision) }.median
+        // Single-device evaluation from an `Input` (what an app does at launch).
+        let single = timed(devices.count) { sink &+= BenchCommand.singlePass(program, devices, &decision) }.median
         // Output: every decision written as a JSON line into memory (`eval --format json` without the I/O).
         var writer = DecisionWriter()
         var outBytes = 0

@@ -150,6 +150,44 @@ import Testing
         #expect(kernels >= 1)
     }
 
+    @Test func configBlocksAndSetsLeaveActionsOnTheKernel() throws {
+        // A policy with config blocks (one for a group) and a rule's `set`: whole decisions go device by
+        // device (their configuration is per device), but `actions` runs on the kernel, and agrees.
+        let text = """
+            config "base" route managedApps {
+              DefenderMAMConfigs = 1
+              antiphishing = 1
+            }
+            config "finance" route managedApps for groups ["Finance"] {
+              DefenderMAMConfigs = 1
+              vpn = 0
+            }
+            rule "threat" when threatLevel > medium then blockAccess, set DefenderOpenNetworkDetection = 2
+            rule "old" when osVersion < "12" then warn
+            rule "root" when rooted or pinAttempts >= 5 then wipeData
+            rule "cheap" when manufacturer in ["acme", "unknown"] && !("Finance" in tags) then warn
+
+            """
+        let program = try Engine().compile(text, name: "config.warden")
+        var rng = SplitMix(seed: 16_003)
+        let batch = ColumnarBatchTests.batch(program, (0..<1_000).map { _ in Generator.device(&rng) })
+        #expect(program.columnKernel(for: batch) == nil)
+        let kernel = try #require(program.columnKernel(for: batch, actionsOnly: true))
+        var decided = 0
+        _ = program.columnBlocks(batch, 0, batch.count, kernel) { _, devices, exact, _ in
+            decided += (devices & ~exact).nonzeroBitCount
+        }
+        #expect(decided > batch.count / 4)
+        if let d = ColumnarBatchTests.difference(program, batch) { Issue.record("\(d)") }
+        #expect(Set(program.actions(batch)).count > 2)
+        // The sample with config blocks and a `set` too.
+        let sample = ColumnarBatchTests.root.appendingPathComponent("samples/web-network-protection.warden")
+        let web = try Engine().compile(try String(contentsOf: sample, encoding: .utf8), name: "web.warden")
+        let webBatch = ColumnarBatchTests.batch(web, (0..<500).map { _ in Generator.device(&rng) })
+        #expect(web.columnKernel(for: webBatch, actionsOnly: true) != nil)
+        if let d = ColumnarBatchTests.difference(web, webBatch) { Issue.record("web: \(d)") }
+    }
+
     @Test func generatedPoliciesDecideAsPerDevice() throws {
         var rng = SplitMix(seed: 20_240_501)
         let lines = (0..<1_500).map { _ in Generator.device(&rng) }

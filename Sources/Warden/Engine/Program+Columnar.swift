@@ -4,16 +4,23 @@
 // caller asks for. Devices the kernel leaves (see ColumnKernel.swift) are decided by
 // `evaluate(_:at:into:)`, so every device's decision is byte for byte the per-device one.
 //
-// The kernel runs for a policy of comparisons, constant lists and boolean logic with no config
-// blocks and no `set`s, below the rule-index size (RuleIndex.swift); any other policy is decided
-// device by device through the same API (same results, per-device speed).
+// The kernel runs for a policy of comparisons, constant lists and boolean logic below the rule-index
+// size (RuleIndex.swift): for `actions`, whatever its config blocks and `set`s; for whole decisions
+// (`evaluate(_:range:_:)`), only without them. Any other policy is decided device by device through
+// the same API (same results, per-device speed).
 
 extension Program {
     /// The column kernel for `batch`, or nil when this program's decisions over it are made device
     /// by device (a rule the kernel cannot evaluate, config blocks or `set`s, a rule index, a batch
     /// of another schema).
-    func columnKernel(for batch: DeviceBatch) -> ColumnKernel? {
-        guard ruleIndex == nil, constantConfig != nil, !hasSets, batch.slotCount == compiled.slotCount,
+    ///
+    /// `actionsOnly`: the kernel is for ``actions(_:range:)``, which builds no configuration: config
+    /// blocks and `set`s are then no obstacle. A device's action never depends on them: a block
+    /// applies by the device's `management` and `groups` alone (no expression, no step counted), and
+    /// a fired rule's `set` changes keys, never the action or the errors.
+    func columnKernel(for batch: DeviceBatch, actionsOnly: Bool = false) -> ColumnKernel? {
+        guard ruleIndex == nil, actionsOnly || (constantConfig != nil && !hasSets),
+            batch.slotCount == compiled.slotCount,
             batch.columns.wordCount == batch.wordCount,
             Program.sameStorage(batch.encodings, encodings) || batch.encodings == encodings
         else { return nil }
@@ -77,13 +84,14 @@ extension Program {
     /// `k` is the action of device `range.lowerBound + k`, the same as
     /// `evaluate(batch, at:into:)` decides. The cheapest fleet pass: no `Decision` is built for a
     /// device the kernel decides (see `evaluate(_:range:_:)` for which policies and devices it
-    /// decides). The part of `range` outside `0 ..< batch.count` is ignored.
+    /// decides; here a policy's config blocks and `set`s do not keep the kernel out, since they
+    /// never change an action). The part of `range` outside `0 ..< batch.count` is ignored.
     public func actions(_ batch: DeviceBatch, range: Range<Int>? = nil) -> [Action] {
         let (lo, hi) = Program.clamp(range, batch.count)
         guard lo < hi else { return [] }
         var out = [Action](repeating: .allow, count: hi - lo)
         var decision = Decision()
-        guard let kernel = columnKernel(for: batch) else {
+        guard let kernel = columnKernel(for: batch, actionsOnly: true) else {
             for i in lo..<hi {
                 evaluate(batch, at: i, into: &decision)
                 out[i - lo] = decision.action
