@@ -115,6 +115,9 @@ public struct Program: Sendable {
     let constantConfig: [ConfigEntry]?
     /// Whether any rule has `set`s (else firing a rule never records setters).
     let hasSets: Bool
+    /// The configuration of each set of applying config blocks, for decisions without a fired
+    /// `set` (Program+ConfigTable.swift); nil: computed per decision.
+    let configTable: ConfigTable?
     /// The engine that compiled it (schema, functions, limits).
     public let engine: Engine
     /// The source it was compiled from.
@@ -147,6 +150,7 @@ public struct Program: Sendable {
                 policy, engine.schema, Input(slots: engine.schema.facts.count), setters: [], warnings: &ignored)
         }
         self.constantConfig = constant
+        self.configTable = constant == nil ? ConfigTable(policy, engine.schema) : nil
         // The straight-line plan, for a small policy whose decisions need nothing but the rules.
         let built =
             ruleIndex == nil && constant != nil ? LeafPlan.build(compiled, limits: engine.limits.evalLimits) : nil
@@ -479,17 +483,34 @@ public struct Program: Sendable {
     func effectiveConfiguration(_ input: Input, setters: [(rule: Int, setting: KeySetting)], warnings: inout [String])
         -> [ConfigEntry]
     {
-        Program.configuration(policy, schema, input, setters: setters, warnings: &warnings)
+        // No fired `set`: the table's entry for the blocks that apply (Program+ConfigTable.swift).
+        if setters.isEmpty, let table = configTable {
+            let mask = table.mask(input)
+            if mask >= 0, mask < table.entries.count {
+                let entry = table.entries[mask]
+                if !entry.warnings.isEmpty { warnings += entry.warnings }
+                return entry.config
+            }
+        }
+        return Program.configuration(policy, schema, input, setters: setters, warnings: &warnings)
     }
 
     package static func configuration(
         _ policy: CheckedPolicy, _ schema: Schema, _ input: Input, setters: [(rule: Int, setting: KeySetting)],
         warnings: inout [String]
     ) -> [ConfigEntry] {
+        let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
+        return configuration(policy, schema, applying: applying, setters: setters, warnings: &warnings)
+    }
+
+    /// The configuration when the blocks `applying` (indices into `policy.configs`, ascending) apply.
+    static func configuration(
+        _ policy: CheckedPolicy, _ schema: Schema, applying: [Int], setters: [(rule: Int, setting: KeySetting)],
+        warnings: inout [String]
+    ) -> [ConfigEntry] {
         let keys = schema.keys
         var values: [ConfigValue?] = keys.map(\.defaultValue)
         // Override blocks last so they win; then managedApps before managedDevices, then source order.
-        let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
         let order = applying.sorted {
             policy.configs[$0].applicationOrder($0) < policy.configs[$1].applicationOrder($1)
         }
