@@ -35,8 +35,9 @@ import Testing
           DisableSignOut = 1
           DefenderDeviceTag = "kiosk"
         }
-        rule "threat" when threatLevel > medium then blockAccess
+        rule "threat" when threatLevel > medium then blockAccess, set DefenderDeviceTag = "risky"
         rule "open" when openNetwork then warn, set DefenderOpenNetworkDetection = 2
+        rule "open again" when openNetwork then warn, set DefenderOpenNetworkDetection = 1
 
         """
 
@@ -75,7 +76,23 @@ import Testing
                 Issue.record("\(label): \(line): table \(table) \(fromTable) vs \(scratch) \(direct)")
                 return
             }
-            // The whole decision (a fired `set` takes the from-scratch path) equals the reference's.
+            // With the `set`s of every combination of the rules that have them (in rule order).
+            let withSets = program.policy.rules.indices.filter { !program.policy.rules[$0].sets.isEmpty }
+            for combination in 1..<(1 << withSets.count) {
+                var setters: [(rule: Int, setting: KeySetting)] = []
+                for (k, ri) in withSets.enumerated() where combination >> k & 1 != 0 {
+                    for s in program.policy.rules[ri].sets { setters.append((ri, s)) }
+                }
+                var w1 = ["before"]
+                var w2 = ["before"]
+                let a = program.effectiveConfiguration(input, setters: setters, warnings: &w1)
+                let b = Program.configuration(program.policy, program.schema, input, setters: setters, warnings: &w2)
+                if a != b || w1 != w2 {
+                    Issue.record("\(label): \(line) sets \(combination): table \(a) \(w1) vs \(b) \(w2)")
+                    return
+                }
+            }
+            // The whole decision equals the reference's.
             if program.evaluate(input) != program.referenceEvaluate(input) {
                 Issue.record("\(label): \(line): decision differs from the reference")
                 return

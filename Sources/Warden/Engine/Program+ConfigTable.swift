@@ -28,8 +28,17 @@ struct ConfigTable: Sendable {
     /// then never applies, as in `Program.applies`).
     let managementSlot: Int?
     let groupsSlot: Int?
-    /// By mask (bit k: variable block k applies): the configuration and the conflict warnings.
-    let entries: [(config: [ConfigEntry], warnings: [String])]
+    /// The configuration of one set of applying blocks.
+    struct Entry: Sendable {
+        let config: [ConfigEntry]
+        /// The warnings of blocks that conflict.
+        let warnings: [String]
+        /// By key index: the key's position in `config`; -1 for a key without a value there.
+        let positions: [Int]
+    }
+
+    /// By mask (bit k: variable block k applies).
+    let entries: [Entry]
 
     /// The table for `policy`, or nil when it has no config blocks or too many variable ones.
     init?(_ policy: CheckedPolicy, _ schema: Schema) {
@@ -47,16 +56,47 @@ struct ConfigTable: Sendable {
         self.variables = variables
         managementSlot = schema.slot(ofFact: "management")
         groupsSlot = schema.slot(ofFact: "groups")
-        var entries: [(config: [ConfigEntry], warnings: [String])] = []
+        var entries: [Entry] = []
         for mask in 0..<(1 << variables.count) {
             var applying = always
             for (k, v) in variables.enumerated() where mask >> k & 1 != 0 { applying.append(v.block) }
             applying.sort()
             var warnings: [String] = []
             let config = Program.configuration(policy, schema, applying: applying, setters: [], warnings: &warnings)
-            entries.append((config, warnings))
+            var positions = [Int](repeating: -1, count: schema.keys.count)
+            var at = 0
+            for (k, key) in schema.keys.enumerated() where at < config.count && config[at].key == key.name {
+                positions[k] = at
+                at += 1
+            }
+            entries.append(Entry(config: config, warnings: warnings, positions: positions))
         }
         self.entries = entries
+    }
+
+    /// The device's configuration: its entry, with the fired rules' `set`s applied over it (as
+    /// `Program.configuration` applies them); nil, with `warnings` untouched, when a `set` names a key
+    /// the entry has no value for (the caller computes it from scratch).
+    func configuration(
+        _ input: Input, _ policy: CheckedPolicy, _ keys: [Schema.KeyDefinition],
+        _ setters: [(rule: Int, setting: KeySetting)], _ warnings: inout [String]
+    ) -> [ConfigEntry]? {
+        let mask = mask(input)
+        guard mask >= 0, mask < entries.count else { return nil }
+        let entry = entries[mask]
+        for (_, s) in setters {
+            guard s.key >= 0, s.key < entry.positions.count, entry.positions[s.key] >= 0 else { return nil }
+        }
+        if !entry.warnings.isEmpty { warnings += entry.warnings }
+        guard !setters.isEmpty else { return entry.config }
+        var config = entry.config
+        Program.applySetters(policy, keys, setters, warnings: &warnings) { key, value, origin in
+            let at = entry.positions[key]
+            guard at >= 0, at < config.count else { return }
+            let k = keys[key]
+            config[at] = ConfigEntry(key: k.name, value: value, jsonText: k.jsonText(value), origin: origin)
+        }
+        return config
     }
 
     /// The entry index for a device: which variable blocks apply to it (`Program.applies`'s tests).

@@ -483,14 +483,9 @@ public struct Program: Sendable {
     func effectiveConfiguration(_ input: Input, setters: [(rule: Int, setting: KeySetting)], warnings: inout [String])
         -> [ConfigEntry]
     {
-        // No fired `set`: the table's entry for the blocks that apply (Program+ConfigTable.swift).
-        if setters.isEmpty, let table = configTable {
-            let mask = table.mask(input)
-            if mask >= 0, mask < table.entries.count {
-                let entry = table.entries[mask]
-                if !entry.warnings.isEmpty { warnings += entry.warnings }
-                return entry.config
-            }
+        // The table's entry for the blocks that apply, and the fired `set`s over it (Program+ConfigTable.swift).
+        if let table = configTable, let config = table.configuration(input, policy, schema.keys, setters, &warnings) {
+            return config
         }
         return Program.configuration(policy, schema, input, setters: setters, warnings: &warnings)
     }
@@ -501,6 +496,26 @@ public struct Program: Sendable {
     ) -> [ConfigEntry] {
         let applying = policy.configs.indices.filter { applies(policy.configs[$0], schema, input) }
         return configuration(policy, schema, applying: applying, setters: setters, warnings: &warnings)
+    }
+
+    /// Applies fired rules' `set`s in order (the later rule wins), with a warning where two rules
+    /// set one key to different values; `apply` records each key's new value and origin.
+    static func applySetters(
+        _ policy: CheckedPolicy, _ keys: [KeyDefinition], _ setters: [(rule: Int, setting: KeySetting)],
+        warnings: inout [String], _ apply: (_ key: Int, ConfigValue, ConfigOrigin) -> Void
+    ) {
+        var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]
+        for (ri, s) in setters where s.key >= 0 && s.key < keys.count && ri >= 0 && ri < policy.rules.count {
+            if let prev = setBy[s.key], prev.value != s.value, prev.rule >= 0, prev.rule < policy.rules.count {
+                let k = keys[s.key]
+                warnings.append(
+                    "rules `\(policy.rules[prev.rule].name)` and `\(policy.rules[ri].name)` both set `\(k.name)`: \(k.displayText(prev.value)) and \(k.displayText(s.value)); the later rule wins"
+                )
+            }
+            setBy[s.key] = (ri, s.value)
+            let r = policy.rules[ri]
+            apply(s.key, s.value, .rule(name: r.name, file: r.file, line: r.line))
+        }
     }
 
     /// The configuration when the blocks `applying` (indices into `policy.configs`, ascending) apply.
@@ -525,20 +540,9 @@ public struct Program: Sendable {
         if order.count > 1 {
             warnings += unresolvedConflicts(policy, schema, order)
         }
-        var setBy: [Int: (rule: Int, value: ConfigValue)] = [:]
-        for (ri, s) in setters {
-            if let prev = setBy[s.key], prev.value != s.value {
-                let k = keys[s.key]
-                warnings.append(
-                    "rules `\(policy.rules[prev.rule].name)` and `\(policy.rules[ri].name)` both set `\(k.name)`: \(k.displayText(prev.value)) and \(k.displayText(s.value)); the later rule wins"
-                )
-            }
-            setBy[s.key] = (ri, s.value)
-            values[s.key] = s.value
-            if s.key < keys.count {
-                let r = policy.rules[ri]
-                origins[s.key] = .rule(name: r.name, file: r.file, line: r.line)
-            }
+        applySetters(policy, keys, setters, warnings: &warnings) { key, value, origin in
+            values[key] = value
+            origins[key] = origin
         }
         var out: [ConfigEntry] = []
         for (i, k) in keys.enumerated() {
