@@ -46,38 +46,41 @@ extension Program {
         let limits = engine.limits.evalLimits
         var redo = false
         run.candidates = bits
-        run.decisionSteps = index.select(run, into: bits)
+        // The decision's step count, in a local while the leaves decide (`run.decisionSteps` is
+        // brought up to date around the ordinary path, which reads and charges it).
+        var decisionSteps = index.select(run, into: bits)
         let leaves = index.leaves.view
         let facts = CandidateFacts(run)
         let flatFire = !hasSets
+        var stateless = !run.hasState  // changes only in `decideRule`
         var rules = CandidateCursor(index, bits: bits)
         compiled.roots.withUnsafeBufferPointer { roots in
             firedTemplates.withUnsafeBufferPointer { templates in
                 while let ri = rules.nextRule() {
-                    if !run.hasState {
+                    if stateless {
                         var steps = 0
                         if let outcome = leaves.decide(ri, facts, steps: &steps) {
-                            run.steps = steps
                             if steps > limits.maxSteps {
                                 redo = true
                                 break
                             }
-                            let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
-                            run.decisionSteps = o ? Int.max : d
-                            if run.decisionSteps > limits.maxDecisionSteps {
+                            let (d, o) = decisionSteps.addingReportingOverflow(steps)
+                            decisionSteps = o ? Int.max : d
+                            if decisionSteps > limits.maxDecisionSteps {
                                 redo = true
                                 break
                             }
-                            if outcome == .yes && flatFire && ri < templates.count {
-                                let t = templates[ri]
+                            guard outcome == .yes else { continue }
+                            if flatFire && ri < templates.count {
+                                let action = templates[ri].action
                                 if fired < decision.fired.count {
-                                    decision.fired[fired] = t
+                                    decision.fired[fired] = templates[ri]
                                 } else {
-                                    decision.fired.append(t)
+                                    decision.fired.append(templates[ri])
                                 }
                                 fired += 1
-                                if t.action > decision.action { decision.action = t.action }
-                            } else if outcome == .yes {
+                                if action > decision.action { decision.action = action }
+                            } else {
                                 Program.truncate(&decision.fired, fired)
                                 fire(ri, &decision, &setters)
                                 fired = decision.fired.count
@@ -86,15 +89,19 @@ extension Program {
                         }
                     }
                     Program.truncate(&decision.fired, fired)
+                    run.decisionSteps = decisionSteps
                     if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
                         redo = true
                         break
                     }
+                    decisionSteps = run.decisionSteps
+                    stateless = !run.hasState
                     fired = decision.fired.count
                 }
             }
-            if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         }
+        if !redo { run.decisionSteps = decisionSteps }
+        if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         run.candidates = nil
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.
@@ -145,44 +152,5 @@ extension Program {
             }
         }
         return out
-    }
-}
-
-extension Program {
-    /// Decides rule `ri` of the decision loop: a flat candidate of an indexed decision by its
-    /// leaves (RuleIndexLeaves.swift), charged exactly what `decideRule` charges for it; any other
-    /// rule, or a leaf that answers `unknown`, by `decideRule`.
-    @inline(__always)
-    func decideCandidate(
-        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
-        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
-    ) -> Bool {
-        if run.candidates != nil, !run.hasState, let index = ruleIndex {
-            var steps = 0
-            if let outcome = index.leaves.decide(ri, run, steps: &steps) {
-                run.steps = steps
-                if steps > limits.maxSteps { return true }
-                let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
-                run.decisionSteps = o ? Int.max : d
-                if run.decisionSteps > limits.maxDecisionSteps { return true }
-                if outcome == .yes { fireCandidate(ri, &decision, &setters) }
-                return false
-            }
-        }
-        return decideRule(ri, root, &run, &decision, &setters, limits)
-    }
-
-    /// `fire`, copying the fired-rule entry once, straight from the templates.
-    @inline(__always)
-    func fireCandidate(_ ri: Int, _ decision: inout Decision, _ setters: inout [(rule: Int, setting: KeySetting)]) {
-        guard !hasSets else {
-            fire(ri, &decision, &setters)
-            return
-        }
-        firedTemplates.withUnsafeBufferPointer { t in
-            guard ri >= 0, ri < t.count else { return }
-            decision.fired.append(t[ri])
-            if t[ri].action > decision.action { decision.action = t[ri].action }
-        }
     }
 }
