@@ -54,4 +54,33 @@ import Testing
     @Test func aKeyLeafIsDroppedFromTheRow() {
         #expect(RowLeaf(CandidateLeaf(k: 1, cost: 2, slot: 0, op: .key), charged: 2) == nil)
     }
+
+    /// `actions(batch)` of an indexed program (`Program.indexedActions`: actions straight from the
+    /// flat candidates, no decision built) gives each device the action of its full decision, on
+    /// both families (flat and not flat candidates, missing and malformed facts, fact errors), over
+    /// ranges and under step budgets around what a decision costs.
+    @Test(arguments: [1_000_000, 12])
+    func indexedBatchActionsAreThePerDeviceActions(_ maxSteps: Int) throws {
+        var rng = SplitMix(seed: 16_407 &+ UInt64(maxSteps))
+        let lines = (0..<150).map { _ in RuleIndexTests.familyDevice(&rng) }
+        let policies = [
+            RuleIndexTests.sparsePolicy(&rng, rules: 300), RuleIndexTests.densePolicy(&rng, rules: 120),
+        ]
+        for text in policies {
+            for decisionSteps in [40, 400, 700, 2_000, 2_000_000] {
+                var limits = Limits()
+                limits.maxSteps = maxSteps
+                limits.maxDecisionSteps = decisionSteps
+                let program = try Engine(limits: limits).compile(text)
+                #expect(program.hasRuleIndex)
+                let batch = ColumnarBatchTests.batch(program, lines)
+                for range in [nil, 0..<1, 7..<130, 250..<400] as [Range<Int>?] {
+                    if let d = ColumnarBatchTests.difference(program, batch, range: range) {
+                        Issue.record("\(limits), range \(String(describing: range)): \(d)")
+                        return
+                    }
+                }
+            }
+        }
+    }
 }

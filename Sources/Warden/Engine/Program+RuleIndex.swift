@@ -154,3 +154,95 @@ extension Program {
         return out
     }
 }
+
+extension Program {
+    /// `actions(batch)` for a program with a rule index: each device's action straight from its
+    /// candidates' leaves (the most severe action of the flat candidates that hold), with no
+    /// `Decision` and no fired-rule list built, the candidates' bit set allocated once for the
+    /// batch. A device that needs more is decided in full by `evaluate(batch, at:into:)`, whose
+    /// action it gets: a candidate that is not flat or whose leaves answer `unknown`, a limit
+    /// reached (the reference then decides), fact errors, a row the batch left to the reference
+    /// or a batch of another schema. Otherwise every candidate is flat and decided with the steps
+    /// `decideCandidates` charges, so the action is the one `decideCandidates` gives (`fire`
+    /// raises the action to the template's, whatever else it records).
+    func indexedActions(
+        _ index: RuleIndex, _ batch: DeviceBatch, _ lo: Int, _ hi: Int, into out: UnsafeMutableBufferPointer<Action>
+    ) {
+        var decision = Decision()
+        let stride = batch.stride
+        let wordCount = batch.wordCount
+        let compatible =
+            plan == nil && batch.slotCount == compiled.slotCount
+            && (Program.sameStorage(batch.encodings, encodings) || batch.encodings == encodings)
+        let limits = engine.limits.evalLimits
+        let leaves = index.leaves.view
+        let skip = DeviceBatch.referenceFlag | DeviceBatch.factErrorsFlag  // flags of `row[2]`
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
+            bits.initialize(repeating: 0)
+            batch.rows.withUnsafeBufferPointer { rows in
+                batch.inputs.withUnsafeBufferPointer { inputs in
+                    batch.pool.withUnsafeBufferPointer { pool in
+                        firedTemplates.withUnsafeBufferPointer { templates in
+                            for i in lo..<hi {
+                                let k = i - lo
+                                guard k < out.count else { return }
+                                guard compatible, let inputBase = inputs.baseAddress, let rowBase = rows.baseAddress,
+                                    i < inputs.count, (i + 1) * stride <= rows.count
+                                else {
+                                    out[k] = fullAction(batch, i, &decision)
+                                    continue
+                                }
+                                let row = rowBase + i * stride
+                                guard row[2] & skip == 0 else {
+                                    out[k] = fullAction(batch, i, &decision)
+                                    continue
+                                }
+                                let run = CompiledRun(
+                                    present: UInt64(bitPattern: row[0]), fast: UInt64(bitPattern: row[1]),
+                                    malformed: UInt64(bitPattern: row[DeviceBatch.malformedWord]),
+                                    words: UnsafeBufferPointer(start: row + DeviceBatch.headerWords, count: wordCount),
+                                    pool: pool, input: inputBase + i, state: nil)
+                                out[k] =
+                                    Program.flatAction(index, leaves, run, bits, templates, limits)
+                                    ?? fullAction(batch, i, &decision)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Device `i`'s action from its full decision.
+    @inline(never)
+    func fullAction(_ batch: DeviceBatch, _ i: Int, _ decision: inout Decision) -> Action {
+        evaluate(batch, at: i, into: &decision)
+        return decision.action
+    }
+
+    /// The action of a decision whose candidates are all flat (see `indexedActions`), or nil when
+    /// one is not, or a limit is reached.
+    @inline(__always)
+    static func flatAction(
+        _ index: RuleIndex, _ leaves: CandidateView, _ run: CompiledRun, _ bits: UnsafeMutableBufferPointer<UInt64>,
+        _ templates: UnsafeBufferPointer<Decision.FiredRule>, _ limits: EvalLimits
+    ) -> Action? {
+        var decisionSteps = index.select(run, into: bits)
+        let facts = CandidateFacts(run)
+        var action = Action.allow
+        var rules = CandidateCursor(index, bits: bits)
+        while let ri = rules.nextRule() {
+            var steps = 0
+            guard let outcome = leaves.decide(ri, facts, steps: &steps), steps <= limits.maxSteps, ri < templates.count
+            else { return nil }
+            let (d, o) = decisionSteps.addingReportingOverflow(steps)
+            decisionSteps = o ? Int.max : d
+            if decisionSteps > limits.maxDecisionSteps { return nil }
+            if outcome == .yes {
+                let a = templates[ri].action
+                if a > action { action = a }
+            }
+        }
+        return decisionSteps > limits.maxDecisionSteps ? nil : action
+    }
+}
