@@ -92,6 +92,10 @@ extension Program {
         var out = [Action](repeating: .allow, count: hi - lo)
         var decision = Decision()
         guard let kernel = columnKernel(for: batch, actionsOnly: true) else {
+            if let index = ruleIndex {  // no `Decision` per device either (Program+RuleIndex.swift)
+                out.withUnsafeMutableBufferPointer { indexedActions(index, batch, lo, hi, into: $0) }
+                return out
+            }
             for i in lo..<hi {
                 evaluate(batch, at: i, into: &decision)
                 out[i - lo] = decision.action

@@ -46,38 +46,41 @@ extension Program {
         let limits = engine.limits.evalLimits
         var redo = false
         run.candidates = bits
-        run.decisionSteps = index.select(run, into: bits)
+        // The decision's step count, in a local while the leaves decide (`run.decisionSteps` is
+        // brought up to date around the ordinary path, which reads and charges it).
+        var decisionSteps = index.select(run, into: bits)
         let leaves = index.leaves.view
         let facts = CandidateFacts(run)
         let flatFire = !hasSets
+        var stateless = !run.hasState  // changes only in `decideRule`
         var rules = CandidateCursor(index, bits: bits)
         compiled.roots.withUnsafeBufferPointer { roots in
             firedTemplates.withUnsafeBufferPointer { templates in
                 while let ri = rules.nextRule() {
-                    if !run.hasState {
+                    if stateless {
                         var steps = 0
                         if let outcome = leaves.decide(ri, facts, steps: &steps) {
-                            run.steps = steps
                             if steps > limits.maxSteps {
                                 redo = true
                                 break
                             }
-                            let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
-                            run.decisionSteps = o ? Int.max : d
-                            if run.decisionSteps > limits.maxDecisionSteps {
+                            let (d, o) = decisionSteps.addingReportingOverflow(steps)
+                            decisionSteps = o ? Int.max : d
+                            if decisionSteps > limits.maxDecisionSteps {
                                 redo = true
                                 break
                             }
-                            if outcome == .yes && flatFire && ri < templates.count {
-                                let t = templates[ri]
+                            guard outcome == .yes else { continue }
+                            if flatFire && ri < templates.count {
+                                let action = templates[ri].action
                                 if fired < decision.fired.count {
-                                    decision.fired[fired] = t
+                                    decision.fired[fired] = templates[ri]
                                 } else {
-                                    decision.fired.append(t)
+                                    decision.fired.append(templates[ri])
                                 }
                                 fired += 1
-                                if t.action > decision.action { decision.action = t.action }
-                            } else if outcome == .yes {
+                                if action > decision.action { decision.action = action }
+                            } else {
                                 Program.truncate(&decision.fired, fired)
                                 fire(ri, &decision, &setters)
                                 fired = decision.fired.count
@@ -86,15 +89,19 @@ extension Program {
                         }
                     }
                     Program.truncate(&decision.fired, fired)
+                    run.decisionSteps = decisionSteps
                     if decideRule(ri, roots[ri], &run, &decision, &setters, limits) {
                         redo = true
                         break
                     }
+                    decisionSteps = run.decisionSteps
+                    stateless = !run.hasState
                     fired = decision.fired.count
                 }
             }
-            if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         }
+        if !redo { run.decisionSteps = decisionSteps }
+        if run.decisionSteps > limits.maxDecisionSteps { redo = true }  // the skipped rules' cost alone
         run.candidates = nil
         if redo {
             // This path's counts may exceed the reference's (inlined lets); the reference decides.
@@ -149,40 +156,93 @@ extension Program {
 }
 
 extension Program {
-    /// Decides rule `ri` of the decision loop: a flat candidate of an indexed decision by its
-    /// leaves (RuleIndexLeaves.swift), charged exactly what `decideRule` charges for it; any other
-    /// rule, or a leaf that answers `unknown`, by `decideRule`.
-    @inline(__always)
-    func decideCandidate(
-        _ ri: Int, _ root: Int32, _ run: inout CompiledRun, _ decision: inout Decision,
-        _ setters: inout [(rule: Int, setting: KeySetting)], _ limits: EvalLimits
-    ) -> Bool {
-        if run.candidates != nil, !run.hasState, let index = ruleIndex {
-            var steps = 0
-            if let outcome = index.leaves.decide(ri, run, steps: &steps) {
-                run.steps = steps
-                if steps > limits.maxSteps { return true }
-                let (d, o) = run.decisionSteps.addingReportingOverflow(steps)
-                run.decisionSteps = o ? Int.max : d
-                if run.decisionSteps > limits.maxDecisionSteps { return true }
-                if outcome == .yes { fireCandidate(ri, &decision, &setters) }
-                return false
+    /// `actions(batch)` for a program with a rule index: each device's action straight from its
+    /// candidates' leaves (the most severe action of the flat candidates that hold), with no
+    /// `Decision` and no fired-rule list built, the candidates' bit set allocated once for the
+    /// batch. A device that needs more is decided in full by `evaluate(batch, at:into:)`, whose
+    /// action it gets: a candidate that is not flat or whose leaves answer `unknown`, a limit
+    /// reached (the reference then decides), fact errors, a row the batch left to the reference
+    /// or a batch of another schema. Otherwise every candidate is flat and decided with the steps
+    /// `decideCandidates` charges, so the action is the one `decideCandidates` gives (`fire`
+    /// raises the action to the template's, whatever else it records).
+    func indexedActions(
+        _ index: RuleIndex, _ batch: DeviceBatch, _ lo: Int, _ hi: Int, into out: UnsafeMutableBufferPointer<Action>
+    ) {
+        var decision = Decision()
+        let stride = batch.stride
+        let wordCount = batch.wordCount
+        let compatible =
+            plan == nil && batch.slotCount == compiled.slotCount
+            && (Program.sameStorage(batch.encodings, encodings) || batch.encodings == encodings)
+        let limits = engine.limits.evalLimits
+        let leaves = index.leaves.view
+        let skip = DeviceBatch.referenceFlag | DeviceBatch.factErrorsFlag  // flags of `row[2]`
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.bitsCount) { bits in
+            bits.initialize(repeating: 0)
+            batch.rows.withUnsafeBufferPointer { rows in
+                batch.inputs.withUnsafeBufferPointer { inputs in
+                    batch.pool.withUnsafeBufferPointer { pool in
+                        firedTemplates.withUnsafeBufferPointer { templates in
+                            for i in lo..<hi {
+                                let k = i - lo
+                                guard k < out.count else { return }
+                                guard compatible, let inputBase = inputs.baseAddress, let rowBase = rows.baseAddress,
+                                    i < inputs.count, (i + 1) * stride <= rows.count
+                                else {
+                                    out[k] = fullAction(batch, i, &decision)
+                                    continue
+                                }
+                                let row = rowBase + i * stride
+                                guard row[2] & skip == 0 else {
+                                    out[k] = fullAction(batch, i, &decision)
+                                    continue
+                                }
+                                let run = CompiledRun(
+                                    present: UInt64(bitPattern: row[0]), fast: UInt64(bitPattern: row[1]),
+                                    malformed: UInt64(bitPattern: row[DeviceBatch.malformedWord]),
+                                    words: UnsafeBufferPointer(start: row + DeviceBatch.headerWords, count: wordCount),
+                                    pool: pool, input: inputBase + i, state: nil)
+                                out[k] =
+                                    Program.flatAction(index, leaves, run, bits, templates, limits)
+                                    ?? fullAction(batch, i, &decision)
+                            }
+                        }
+                    }
+                }
             }
         }
-        return decideRule(ri, root, &run, &decision, &setters, limits)
     }
 
-    /// `fire`, copying the fired-rule entry once, straight from the templates.
+    /// Device `i`'s action from its full decision.
+    @inline(never)
+    func fullAction(_ batch: DeviceBatch, _ i: Int, _ decision: inout Decision) -> Action {
+        evaluate(batch, at: i, into: &decision)
+        return decision.action
+    }
+
+    /// The action of a decision whose candidates are all flat (see `indexedActions`), or nil when
+    /// one is not, or a limit is reached.
     @inline(__always)
-    func fireCandidate(_ ri: Int, _ decision: inout Decision, _ setters: inout [(rule: Int, setting: KeySetting)]) {
-        guard !hasSets else {
-            fire(ri, &decision, &setters)
-            return
+    static func flatAction(
+        _ index: RuleIndex, _ leaves: CandidateView, _ run: CompiledRun, _ bits: UnsafeMutableBufferPointer<UInt64>,
+        _ templates: UnsafeBufferPointer<Decision.FiredRule>, _ limits: EvalLimits
+    ) -> Action? {
+        var decisionSteps = index.select(run, into: bits)
+        let facts = CandidateFacts(run)
+        var action = Action.allow
+        var rules = CandidateCursor(index, bits: bits)
+        while let ri = rules.nextRule() {
+            var steps = 0
+            guard let outcome = leaves.decide(ri, facts, steps: &steps), steps <= limits.maxSteps, ri < templates.count
+            else { return nil }
+            let (d, o) = decisionSteps.addingReportingOverflow(steps)
+            decisionSteps = o ? Int.max : d
+            if decisionSteps > limits.maxDecisionSteps { return nil }
+            if outcome == .yes {
+                let a = templates[ri].action
+                if a > action { action = a }
+            }
         }
-        firedTemplates.withUnsafeBufferPointer { t in
-            guard ri >= 0, ri < t.count else { return }
-            decision.fired.append(t[ri])
-            if t[ri].action > decision.action { decision.action = t[ri].action }
-        }
+        return decisionSteps > limits.maxDecisionSteps ? nil : action
     }
 }

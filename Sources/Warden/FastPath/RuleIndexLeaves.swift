@@ -128,28 +128,158 @@ struct CandidatePlan {
     }
 }
 
+/// A leaf as the decision loop runs it, compiled from a `CandidateLeaf` by `CandidateLeaves.init`
+/// (24 bytes). A comparison is an interval test on the word, one subtraction and one unsigned
+/// comparison: `lo <= x <= hi` (in the order of the encoding) holds exactly when
+/// `UInt64(x - lo) <= UInt64(hi - lo)`, wrapping; an unsigned encoding's order is the signed order
+/// of `x ^ Int64.min`, that is of `x + Int64.min`, folded into `lo`. `x != k` is `x == k` negated.
+struct RowLeaf {
+    enum Op: UInt8 { case range, bool, inConsts, has, constant }
+    /// `range`: the lower bound (minus `Int64.min` for an unsigned encoding); `bool`: the truth
+    /// wanted (0 or 1); `inConsts`: `a << 32 | b` (the range `consts[a..<b]`); `constant`: the value.
+    var a: Int64 = 0
+    /// `range`: the interval's width, `hi - lo`.
+    var span: UInt64 = 0
+    /// The steps charged when the rule stops here (its `and` node and every leaf up to this one,
+    /// the key's included).
+    var charged: Int32 = 0
+    var slot: UInt8 = 0
+    var op: Op = .constant
+    var negate = false
+
+    /// The leaf for `leaf` (not a key), or nil when its comparison code is unknown.
+    init?(_ leaf: CandidateLeaf, charged: Int32) {
+        self.charged = charged
+        slot = leaf.slot
+        negate = leaf.negate
+        switch leaf.op {
+        case .key: return nil
+        case .bool:
+            op = .bool
+            a = leaf.k != 0 ? 1 : 0
+        case .inConsts:
+            op = .inConsts
+            a = leaf.k
+        case .has:
+            op = .has
+        case .constant:
+            op = .constant
+            a = leaf.k
+        case .cmp:
+            // `CCmp.holds`: with the unsigned flag, the low four bits; without it, the whole byte
+            // (anything unknown is `>=` in both).
+            let unsigned = leaf.cmp & CCmp.unsignedFlag != 0
+            let code = unsigned ? leaf.cmp & 0x0F : leaf.cmp
+            let shift: Int64 = unsigned ? Int64.min : 0  // x ^ Int64.min == x &+ Int64.min
+            let k = leaf.k &+ shift  // the constant in signed order
+            var lo = Int64.min
+            var hi = Int64.max
+            switch code {
+            case CCmp.eq: (lo, hi) = (k, k)
+            case CCmp.ne:
+                (lo, hi) = (k, k)
+                negate.toggle()
+            case CCmp.lt:
+                guard k != Int64.min else { return }  // holds for no word: the constant `false`
+                hi = k &- 1
+            case CCmp.le: hi = k
+            case CCmp.gt:
+                guard k != Int64.max else { return }  // likewise
+                lo = k &+ 1
+            default: lo = k
+            }
+            op = .range
+            a = lo &- shift
+            span = UInt64(bitPattern: hi &- lo)
+        }
+    }
+}
+
+/// A flat rule as the decision loop runs it: its leaves, the facts they need, its cost when it holds.
+struct CandidateRow {
+    /// `RowLeaf`s `start..<end` (`start < 0`: the rule is not flat).
+    var start: Int32 = -1
+    var end: Int32 = -1
+    /// The steps charged when every leaf holds.
+    var charged: Int32 = 0
+    /// The slots the row's keys, bools, comparisons and lists read: all must be fast words, or
+    /// the ordinary path decides the rule (what a leaf on such a slot would answer is `unknown`).
+    var fast: UInt64 = 0
+    /// The slots of its `has` leaves: none may be malformed (likewise).
+    var clean: UInt64 = 0
+}
+
 /// The flat rules of an index, in buffers of plain data (no reference counting in the loop).
 final class CandidateLeaves: @unchecked Sendable {
     // @unchecked: the buffers are written only in `init` and freed in `deinit`.
-    let leaves: UnsafeMutableBufferPointer<CandidateLeaf>
+    let leaves: UnsafeMutableBufferPointer<RowLeaf>
     let consts: UnsafeMutableBufferPointer<Int64>
-    /// Per rule: `start`, `end` into `leaves` (`start < 0`: not flat) and the `and` node's cost.
-    let rows: UnsafeMutableBufferPointer<(start: Int32, end: Int32, rootCost: Int32)>
+    /// Per rule (`ruleCount` rows).
+    let rows: UnsafeMutableBufferPointer<CandidateRow>
     /// Number of flat rules (for tests).
     let flatCount: Int
 
+    /// Compiles the plan's rows: each key leaf is dropped (a candidate's key holds when its slot is
+    /// fast), its cost charged with the next leaf or, last, with the whole rule; each leaf keeps
+    /// the steps charged when the rule stops at it. A row whose costs do not fit in `Int32`, or
+    /// whose ranges do not fit its buffers, is not flat.
     init(_ plan: CandidatePlan, ruleCount: Int) {
-        leaves = .allocate(capacity: max(1, plan.leaves.count))
-        _ = leaves.initialize(from: plan.leaves)
-        consts = .allocate(capacity: max(1, plan.consts.count))
-        _ = consts.initialize(from: plan.consts)
-        rows = .allocate(capacity: max(1, ruleCount))
-        rows.initialize(repeating: (-1, -1, 0))
+        var out: [RowLeaf] = []
+        out.reserveCapacity(plan.leaves.count)
+        var table = [CandidateRow](repeating: CandidateRow(), count: max(1, ruleCount))
         var flat = 0
         for row in plan.rows where row.rule >= 0 && row.rule < ruleCount {
-            rows[row.rule] = (row.start, row.end, row.rootCost)
+            let start = Int(truncatingIfNeeded: row.start)
+            let end = Int(truncatingIfNeeded: row.end)
+            guard start >= 0, start <= end, end <= plan.leaves.count else { continue }
+            let mark = out.count
+            var compiled = CandidateRow()
+            var charged = Int64(truncatingIfNeeded: row.rootCost)
+            let limit = Int64(truncatingIfNeeded: Int32.max)
+            var ok = true
+            for leaf in plan.leaves[start..<end] {
+                charged &+= Int64(truncatingIfNeeded: leaf.cost)  // each term within Int32, the sum checked
+                guard charged >= 0, charged <= limit else {
+                    ok = false
+                    break
+                }
+                let bit: UInt64 = 1 << UInt64(truncatingIfNeeded: leaf.slot & 63)
+                switch leaf.op {
+                case .key, .bool, .cmp, .inConsts: compiled.fast |= bit
+                case .has: compiled.clean |= bit
+                case .constant: break
+                }
+                if leaf.op == .key { continue }
+                if leaf.op == .inConsts {
+                    let a = Int(truncatingIfNeeded: leaf.k >> 32)
+                    let b = Int(truncatingIfNeeded: leaf.k & 0xFFFF_FFFF)
+                    guard a >= 0, a <= b, b <= plan.consts.count else {
+                        ok = false
+                        break
+                    }
+                }
+                guard let compiledLeaf = RowLeaf(leaf, charged: Int32(truncatingIfNeeded: charged)) else {
+                    ok = false
+                    break
+                }
+                out.append(compiledLeaf)
+            }
+            guard ok, out.count < 1 << 31 else {
+                out.removeSubrange(mark...)
+                continue
+            }
+            compiled.start = Int32(truncatingIfNeeded: mark)
+            compiled.end = Int32(truncatingIfNeeded: out.count)
+            compiled.charged = Int32(truncatingIfNeeded: charged)
+            table[row.rule] = compiled
             flat += 1
         }
+        leaves = .allocate(capacity: max(1, out.count))
+        _ = leaves.initialize(from: out)
+        consts = .allocate(capacity: max(1, plan.consts.count))
+        _ = consts.initialize(from: plan.consts)
+        rows = .allocate(capacity: table.count)
+        _ = rows.initialize(from: table)
         flatCount = flat
     }
 
@@ -175,6 +305,7 @@ final class CandidateLeaves: @unchecked Sendable {
 /// `CompiledRun`, which holds the reference evaluator's state).
 struct CandidateFacts {
     let present: UInt64
+    /// The fast slots that have a word in `words` (a slot past its end is not fast here).
     let fast: UInt64
     let malformed: UInt64
     let words: UnsafeBufferPointer<Int64>
@@ -182,7 +313,8 @@ struct CandidateFacts {
     @inline(__always)
     init(_ run: CompiledRun) {
         present = run.present
-        fast = run.fast
+        let n = run.words.count
+        fast = n >= 64 ? run.fast : run.fast & ((1 << UInt64(truncatingIfNeeded: max(0, n))) &- 1)
         malformed = run.malformed
         words = run.words
     }
@@ -190,55 +322,46 @@ struct CandidateFacts {
 
 /// The buffers of `CandidateLeaves`, without reference counting.
 struct CandidateView {
-    let leaves: UnsafeBufferPointer<CandidateLeaf>
+    let leaves: UnsafeBufferPointer<RowLeaf>
     let consts: UnsafeBufferPointer<Int64>
-    let rows: UnsafeBufferPointer<(start: Int32, end: Int32, rootCost: Int32)>
+    let rows: UnsafeBufferPointer<CandidateRow>
 
     /// Rule `ri` as a flat conjunction: `yes` or `no` with the steps the compiled interpreter
-    /// charges for it, or nil when the rule is not flat or a leaf answers `unknown` (the ordinary
-    /// path decides it then).
+    /// charges for it, or nil when the rule is not flat or one of its leaves would answer
+    /// `unknown` (a fact it reads is not a fast word, or a `has` fact is malformed): the ordinary
+    /// path decides it then, to the same answer and count.
     @inline(__always)
     func decide(_ ri: Int, _ run: CandidateFacts, steps: inout Int) -> Tri? {
         guard ri >= 0, ri < rows.count else { return nil }
         let row = rows[ri]
-        guard row.start >= 0, row.start <= row.end, Int(truncatingIfNeeded: row.end) <= leaves.count else {
-            return nil
-        }
-        var s = Int(truncatingIfNeeded: row.rootCost)
+        // `init` checked `start...end` against `leaves`, and a range leaf's slot is in `fast`,
+        // which `CandidateFacts` limits to the slots `words` holds.
+        guard row.start >= 0, run.fast & row.fast == row.fast, run.malformed & row.clean == 0 else { return nil }
         var j = Int(truncatingIfNeeded: row.start)
         let end = Int(truncatingIfNeeded: row.end)
         while j < end {
             let leaf = leaves[j]
-            s &+= Int(truncatingIfNeeded: leaf.cost)
             let slot = Int(truncatingIfNeeded: leaf.slot)
-            let bit: UInt64 = 1 << UInt64(truncatingIfNeeded: leaf.slot & 63)
             let holds: Bool
             switch leaf.op {
-            case .key:
-                guard run.fast & bit != 0 else { return nil }
-                holds = true
+            case .range:
+                holds = UInt64(bitPattern: run.words[slot] &- leaf.a) <= leaf.span
             case .bool:
-                guard run.fast & bit != 0, slot < run.words.count else { return nil }
-                holds = (run.words[slot] != 0) == (leaf.k != 0)
-            case .cmp:
-                guard run.fast & bit != 0, slot < run.words.count else { return nil }
-                holds = CandidateLeaves.compare(run.words[slot], leaf.k, leaf.cmp)
+                holds = (run.words[slot] != 0) == (leaf.a != 0)
             case .inConsts:
-                guard run.fast & bit != 0, slot < run.words.count else { return nil }
-                holds = contains(run.words[slot], leaf.k)
+                holds = contains(run.words[slot], leaf.a)
             case .has:
-                guard run.malformed & bit == 0 else { return nil }
-                holds = run.present & bit != 0
+                holds = run.present & (1 << UInt64(truncatingIfNeeded: leaf.slot & 63)) != 0
             case .constant:
-                holds = leaf.k != 0
+                holds = leaf.a != 0
             }
             if holds == leaf.negate {
-                steps = s
+                steps = Int(truncatingIfNeeded: leaf.charged)
                 return .no
             }
             j += 1
         }
-        steps = s
+        steps = Int(truncatingIfNeeded: row.charged)
         return .yes
     }
 
@@ -253,10 +376,4 @@ struct CandidateView {
         }
         return false
     }
-}
-
-extension CandidateLeaves {
-    /// `CompiledPolicy.compare`.
-    @inline(__always)
-    static func compare(_ x: Int64, _ y: Int64, _ cmp: UInt8) -> Bool { CCmp.holds(x, y, cmp) }
 }
