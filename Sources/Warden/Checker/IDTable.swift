@@ -11,8 +11,6 @@ package struct IDTable<Element: Sendable>: Sendable {
     private var dense: [Element?] = []
     /// Entries whose id is negative or above `maxID`.
     private var sparse: [Int: Element] = [:]
-    /// How many ids have an entry.
-    package private(set) var count = 0
 
     /// The largest id stored in the array (as `CallTable.maxID`).
     static var maxID: Int { 1 << 26 }
@@ -27,9 +25,7 @@ package struct IDTable<Element: Sendable>: Sendable {
         }
         set {
             guard id >= 0, id <= IDTable.maxID else {
-                let had = sparse[id] != nil
                 sparse[id] = newValue
-                count += (newValue == nil ? 0 : 1) - (had ? 1 : 0)
                 return
             }
             if id >= dense.count {
@@ -38,19 +34,13 @@ package struct IDTable<Element: Sendable>: Sendable {
                 let wanted = Swift.max(id + 1, Swift.min(IDTable.maxID + 1, dense.count * 2))
                 dense.append(contentsOf: repeatElement(nil, count: wanted - dense.count))
             }
-            let had = dense[id] != nil
             dense[id] = newValue
-            count += (newValue == nil ? 0 : 1) - (had ? 1 : 0)
         }
     }
-
-    /// Whether no id has an entry.
-    package var isEmpty: Bool { count == 0 }
 
     /// Every entry, as (id, value): the dense ids ascending, then the others in no set order.
     package var entries: [(id: Int, value: Element)] {
         var out: [(id: Int, value: Element)] = []
-        out.reserveCapacity(count)
         for (id, v) in dense.enumerated() {
             if let v { out.append((id, v)) }
         }
