@@ -44,7 +44,6 @@ import Testing
             "node ids": policy.nextID,
             "resolutions": policy.resolutions.byID.entries.count,
             "resolution storage": policy.resolutions.byID.storedIDs,
-            "type storage": policy.resolutions.types.storedIDs,
             "compiled nodes": program.compiled.nodes.count,
             "index rules": program.ruleIndex?.hashRules.count ?? 0,
             "index table": program.ruleIndex?.table.count ?? 0,
@@ -62,9 +61,27 @@ import Testing
             let bound = what == "index table" ? 4.4 : 2.2
             #expect(Double(m) <= bound * Double(n), "\(what): \(n) for 1,000 rules, \(m) for 2,000")
         }
-        // The id tables hold one slot per node id (plus geometric growth), not more.
+        // The id table holds one slot per node id (plus geometric growth), not more.
         #expect(big["resolution storage"] ?? 0 <= 2 * (big["node ids"] ?? 0))
-        #expect(big["type storage"] ?? 0 <= 2 * (big["node ids"] ?? 0))
+    }
+
+    /// Node types are kept only for tests' given values (the one place they are read back), not
+    /// for every node of every rule; a given element of the wrong type is still reported.
+    @Test func nodeTypesAreKeptForGivenValuesOnly() throws {
+        let program = try Engine().compile(Self.sparsePolicy(rules: 200, seed: 3))
+        #expect(program.policy.resolutions.types.entries.isEmpty)
+        let withTest = try Engine().compile(
+            Self.sparsePolicy(rules: 20, seed: 3)
+                + "test \"t\" {\n  given { osVersion: \"9\", tags: [\"a\", \"b\"] }\n  expect allow\n}\n")
+        let typed = withTest.policy.resolutions.types.entries.count
+        #expect(typed == 4, "\(typed) typed nodes: the version, the list and its two elements")
+        let diagnostics = Engine().diagnose(
+            SourceFile(
+                name: "p",
+                text:
+                    "rule \"r\" when rooted then warn\ntest \"t\" {\n  given { tags: [\"a\", 1] }\n  expect allow\n}\n")
+        )
+        #expect(diagnostics.contains { $0.message.contains("this element must be `string`, not `int`") })
     }
 
     /// `IDTable` against the dictionary it replaced: random sets, removals and reads over dense

@@ -22,7 +22,7 @@ package enum Resolution: Sendable {
 package struct Resolutions: Sendable {
     /// Keyed by `Expr.id` of ident, select, call or literal nodes.
     package var byID = IDTable<Resolution>()
-    /// The static type of every checked expression node (typed mode only).
+    /// The static type of the nodes of tests' given values (typed mode only; see `Checker.recordType`).
     var types = IDTable<WardenType>()
     /// The built-in every call node (`Expr.id`) resolved to: the checker (or, in CEL mode,
     /// `CELResolver`) records one for each call of a built-in function or macro, so the evaluator

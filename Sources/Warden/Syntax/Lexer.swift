@@ -402,12 +402,9 @@ package struct Lexer {
     private func keyword(from start: Int) -> Keyword? {
         let table = options.celMode ? Lexer.celKeywordsByLength : Lexer.keywordsByLength
         let n = pos - start
-        guard n >= 0, n < table.count, pos <= bytes.count else { return nil }
-        candidates: for (spelling, kw) in table[n] {
-            for i in 0..<n where spelling[i] != bytes[start + i] { continue candidates }
-            return kw
-        }
-        return nil
+        guard start >= 0, n >= 0, n < table.count, pos <= bytes.count else { return nil }
+        let word = bytes[start..<pos]
+        return table[n].first { $0.spelling.elementsEqual(word) }?.keyword
     }
 
     /// Keywords by the length of their spelling (index n: the keywords of n bytes).
