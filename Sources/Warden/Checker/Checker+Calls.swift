@@ -67,7 +67,7 @@ extension Checker {
             if case .literal(.string(let s)) = all[0].kind {
                 let t = convert(all[0], s, to: want)
                 if t != .error, let c = resolutions[all[0].id] { resolutions[e.id] = c }
-                resolutions.types[all[0].id] = .string
+                recordType(all[0].id, .string)
                 return want
             }
             let t = check(all[0])
@@ -177,7 +177,7 @@ extension Checker {
             {
                 checkSupplied(slot, name, arg.span)
                 resolutions[e.id] = .hasFact(slot)
-                resolutions.types[arg.id] = schema.facts[slot].type
+                recordType(arg.id, schema.facts[slot].type)
                 return .bool
             }
             let sug = nearest(name, in: schema.facts.map(\.name))
@@ -233,7 +233,7 @@ extension Checker {
         }
         scopes.append((variable, vt))
         defer { scopes.removeLast() }
-        resolutions.types[args[0].id] = vt
+        recordType(args[0].id, vt)
         func bool(_ x: Expr) {
             let t = check(x)
             if !(t.isDynamic || t == .bool) {

@@ -6,8 +6,15 @@ extension Checker {
     @discardableResult
     package func check(_ e: Expr, expected: WardenType? = nil) -> WardenType {
         let t = infer(e, expected: expected)
-        resolutions.types[e.id] = t
+        recordType(e.id, t)
         return t
+    }
+
+    /// Keeps a node's static type in `resolutions.types`, while checking a test's given values
+    /// (`recordsTypes`): those are the only nodes whose types are read back (`givenMismatch`), and
+    /// keeping every node's type cost a few percent of compiling a big policy.
+    func recordType(_ id: Int, _ t: WardenType) {
+        if recordsTypes { resolutions.types[id] = t }
     }
 
     private func infer(_ e: Expr, expected: WardenType?) -> WardenType {

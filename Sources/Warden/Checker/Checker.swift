@@ -16,6 +16,8 @@ package final class Checker {
     var scopes: [(name: String, type: WardenType)] = []
     /// `let`s used by the expression being checked.
     var usedLets: Set<Int> = []
+    /// Whether `check` records each node's type in `resolutions.types` (see `recordType`).
+    var recordsTypes = false
     /// In a policy set: the named rules of the other files (tests may name them), and whether
     /// this file's config blocks are linted alone (the set lints all its blocks together).
     var otherRuleNames: [String] = []
@@ -251,7 +253,9 @@ package final class Checker {
                 continue
             }
             let expected = schema.facts[slot].type
+            recordsTypes = true
             let t = check(g.value, expected: expected)
+            recordsTypes = false
             if !isConstant(g.value) {
                 error(.nonConstantGiven, "a given value must be a constant", g.value.span)
             } else if !assignable(t, to: expected) {

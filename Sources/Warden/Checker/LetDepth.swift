@@ -128,7 +128,9 @@ package struct LetDepth {
             }
             d.lets.append(m)
         }
-        for r in policy.rules {
+        // A condition that names no `let` (`CheckedRule.lets` empty) nests only as the parser
+        // allows: its measure has no `via` and is never too deep, so it is not walked again.
+        for r in policy.rules where !r.lets.isEmpty {
             let m = d.measure(r.condition)
             if d.tooDeep(m) {
                 out.append(

@@ -21,9 +21,9 @@ package enum Resolution: Sendable {
 /// Side tables produced by the checker.
 package struct Resolutions: Sendable {
     /// Keyed by `Expr.id` of ident, select, call or literal nodes.
-    package var byID: [Int: Resolution] = [:]
-    /// The static type of every checked expression node (typed mode only).
-    var types: [Int: WardenType] = [:]
+    package var byID = IDTable<Resolution>()
+    /// The static type of the nodes of tests' given values (typed mode only; see `Checker.recordType`).
+    var types = IDTable<WardenType>()
     /// The built-in every call node (`Expr.id`) resolved to: the checker (or, in CEL mode,
     /// `CELResolver`) records one for each call of a built-in function or macro, so the evaluator
     /// dispatches on the ID, never on the name. A call to a host function is in `byID` instead.

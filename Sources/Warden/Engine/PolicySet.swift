@@ -120,13 +120,13 @@ extension Engine {
             if base > 0 {
                 for i in checked.lets.indices { checked.lets[i].uses = Set(checked.lets[i].uses.map { $0 + base }) }
                 for i in checked.rules.indices { checked.rules[i].lets = checked.rules[i].lets.map { $0 + base } }
-                for (id, r) in checked.resolutions.byID {
+                for (id, r) in checked.resolutions.byID.entries {
                     if case .letValue(let i) = r { checked.resolutions.byID[id] = .letValue(i + base) }
                 }
             }
             policy.lets += checked.lets
-            policy.resolutions.byID.merge(checked.resolutions.byID) { a, _ in a }
-            policy.resolutions.types.merge(checked.resolutions.types) { a, _ in a }
+            policy.resolutions.byID.merge(checked.resolutions.byID)
+            policy.resolutions.types.merge(checked.resolutions.types)
             policy.resolutions.calls.merge(checked.resolutions.calls)
             for var rule in checked.rules {
                 rule.file = seg.name

@@ -72,9 +72,10 @@ struct Compiler {
     /// The index of a long string constant (-1 for a short, exact word).
     mutating func longString(_ word: Int64, _ s: String) -> Int32 {
         if FastWords.isExact(word) { return -1 }
-        let bytes = Array(s.utf8)
-        for i in longIndex[word] ?? [] where longStrings[Int(i)] == bytes { return i }
-        longStrings.append(bytes)
+        if let same = longIndex[word] {
+            for i in same where longStrings[Int(i)].elementsEqual(s.utf8) { return i }
+        }
+        longStrings.append(Array(s.utf8))
         let i = Int32(truncatingIfNeeded: longStrings.count - 1)
         longIndex[word, default: []].append(i)
         return i
@@ -239,7 +240,8 @@ struct Compiler {
         // The binary node, its operands, and for `==`/`!=` the scan of a string (at most the constant's).
         var cost = 1 + operandCost(lhs) + operandCost(rhs)
         if !ordering {
-            for case .constant(let v) in [l, r] { cost += Evaluator.weight(v) }
+            if case .constant(let v) = l { cost += Evaluator.weight(v) }
+            if case .constant(let v) = r { cost += Evaluator.weight(v) }
         }
         addCost(node, cost)
         return node

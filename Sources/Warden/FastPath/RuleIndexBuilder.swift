@@ -65,8 +65,9 @@ extension RuleIndex {
             let rule = Int32(truncatingIfNeeded: r)
             switch key {
             case .hash(let slot, let words, let longs):
-                var seen = Set<Int64>()
-                for (w, l) in zip(words, longs) where seen.insert(w).inserted { hashed.append((slot, w, rule, l)) }
+                for n in firstOccurrences(words) where n < longs.count {
+                    hashed.append((slot, words[n], rule, longs[n]))
+                }
                 bySlot[slot, default: []].append(rule)
             case .range(let slot, let upper, let bound):
                 if let bound { ranged.append((slot, upper, bound, rule)) }
@@ -87,24 +88,25 @@ extension RuleIndex {
         while i < hashed.count {
             var j = i
             let start = Int32(truncatingIfNeeded: hashRules.count)
-            var longs = Set<Int32>()
+            // The group's long constants: `long` when they are all that one (`mixed` false).
+            let long = hashed[i].long
+            var mixed = false
             while j < hashed.count && hashed[j].slot == hashed[i].slot && hashed[j].word == hashed[i].word {
                 hashRules.append(hashed[j].rule)
-                longs.insert(hashed[j].long)
+                if hashed[j].long != long { mixed = true }
                 j += 1
             }
             var e = Entry(
                 key: hashed[i].word, slot: hashed[i].slot, start: start, end: Int32(truncatingIfNeeded: hashRules.count)
             )
             // A long constant is confirmed here, once per device, instead of in every candidate.
-            if longs.count == 1, let l = longs.first.map({ Int(truncatingIfNeeded: $0) }), l >= 0,
-                l < compiled.longStrings.count
-            {
+            let l = Int(truncatingIfNeeded: long)
+            if !mixed, l >= 0, l < compiled.longStrings.count {
                 let bytes = compiled.longStrings[l]
                 e.bytesStart = Int32(clamping: longBytes.count)
                 e.bytesCount = Int32(clamping: bytes.count)
                 longBytes += bytes
-            } else if longs.count > 1 || longs.contains(where: { $0 >= 0 }) {
+            } else if mixed || long >= 0 {
                 // Two long constants with one word (a hash collision): left to the compiled confirmation.
                 for k in i..<j { unconfirmed.insert(hashed[k].rule) }
             }
@@ -175,7 +177,7 @@ extension RuleIndex {
             return 0
         case .hash(let slot, let words, _):
             let distinct = Double((hashValues[slot]?.count ?? 0) + 1)
-            return min(1, Double(Set(words).count) / distinct)
+            return min(1, Double(firstOccurrences(words).count) / distinct)
         case .range(let slot, let upper, let bound):
             guard let bound else { return 0 }
             let i = Int(truncatingIfNeeded: slot)
@@ -197,6 +199,16 @@ extension RuleIndex {
             let n = Double(all.count)
             return upper ? (below + 1) / (n + 2) : (n - below + 1) / (n + 2)
         }
+    }
+
+    /// The indices of the first occurrence of each distinct word, ascending. A key's list is
+    /// short (one word, or an `in` list): compared pairwise up to 16 words, through a set beyond.
+    static func firstOccurrences(_ words: [Int64]) -> [Int] {
+        if words.count <= 16 {
+            return words.indices.filter { n in !words[..<n].contains(words[n]) }
+        }
+        var seen = Set<Int64>()
+        return words.indices.filter { seen.insert(words[$0]).inserted }
     }
 
     /// The sum of the costs of the nodes under `root`, or nil when a node's cost is not fixed (a

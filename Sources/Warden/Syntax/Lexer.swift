@@ -13,11 +13,9 @@ package struct Lexer {
     private var tokens: [Token] = []
     private var diagnostics: [Diagnostic] = []
 
-    /// The keyword table, built from `Keyword`'s raw values.
-    private static let keywords: [String: Keyword] = Dictionary(
-        uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
-    private static let celKeywords: [String: Keyword] = Dictionary(
-        uniqueKeysWithValues: Keyword.celKeywords.map { ($0.rawValue, $0) })
+    /// The keyword table, built from `Keyword`'s raw values (by length, see `keyword(from:)`).
+    private static let keywordsByLength = byLength(Keyword.allCases)
+    private static let celKeywordsByLength = byLength(Keyword.celKeywords)
 
     package init(_ source: SourceFile, options: SyntaxOptions) {
         self.source = source
@@ -392,12 +390,32 @@ package struct Lexer {
             return
         }
         while pos < bytes.count && Lexer.isIdentChar(bytes[pos]) { pos += 1 }
-        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
-        if let kw = (options.celMode ? Lexer.celKeywords : Lexer.keywords)[text] {
+        if let kw = keyword(from: start) {
             add(.keyword(kw), from: start)
         } else {
-            add(.identifier, from: start, value: .name(text))
+            add(.identifier, from: start, value: .name(String(decoding: bytes[start..<pos], as: UTF8.self)))
         }
+    }
+
+    /// The keyword spelled by `bytes[start..<pos]`, if any: the word is compared with the few
+    /// keywords of its length, byte by byte, without building or hashing a string for it.
+    private func keyword(from start: Int) -> Keyword? {
+        let table = options.celMode ? Lexer.celKeywordsByLength : Lexer.keywordsByLength
+        let n = pos - start
+        guard start >= 0, n >= 0, n < table.count, pos <= bytes.count else { return nil }
+        let word = bytes[start..<pos]
+        return table[n].first { $0.spelling.elementsEqual(word) }?.keyword
+    }
+
+    /// Keywords by the length of their spelling (index n: the keywords of n bytes).
+    private static func byLength(_ keywords: [Keyword]) -> [[(spelling: [UInt8], keyword: Keyword)]] {
+        var table: [[(spelling: [UInt8], keyword: Keyword)]] = []
+        for kw in keywords {
+            let spelling = Array(kw.rawValue.utf8)
+            while table.count <= spelling.count { table.append([]) }
+            table[spelling.count].append((spelling, kw))
+        }
+        return table
     }
 
     /// `` `name` ``: letters, digits, `_ . - /` and spaces, as CEL allows.
@@ -530,6 +548,7 @@ package struct Lexer {
         let quote = bytes[pos]
         let triple = peek(1) == quote && peek(2) == quote
         pos += triple ? 3 : 1
+        if !triple, scanPlainString(from: start, quote: quote, isBytes: isBytes) { return }
         var buf: [UInt8] = []
         var closed = false
         var tally = HiddenTally()
@@ -582,6 +601,28 @@ package struct Lexer {
         } else {
             add(.string, from: start, value: .string(String(decoding: buf, as: UTF8.self)))
         }
+    }
+
+    /// The common case of `scanString`: a one-line string closed on its line, of ASCII with no
+    /// backslash, taken as it is written (what the general loop would build, byte for byte, with
+    /// nothing to report). `pos` is after the opening quote; false (and `pos` unchanged) otherwise.
+    private mutating func scanPlainString(from start: Int, quote: UInt8, isBytes: Bool) -> Bool {
+        var end = pos
+        while end < bytes.count {
+            let c = bytes[end]
+            if c == quote { break }
+            if c >= 0x80 || c == UInt8(ascii: "\\") || c == 0x0A || c == 0x0D { return false }
+            end += 1
+        }
+        guard end < bytes.count, pos <= end else { return false }
+        let body = bytes[pos..<end]
+        pos = end + 1
+        if isBytes {
+            add(.bytes, from: start, value: .bytes(Array(body)))
+        } else {
+            add(.string, from: start, value: .string(String(decoding: body, as: UTF8.self)))
+        }
+        return true
     }
 
     /// One escape sequence; `pos` is at the backslash. In bytes literals `\x` and octal escapes

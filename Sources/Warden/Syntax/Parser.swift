@@ -801,11 +801,11 @@ struct ParserCore {
     }
 
     /// Builds the node for a completed stack entry whose last operand is `operand`.
-    private mutating func finish(_ p: Pending, _ operand: Expr) -> Expr {
+    private mutating func finish(_ p: consuming Pending, _ operand: Expr) -> Expr {
         if let n = p.notToken {
             return makeExpr(n.span.union(operand.span), .unary(.not, operand))
         }
-        var p = p
+        // `p` is owned here (taken off the stack), so its operand lists grow in place.
         append(operand, to: &p)
         guard let first = p.operands.first else { return operand }
         let span = first.span.union(operand.span)
