@@ -21,15 +21,10 @@ public struct Input: Sendable {
         set { fast.valid = newValue }
     }
     /// Facts that were given badly.
-    public package(set) var factErrors: [Decision.Error] {
-        get { fast.factErrors }
-        _modify { yield &fast.factErrors }
-    }
+    public var factErrors: [Decision.Error] { fast.factErrors }
     /// Names that are not facts (`id` excluded).
-    public package(set) var unknownNames: [String] {
-        get { fast.unknownNames }
-        _modify { yield &fast.unknownNames }
-    }
+    public var unknownNames: [String] { fast.unknownNames }
+    // (The package writes both through `fast`, where they are kept: an input is one reference.)
     /// Malformed facts by slot, with the message of their fact error (which a rule reading them
     /// gets too). Their slots hold no value; the typed slots mark them malformed.
     package var malformed: [Int: String] {
@@ -76,7 +71,7 @@ public struct Input: Sendable {
         fast.facts[slot] = nil
         fast.setMalformed(slot)
         malformed[slot] = message
-        factErrors.append(.fact(name: name, message: message))
+        fast.factErrors.append(.fact(name: name, message: message))
     }
 
     /// Sets a fact when it is absent (`--today` fills `today` only where the device does not give
@@ -183,7 +178,7 @@ public struct Program: Sendable {
         var input = Input(slots: schema.facts.count)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
             guard let slot = schema.slot(ofFact: name) else {
-                input.unknownNames.append(name)
+                input.fast.unknownNames.append(name)
                 continue
             }
             switch schema.factValue(value, as: schema.facts[slot].type) {  // enum members by name too

@@ -176,14 +176,14 @@ package struct FastFacts: @unchecked Sendable {
             buffer.withUnsafeMutablePointerToHeader { $0.pointee.valid = newValue }
         }
     }
-    var factErrors: [Decision.Error] {
+    package var factErrors: [Decision.Error] {
         get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.factErrors } }
         _modify {
             makeUnique()
             yield &buffer.header.factErrors
         }
     }
-    var unknownNames: [String] {
+    package var unknownNames: [String] {
         get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.unknownNames } }
         _modify {
             makeUnique()
