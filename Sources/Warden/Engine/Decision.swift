@@ -1,16 +1,59 @@
 extension Decision {
     /// A rule whose condition was true.
     public struct FiredRule: Sendable, Hashable {
+        /// The fields, in one immutable object built once per rule of a program and shared by every
+        /// decision that fires the rule: copying a fired rule retains one reference, not three strings.
+        final class Fields: Sendable {
+            let name: String
+            let action: Action
+            let message: String?
+            let line: Int
+            let file: String?
+
+            init(name: String, action: Action, message: String?, line: Int, file: String?) {
+                self.name = name
+                self.action = action
+                self.message = message
+                self.line = line
+                self.file = file
+            }
+        }
+
+        var fields: Fields
+
+        init(name: String, action: Action, message: String?, line: Int, file: String? = nil) {
+            fields = Fields(name: name, action: action, message: message, line: line, file: file)
+        }
+
         /// The rule's name (`rule#N` for an unnamed rule).
-        public let name: String
+        public var name: String { fields.name }
         /// Its severity action (`allow` for a rule that only sets keys).
-        public let action: Action
+        public var action: Action { fields.action }
         /// Its message, if any.
-        public let message: String?
+        public var message: String? { fields.message }
         /// The 1-based source line of the rule.
-        public let line: Int
+        public var line: Int { fields.line }
         /// The rule's file, when the policy is a set of several files.
-        public var file: String? = nil
+        public var file: String? {
+            get { fields.file }
+            set { fields = Fields(name: name, action: action, message: message, line: line, file: newValue) }
+        }
+
+        /// Equal fields (two fired rules of different programs with the same fields are equal).
+        public static func == (a: FiredRule, b: FiredRule) -> Bool {
+            a.fields === b.fields
+                || (a.name == b.name && a.action == b.action && a.message == b.message && a.line == b.line
+                    && a.file == b.file)
+        }
+
+        /// Hashes the fields.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(action)
+            hasher.combine(message)
+            hasher.combine(line)
+            hasher.combine(file)
+        }
     }
 }
 

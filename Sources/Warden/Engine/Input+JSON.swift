@@ -70,7 +70,7 @@ extension Schema {
                 continue
             }
             guard let slot = schema.slot(ofFact: key) else {
-                if unknown.insert(key).inserted { input.unknownNames.append(key) }
+                if unknown.insert(key).inserted { input.fast.unknownNames.append(key) }
                 continue
             }
             if !seen.insert(slot).inserted {

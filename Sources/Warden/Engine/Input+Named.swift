@@ -60,7 +60,7 @@ extension Input {
         switch schema.factValue(value, as: type) {
         case .success(let v):
             if malformed[slot] != nil {
-                factErrors.removeAll { if case .fact(name, _) = $0 { true } else { false } }
+                fast.factErrors.removeAll { if case .fact(name, _) = $0 { true } else { false } }
             }
             set(slot: slot, v, encoding: FastEncoding(type, slot: slot))
         case .failure(let e):

@@ -8,22 +8,29 @@ public struct Input: Sendable {
     package var facts: [Value?] {
         get { fast.facts }
         _modify {
-            fastValid = false
+            fast.valid = false
             yield &fast.facts
         }
     }
     /// The facts' storage, with the typed slots for the compiled engine (FastFacts.swift), which
-    /// are valid when `fastValid`.
+    /// are valid when `fastValid`, and the properties below: an input is one reference.
     package var fast: FastFacts
     /// Whether `fast` matches `facts` (every write through `facts` clears it; the setters below keep it).
-    package var fastValid = true
+    package var fastValid: Bool {
+        get { fast.valid }
+        set { fast.valid = newValue }
+    }
     /// Facts that were given badly.
-    public package(set) var factErrors: [Decision.Error] = []
+    public var factErrors: [Decision.Error] { fast.factErrors }
     /// Names that are not facts (`id` excluded).
-    public package(set) var unknownNames: [String] = []
+    public var unknownNames: [String] { fast.unknownNames }
+    // (The package writes both through `fast`, where they are kept: an input is one reference.)
     /// Malformed facts by slot, with the message of their fact error (which a rule reading them
     /// gets too). Their slots hold no value; the typed slots mark them malformed.
-    package var malformed: [Int: String] = [:]
+    package var malformed: [Int: String] {
+        get { fast.malformedMessages }
+        _modify { yield &fast.malformedMessages }
+    }
 
     package init(slots: Int) {
         fast = FastFacts(slots: slots)
@@ -64,7 +71,7 @@ public struct Input: Sendable {
         fast.facts[slot] = nil
         fast.setMalformed(slot)
         malformed[slot] = message
-        factErrors.append(.fact(name: name, message: message))
+        fast.factErrors.append(.fact(name: name, message: message))
     }
 
     /// Sets a fact when it is absent (`--today` fills `today` only where the device does not give
@@ -175,7 +182,7 @@ public struct Program: Sendable {
         var input = Input(slots: schema.facts.count)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
             guard let slot = schema.slot(ofFact: name) else {
-                input.unknownNames.append(name)
+                input.fast.unknownNames.append(name)
                 continue
             }
             switch schema.factValue(value, as: schema.facts[slot].type) {  // enum members by name too
@@ -200,11 +207,11 @@ public struct Program: Sendable {
     /// policy of comparisons, constant lists and boolean logic (and no config blocks or `set`s), a
     /// decision then allocates nothing once the arrays have grown. Same result as `evaluate(_:)`.
     public func evaluate(_ input: borrowing Input, into decision: inout Decision) {
-        guard input.fast.slotCount == compiled.slotCount else {
-            decision = referenceEvaluate(copy input)
-            return
-        }
-        guard input.fastValid else {
+        guard input.fast.isValid(slots: compiled.slotCount) else {
+            guard input.fast.slotCount == compiled.slotCount else {
+                decision = referenceEvaluate(copy input)
+                return
+            }
             var encoded = copy input
             encoded.encodeAll(encodings)
             evaluate(encoded, into: &decision)
@@ -213,11 +220,12 @@ public struct Program: Sendable {
         // The words are read through `input.fast` itself (a borrow: no retain of its storage, which
         // would write to a cold object per device). The straight-line plan first: it needs no
         // pointer to the input (`withUnsafePointer(to:)` copies the input through its value witnesses).
-        if let plan, input.factErrors.isEmpty,
+        if let plan,
             input.fast.withWords({ header, words, pool in
-                decidePlanned(
-                    plan, present: header.pointee.present, fast: header.pointee.fast,
-                    malformed: header.pointee.malformed, words: words, pool: pool, into: &decision)
+                header.pointee.factErrors.isEmpty
+                    && decidePlanned(
+                        plan, present: header.pointee.present, fast: header.pointee.fast,
+                        malformed: header.pointee.malformed, words: words, pool: pool, into: &decision)
             })
         {
             return
@@ -227,7 +235,7 @@ public struct Program: Sendable {
                 var run = CompiledRun(
                     present: header.pointee.present, fast: header.pointee.fast, malformed: header.pointee.malformed,
                     words: words, pool: pool, input: p, state: nil)
-                decide(&run, factErrors: !input.factErrors.isEmpty, into: &decision)
+                decide(&run, factErrors: !header.pointee.factErrors.isEmpty, into: &decision)
             }
         }
     }

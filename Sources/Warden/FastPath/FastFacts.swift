@@ -124,6 +124,13 @@ package struct FastFacts: @unchecked Sendable {
         var poolCount: Int = 0
         /// `facts.count`, kept here so a decision does not touch the facts array.
         var slotCount: Int
+        /// Whether the words match `facts` (`Input.fastValid`).
+        var valid = true
+        /// The input's fact errors, unknown names and malformed messages (`Input`'s properties of
+        /// those names), kept here so that an `Input` is one reference: copying it retains once.
+        var factErrors: [Decision.Error] = []
+        var unknownNames: [String] = []
+        var malformedMessages: [Int: String] = [:]
     }
 
     var buffer: ManagedBuffer<Header, Int64>
@@ -154,11 +161,48 @@ package struct FastFacts: @unchecked Sendable {
     package var malformedBits: UInt64 { buffer.withUnsafeMutablePointerToHeader { $0.pointee.malformed } }
     package var wordCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.wordCount } }
     package var poolCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.poolCount } }
+    /// Whether the slot count is `n` and the words are valid, in one read of the header.
+    @inline(__always)
+    func isValid(slots n: Int) -> Bool {
+        buffer.withUnsafeMutablePointerToHeader { $0.pointee.slotCount == n && $0.pointee.valid }
+    }
+    var hasFactErrors: Bool { buffer.withUnsafeMutablePointerToHeader { !$0.pointee.factErrors.isEmpty } }
+
+    var valid: Bool {
+        get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.valid } }
+        set {
+            if valid == newValue { return }
+            makeUnique()
+            buffer.withUnsafeMutablePointerToHeader { $0.pointee.valid = newValue }
+        }
+    }
+    package var factErrors: [Decision.Error] {
+        get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.factErrors } }
+        _modify {
+            makeUnique()
+            yield &buffer.header.factErrors
+        }
+    }
+    package var unknownNames: [String] {
+        get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.unknownNames } }
+        _modify {
+            makeUnique()
+            yield &buffer.header.unknownNames
+        }
+    }
+    var malformedMessages: [Int: String] {
+        get { buffer.withUnsafeMutablePointerToHeader { $0.pointee.malformedMessages } }
+        _modify {
+            makeUnique()
+            yield &buffer.header.malformedMessages
+        }
+    }
 
     mutating func makeUnique(extra: Int = 0) {
-        let h = buffer.header
-        let used = h.wordCount + h.poolCount
+        // The counts through the header's pointer: copying the header would retain its arrays.
+        let used = buffer.withUnsafeMutablePointerToHeader { $0.pointee.wordCount + $0.pointee.poolCount }
         if isKnownUniquelyReferenced(&buffer) && buffer.capacity >= used + extra { return }
+        let h = buffer.header
         let old = buffer
         let capacity = max(used + extra, used * 2, h.wordCount + 8)
         buffer = ManagedBuffer<Header, Int64>.create(minimumCapacity: capacity) { _ in h }
@@ -311,10 +355,13 @@ extension Input {
         var f = FastFacts(slots: values.count)
         f.facts = values
         for i in values.indices { f.encode(i, values[i], i < encodings.count ? encodings[i] : nil) }
+        let malformed = self.malformed
         for (slot, _) in malformed where slot >= 0 && slot < values.count && values[slot] == nil {
             f.setMalformed(slot)
         }
-        fast = f
-        fastValid = true
+        f.factErrors = factErrors
+        f.unknownNames = unknownNames
+        f.malformedMessages = malformed
+        fast = f  // valid: a new FastFacts is
     }
 }

@@ -55,6 +55,12 @@ struct LeafPlan: @unchecked Sendable {
     let ors: UnsafeMutableBufferPointer<UInt64>
     /// Each rule's mask: it fires when all these bits are set.
     let rules: UnsafeMutableBufferPointer<UInt64>
+    /// With at most 64 rules, the transpose of `rules`: for each leaf and clause bit, the rules
+    /// whose mask holds it (a rule fires unless one of its bits is clear), so the leaf loop gives
+    /// the fired rules with no loop per rule (`fired(words:present:pool:)`). Empty otherwise.
+    let leafRules: UnsafeMutableBufferPointer<UInt64>
+    /// With at most 64 rules, one bit per rule.
+    let allRules: UInt64
     /// Slots a comparison or a list leaf reads: they must all be `fast`.
     let fastSlots: UInt64
     /// Slots `has()` asks about: none may be malformed.
@@ -71,12 +77,16 @@ struct LeafPlan: @unchecked Sendable {
         let others: UnsafeMutableBufferPointer<OtherLeaf>
         let ors: UnsafeMutableBufferPointer<UInt64>
         let rules: UnsafeMutableBufferPointer<UInt64>
+        let leafRules: UnsafeMutableBufferPointer<UInt64>
 
-        init(_ ranges: [RangeLeaf], _ others: [OtherLeaf], _ ors: [UInt64], _ rules: [UInt64]) {
+        init(
+            _ ranges: [RangeLeaf], _ others: [OtherLeaf], _ ors: [UInt64], _ rules: [UInt64], _ leafRules: [UInt64]
+        ) {
             self.ranges = Storage.copy(ranges)
             self.others = Storage.copy(others)
             self.ors = Storage.copy(ors)
             self.rules = Storage.copy(rules)
+            self.leafRules = Storage.copy(leafRules)
         }
 
         static func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -90,6 +100,7 @@ struct LeafPlan: @unchecked Sendable {
             others.baseAddress?.deallocate()
             ors.baseAddress?.deallocate()
             rules.baseAddress?.deallocate()
+            leafRules.baseAddress?.deallocate()
         }
     }
 
@@ -117,6 +128,42 @@ struct LeafPlan: @unchecked Sendable {
             j += 1
         }
         return bits
+    }
+
+    /// The rules that fire (bit `k` for rule `k`; at most 64 rules), or nil when a list fact's
+    /// encoding is out of its pool: `bits` with each rule's mask folded into the leaf loops (a
+    /// clear bit clears its rules), so there is no loop over the rules.
+    @inline(__always)
+    func fired(words: UnsafeBufferPointer<Int64>, present: UInt64, pool: UnsafeBufferPointer<Int64>) -> UInt64? {
+        var bits: UInt64 = 0
+        var notFired: UInt64 = 0
+        var i = 0
+        let n = ranges.count
+        while i < n {
+            let l = ranges[i]
+            let inRange: UInt64 = UInt64(bitPattern: words[l.slot] &- l.lo) <= l.span ? 1 : 0
+            bits |= inRange &<< UInt64(truncatingIfNeeded: i)
+            notFired |= leafRules[i] & (inRange &- 1)
+            i += 1
+        }
+        let base = n + others.count
+        if !others.isEmpty {
+            guard let b = otherBits(words: words, present: present, pool: pool, bits) else { return nil }
+            bits = b
+            var j = n
+            while j < base {
+                let met = bits &>> UInt64(truncatingIfNeeded: j) & 1
+                notFired |= leafRules[j] & (met &- 1)
+                j += 1
+            }
+        }
+        var j = 0
+        while j < ors.count {
+            let met: UInt64 = bits & ors[j] != 0 ? 1 : 0
+            notFired |= leafRules[base &+ j] & (met &- 1)
+            j += 1
+        }
+        return allRules & ~notFired
     }
 
     /// The bits of the other leaves (out of line: small policies of comparisons have none).
@@ -235,9 +282,25 @@ extension LeafPlan {
         var maxPool = Int.max
         if maxRuleLists > 0 { maxPool = min(maxPool, (limits.maxSteps - maxRuleStatic) / maxRuleLists) }
         if totalLists > 0 { maxPool = min(maxPool, (limits.maxDecisionSteps - totalStatic) / totalLists) }
-        let storage = Storage(ranges, others, ors, rules)
+        // The transpose, for at most 64 rules: each bit's rules.
+        var leafRules: [UInt64] = []
+        var allRules: UInt64 = 0
+        if rules.count <= 64 {
+            leafRules = [UInt64](repeating: 0, count: base + ors.count)
+            for (k, mask) in rules.enumerated() {
+                allRules |= 1 << UInt64(truncatingIfNeeded: k)
+                var m = mask
+                while m != 0 {
+                    let b = m.trailingZeroBitCount
+                    m &= m &- 1
+                    if b < leafRules.count { leafRules[b] |= 1 << UInt64(truncatingIfNeeded: k) }
+                }
+            }
+        }
+        let storage = Storage(ranges, others, ors, rules, leafRules)
         let plan = LeafPlan(
             ranges: storage.ranges, others: storage.others, ors: storage.ors, rules: storage.rules,
+            leafRules: storage.leafRules, allRules: allRules,
             fastSlots: b.fastSlots, hasSlots: b.hasSlots, maxPool: maxPool,
             minWords: 64 - (b.fastSlots | b.hasSlots).leadingZeroBitCount)
         return (plan, storage)

@@ -184,12 +184,12 @@ struct FastLineReader {
 
     /// Reads `bytes` into `d` (reusing its storage); false when the line needs the existing reader.
     mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into d: inout JSONDevice) -> Bool {
-        if !d.input.factErrors.isEmpty { d.input.factErrors.removeAll(keepingCapacity: true) }
+        if !d.input.factErrors.isEmpty { d.input.fast.factErrors.removeAll(keepingCapacity: true) }
         if !d.input.malformed.isEmpty {  // (the fast path never marks one; kept clean all the same)
             for slot in d.input.malformed.keys { d.input.fast.setMissing(slot) }
             d.input.malformed.removeAll()
         }
-        if !d.input.unknownNames.isEmpty { d.input.unknownNames.removeAll(keepingCapacity: true) }
+        if !d.input.unknownNames.isEmpty { d.input.fast.unknownNames.removeAll(keepingCapacity: true) }
         d.idJSON = nil
         guard !highDefault else { return false }
         guard d.input.fast.slotCount == encodings.count, d.input.fast.wordCount == wordCount else {
