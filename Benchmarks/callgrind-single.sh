@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the instructions executed inside `warden bench`'s single-device loop (BenchCommand.singlePass:
-# `Program.evaluate(_:into:)` from each device's `Input`) under valgrind --tool=callgrind: one timed
-# pass (--samples 1 --min-sample-ms 0). Instruction counts repeat run to run where seconds do not.
+# `Program.evaluate(_:into:)` from each device's `Input`) under valgrind --tool=callgrind: the warm-up
+# pass and one timed pass (--samples 1 --min-sample-ms 0), so 2 passes over the devices. Instruction counts repeat run to run where seconds do not.
 # Usage: Benchmarks/callgrind-single.sh WARDEN POLICY DEVICES.jsonl SCRATCH_DIR [CALLGRIND OPTIONS...]
 # (for instance --cache-sim=yes, then `callgrind_annotate SCRATCH_DIR/callgrind.out.*` shows where
 # the instructions and cache misses go).

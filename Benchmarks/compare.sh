@@ -144,7 +144,7 @@ if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
   echo
   python3 -c 'import sys; ir, n = int(sys.argv[1]), int(sys.argv[2]); print("batch loop, callgrind: %d instructions for 2 passes over %d devices = %.1f instructions/decision" % (ir, n, ir / (2 * n)))' "$IR" "$CG_N"
   IR=$(Benchmarks/callgrind-single.sh "$WARDEN" "$WORKLOAD/cl10.warden" "$WORK/cg-devices.jsonl" "$WORK")
-  python3 -c 'import sys; ir, n = int(sys.argv[1]), int(sys.argv[2]); print("single device, callgrind: %d instructions for 1 pass over %d devices = %.1f instructions/decision" % (ir, n, ir / n))' "$IR" "$CG_N"
+  python3 -c 'import sys; ir, n = int(sys.argv[1]), int(sys.argv[2]); print("single device, callgrind: %d instructions for 2 passes over %d devices = %.1f instructions/decision" % (ir, n, ir / (2 * n)))' "$IR" "$CG_N"
 fi
 
 if [ "${SCALING:-1}" != 0 ]; then

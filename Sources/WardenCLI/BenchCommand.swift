@@ -110,6 +110,8 @@ struct BenchCommand: ParsableCommand {
             Output.error("error: \(facts): no devices")
             throw ExitCode(1)
         }
+        // The inputs' storage in array order (`Input.pack`), as a host keeping a fleet would lay it out.
+        Input.pack(&devices)
         var batch = DeviceBatch(program: program)
         batch.reserveCapacity(devices.count)
         for d in devices { batch.append(d.input) }
