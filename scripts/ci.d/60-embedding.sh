@@ -51,7 +51,8 @@ compare embed-c "$tmp/c.out"
 python3 samples/embed-python/embed.py "$LIB" "$POLICY" "$DEVICES" > "$tmp/python.out"
 compare embed-python "$tmp/python.out"
 
-(cd samples/embed-swift && swift build >/dev/null)
+(cd samples/embed-swift && swift build > "$tmp/embed-swift-build.log" 2>&1) \
+  || { tail -30 "$tmp/embed-swift-build.log" >&2; echo "60-embedding: FAILED: samples/embed-swift does not build" >&2; exit 1; }
 SWIFT_BIN=$(cd samples/embed-swift && swift build --show-bin-path)
 "$SWIFT_BIN/EmbedSwift" "$POLICY" "$DEVICES" > "$tmp/swift.out"
 compare embed-swift "$tmp/swift.out"
