@@ -110,22 +110,6 @@ struct TypeTextParser {
     }
 }
 
-/// `count` NUL-terminated UTF-8 strings, or why not.
-func cStrings(_ list: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int, what: String) -> Result<
-    [String], FactFieldError
-> {
-    guard count >= 0, count <= 1 << 16 else { return .failure(FactFieldError("\(what): count out of range")) }
-    if count > 0 && list == nil { return .failure(FactFieldError("\(what): null list")) }
-    var out: [String] = []
-    for i in 0..<count {
-        guard let list, let text = cText(list[i]) else {
-            return .failure(FactFieldError("\(what) \(i): null or not valid UTF-8"))
-        }
-        out.append(text)
-    }
-    return .success(out)
-}
-
 @_cdecl("warden_engine_new")
 public func wardenEngineNew() -> OpaquePointer? { register(EngineBox()) }
 
@@ -142,7 +126,7 @@ public func wardenEngineAddEnum(
     guard let box = lookup(engine, as: EngineBox.self) else { return wardenErrInvalidHandle }
     guard let enumName = cText(name) else { return wardenErrUTF8 }
     let names: [String]
-    switch cStrings(members, count, what: "member") {
+    switch cStrings(members, count, limit: 1 << 16, what: "member") {
     case .failure(let e):
         setError(outError, e.message)
         return count > 0 && members == nil ? wardenErrNull : wardenErrUTF8
@@ -198,7 +182,7 @@ public func wardenEngineSupplyFacts(
     outError?.pointee = nil
     guard let engine else { return wardenErrNull }
     guard let box = lookup(engine, as: EngineBox.self) else { return wardenErrInvalidHandle }
-    switch cStrings(names, count, what: "fact name") {
+    switch cStrings(names, count, limit: 1 << 16, what: "fact name") {
     case .failure(let e):
         setError(outError, e.message)
         return count > 0 && names == nil ? wardenErrNull : wardenErrUTF8

@@ -216,18 +216,27 @@ func factField(_ p: UnsafeRawPointer) -> Result<(key: String, value: JSONValue),
     case 4:
         let list = p.loadUnaligned(fromByteOffset: 40, as: UnsafePointer<UnsafePointer<CChar>?>?.self)
         let n = p.loadUnaligned(fromByteOffset: 48, as: Int.self)
-        guard n >= 0, n <= 1 << 20 else { return .failure(FactFieldError("`\(name)`: string_count out of range")) }
-        if n > 0 && list == nil { return .failure(FactFieldError("`\(name)`: null string_values")) }
-        var items: [JSONValue] = []
-        for j in 0..<n {
-            guard let list, let text = cText(list[j]) else {
-                return .failure(FactFieldError("`\(name)`: string \(j) is null or not valid UTF-8"))
-            }
-            items.append(.string(text))
+        return cStrings(list, n, limit: 1 << 20, what: "`\(name)`: string_values").map { items in
+            (key: name, value: JSONValue.array(items.map { JSONValue.string($0) }))
         }
-        return .success((name, .array(items)))
     default: return .failure(FactFieldError("`\(name)`: unknown kind \(kind)"))
     }
+}
+
+/// `count` NUL-terminated UTF-8 strings (at most `limit`), or why not.
+func cStrings(_ list: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int, limit: Int, what: String) -> Result<
+    [String], FactFieldError
+> {
+    guard count >= 0, count <= limit else { return .failure(FactFieldError("\(what): count out of range")) }
+    if count > 0 && list == nil { return .failure(FactFieldError("\(what): null list")) }
+    var out: [String] = []
+    for i in 0..<count {
+        guard let list, let text = cText(list[i]) else {
+            return .failure(FactFieldError("\(what) \(i): null or not valid UTF-8"))
+        }
+        out.append(text)
+    }
+    return .success(out)
 }
 
 struct FactFieldError: Error {
