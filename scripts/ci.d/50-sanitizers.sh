@@ -16,6 +16,9 @@
 #         columnar and indexed paths runs under ASan in CompiledEquivalenceTests, LeafPlanTests,
 #         ColumnarBatchTests, RuleIndexTests and HostEquivalenceTests); they run in the normal
 #         suite, so CI stays under about 30 minutes on 2 cores.
+#         InputPackTests.packedStoragesFollowOneAnotherInMemory checks where glibc's allocator puts
+#         packed inputs; under ASan its own allocator (redzones, quarantine) places them, so the
+#         layout says nothing there. The suite's other test (decisions unchanged) runs under ASan.
 # SANITIZERS=thread or SANITIZERS=address runs one of them. A run that executes no test fails
 # (a renamed suite must not turn the TSan check into a silent pass).
 set -uo pipefail
@@ -55,6 +58,6 @@ fi
 if [[ " $which " == *" address "* ]]; then
     # WARDEN_TEST_TIME_SCALE: the hostile-input watchdog (10 s in a normal build) allows for ASan's slowdown.
     run asan env ASAN_OPTIONS=detect_leaks=0 WARDEN_TEST_TIME_SCALE=6 swift test --sanitize=address --scratch-path .build-asan \
-        --skip 'DeepInputEngineTests|ParserDepthTests|EvaluatorDepthTests|AllocationCountTests|DifferentialModelTests|AnalysisPropertyTests' || failed=1
+        --skip 'DeepInputEngineTests|ParserDepthTests|EvaluatorDepthTests|AllocationCountTests|DifferentialModelTests|AnalysisPropertyTests|packedStoragesFollowOneAnotherInMemory' || failed=1
 fi
 exit $failed
